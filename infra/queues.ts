@@ -1,0 +1,43 @@
+/**
+ * The one definition of every SQS queue and its consumer. CDK makes the queue, its DLQ with
+ * redrive, the alarm on DLQ depth and the event source mapping; the local stack creates the same
+ * queues in local-aws-sqs and runs infra/local/poller.ts in place of the event source mapping.
+ */
+import type { TableName } from './tables.ts';
+import type { Access } from './routes.ts';
+
+export interface QueueDefinition {
+  readonly id: string;
+  /** Env var carrying the queue URL to producers. */
+  readonly envVar: string;
+  readonly description: string;
+  /** Seconds a received message stays invisible; ≥ 6 × the consumer's timeout, as AWS advises. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly dlqRetentionDays: number;
+  /** The Lambda that consumes it; absent while nothing consumes the queue yet. */
+  readonly consumer?: {
+    readonly entry: string;
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds: number;
+    /** Upper bound on concurrent consumers (Lambda's minimum is 2). */
+    readonly maxConcurrency: number;
+    readonly timeoutSeconds: number;
+    readonly tables: Partial<Record<TableName, Access>>;
+  };
+}
+
+export const queues = {
+  /** Chunks of up to 50 planned recipients, each one SQS message, handed to SES by the sender. */
+  send: {
+    id: 'SendQueue',
+    envVar: 'SEND_QUEUE_URL',
+    description: 'recipient chunks waiting to be handed to SES',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueName = keyof typeof queues;

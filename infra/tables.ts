@@ -1,0 +1,63 @@
+/**
+ * The one definition of every DynamoDB table: keys, indexes, TTL.
+ * Read by CDK (infra/stacks/stateful-stack.ts) and by the local stack (infra/local/bootstrap.ts).
+ * Key strings for the items inside them live with their entity modules in shared/adapters/dynamodb/.
+ */
+export type KeyType = 'S' | 'N';
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** `all`, `keys`, or the attribute names projected beside the keys. */
+  readonly projection: 'all' | 'keys' | readonly string[];
+}
+
+export interface TableDefinition {
+  /** Logical id in CDK and the env var that carries the physical name. */
+  readonly id: string;
+  readonly envVar: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  readonly indexes: readonly IndexDefinition[];
+  /** Attribute holding an epoch-seconds expiry, if items expire. */
+  readonly ttlAttribute?: string;
+  readonly description: string;
+}
+
+export const tables = {
+  /**
+   * People and everything that belongs to one person: the contact item, the e-mail claim that
+   * keeps addresses unique, history, membership items for list building, suppressions.
+   */
+  contacts: {
+    id: 'ContactsTable',
+    envVar: 'CONTACTS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      {
+        // Sparse and sharded: only membership items carry gpk = `SUB#<typeId>#<shard>` or
+        // `INT#<tag>#<shard>`, so one type with millions of subscribers spreads over partitions and
+        // planning reads every shard in parallel; it projects what the eligibility rule needs.
+        name: 'members',
+        partitionKey: 'gpk',
+        sortKey: 'gsk',
+        projection: ['contactId', 'email', 'consent', 'status', 'locale', 'firstName', 'lastName', 'interests'],
+      },
+    ],
+    description: 'contacts, e-mail claims, history, list-building membership, suppressions',
+  },
+  /** Account-level configuration and catalogue: types, lists, mailings, keys, settings, audit. */
+  app: {
+    id: 'AppTable',
+    envVar: 'APP_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [{ name: 'byKind', partitionKey: 'kind', sortKey: 'kindSk', projection: 'all' }],
+    ttlAttribute: 'expiresAt',
+    description: 'subscription types, lists, mailings, API keys, settings, audit log, idempotency records',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof tables;

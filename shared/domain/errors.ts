@@ -1,0 +1,27 @@
+/**
+ * Domain errors. Use cases throw these; shared/http/errors.ts maps them to HTTP by `instanceof`
+ * in one table. They carry no HTTP status: the domain knows nothing of HTTP.
+ */
+export class DomainError extends Error {
+  readonly details: unknown[];
+  constructor(message: string, details: unknown[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/** The thing asked for does not exist (or is not visible to the caller). */
+export class NotFoundError extends DomainError {}
+
+/** The request conflicts with current state: a duplicate, a concurrent change, a second send. */
+export class ConflictError extends DomainError {}
+
+/** Well-formed input that breaks a business rule (archived type, erased contact, …). */
+export class RuleViolationError extends DomainError {}
+
+/** Input that fails validation; `details` names the fields. */
+export class ValidationError extends DomainError {}
+
+/** The caller is known but not allowed to do this. */
+export class ForbiddenError extends DomainError {}

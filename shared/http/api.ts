@@ -1,0 +1,117 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type Route, type RouteKey, routeTables, routes } from '#infra/routes.ts';
+import type { TableName } from '#infra/tables.ts';
+import { tableName } from '#shared/adapters/dynamodb/client.ts';
+import type { Actor } from '#shared/domain/api-key.ts';
+import { logger } from '#shared/observability/logger.ts';
+import { authenticate } from './auth.ts';
+import { notFound, toErrorResponse } from './errors.ts';
+import { idempotency } from './idempotency.ts';
+import { header, parseJsonBody, queryObject, type RequestMeta, requestMeta, validate } from './request.ts';
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler receives: validated input typed from its route's schemas, and who called. */
+export interface ApiInput<K extends RouteKey> {
+  body: Out<Route<K> extends { body: infer S } ? S : undefined>;
+  query: Out<Route<K> extends { query: infer S } ? S : undefined>;
+  params: Out<Route<K> extends { params: infer S } ? S : undefined>;
+  actor: Route<K>['auth'] extends 'marketer' | 'admin' ? Actor : undefined;
+  request: RequestMeta;
+}
+
+/** A reply with a status other than the route's default, or with headers. */
+export class Reply {
+  readonly statusCode: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+  constructor(statusCode: number, body: unknown, headers: Record<string, string> = {}) {
+    this.statusCode = statusCode;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+const jsonHeaders = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+type ApiContext<K extends RouteKey> = Context & { input?: ApiInput<K> };
+
+/** Maps every error through the one table in errors.ts; a 500 is logged, never shown. */
+const errorResponses = (routeKey: string): MiddlewareObj<Event, Result> => ({
+  onError: async (request) => {
+    const { statusCode, body, expected } = toErrorResponse(request.error);
+    if (!expected) {
+      const error = request.error as Error;
+      logger.error('unhandled error', { route: routeKey, error: error?.name, stack: error?.stack });
+    }
+    request.response = { statusCode, headers: jsonHeaders, body: JSON.stringify(body) };
+  },
+});
+
+/** Auth first (401/403), then body size, type and syntax (413/415/400), then schemas (422/404). */
+const parseRequest = <K extends RouteKey>(routeKey: K): MiddlewareObj<Event, Result, Error, ApiContext<K>> => {
+  const route = routes[routeKey];
+  return {
+    before: async (request) => {
+      const event = request.event;
+      const actor = route.auth === 'marketer' || route.auth === 'admin' ? await authenticate(event, route.auth) : undefined;
+      let params: unknown;
+      if ('params' in route) {
+        const parsed = route.params.safeParse(event.pathParameters ?? {});
+        // An id that cannot exist is simply not found.
+        if (!parsed.success) throw notFound();
+        params = parsed.data;
+      }
+      const query = 'query' in route ? validate(route.query, queryObject(event), 'query') : undefined;
+      const body = 'body' in route ? validate(route.body, parseJsonBody(event), 'body') : undefined;
+      request.context.input = { actor, params, query, body, request: requestMeta(event) } as ApiInput<K>;
+    },
+  };
+};
+
+/**
+ * Wraps a use-case call as the Lambda handler of one route in infra/routes.ts. The route's auth and
+ * schemas come from the table, so the handler file holds only the call and the mapping of its result.
+ */
+export const api = <K extends RouteKey>(routeKey: K, run: (input: ApiInput<K>) => Promise<unknown>) => {
+  const route = routes[routeKey];
+  // Fail at cold start, not on the first request, when a declared table is not configured.
+  for (const table of Object.keys(routeTables(route)) as TableName[]) tableName(table);
+  const idempotent = 'idempotent' in route && route.idempotent === true;
+  return middy<Event, Result, Error, ApiContext<K>>()
+    .use(errorResponses(routeKey))
+    .use(parseRequest(routeKey))
+    .handler(async (event, context) => {
+      const input = context.input as ApiInput<K>;
+      const idemKey = idempotent ? header(event, 'idempotency-key') : undefined;
+      const scope = input.actor?.keyId ?? 'anonymous';
+      if (idemKey) {
+        const stored = await idempotency.begin(scope, idemKey, event.body ?? '');
+        if (stored) {
+          return { statusCode: stored.statusCode, headers: { ...jsonHeaders, 'idempotent-replayed': 'true' }, body: stored.body };
+        }
+      }
+      try {
+        const result = await run(input);
+        const reply = result instanceof Reply ? result : new Reply(route.status, result);
+        const response = {
+          statusCode: reply.statusCode,
+          headers: { ...jsonHeaders, ...reply.headers },
+          body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+        };
+        if (idemKey) await idempotency.complete(scope, idemKey, response);
+        return response;
+      } catch (error) {
+        if (idemKey) await idempotency.release(scope, idemKey);
+        throw error;
+      }
+    });
+};

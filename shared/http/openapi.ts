@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { type RouteDefinition, routeList } from '#infra/routes.ts';
+import { ErrorBody } from './schemas/common.ts';
+
+type Json = Record<string, unknown>;
+
+const errorStatus: Record<number, string> = {
+  400: 'Malformed JSON',
+  401: 'Missing, unknown or revoked API key',
+  403: 'The API key has too small a role',
+  404: 'Not found',
+  409: 'Conflict with current state',
+  413: 'Body larger than 1 MB',
+  415: 'Body is not application/json',
+  422: 'Valid JSON that breaks a rule; `details` names the fields',
+  429: 'Throttled',
+};
+
+const schema = (type: z.ZodType, io: 'input' | 'output'): Json =>
+  z.toJSONSchema(type, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Json;
+
+const errorsFor = (route: RouteDefinition): number[] => {
+  const codes: number[] = [];
+  if (route.auth === 'marketer' || route.auth === 'admin') codes.push(401, 403);
+  if (route.params || route.auth === 'token') codes.push(404);
+  if (route.body) codes.push(400, 413, 415, 422);
+  else if (route.query) codes.push(422);
+  if (route.method !== 'GET') codes.push(409);
+  codes.push(429);
+  return [...new Set(codes)].sort();
+};
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and its zod schemas (OpenAPI 3.1
+ * schemas are JSON Schema 2020-12, which zod emits directly). It grows with every route.
+ */
+export const openApiDocument = (serverUrl?: string): Json => {
+  const paths: Record<string, Json> = {};
+  for (const route of routeList()) {
+    const parameters: Json[] = [];
+    for (const name of route.path.match(/\{(\w+)\}/g) ?? []) {
+      parameters.push({ name: name.slice(1, -1), in: 'path', required: true, schema: { type: 'string' } });
+    }
+    if (route.query) {
+      const props = (schema(route.query, 'input').properties ?? {}) as Record<string, Json>;
+      const required = new Set((schema(route.query, 'input').required as string[] | undefined) ?? []);
+      for (const [name, s] of Object.entries(props)) parameters.push({ name, in: 'query', required: required.has(name), schema: s });
+    }
+    if (route.idempotent) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Retrying with the same key and body within 24 h returns the first response.',
+        schema: { type: 'string', maxLength: 200 },
+      });
+    }
+    const responses: Json = {
+      [route.status]: {
+        description: 'Success',
+        ...(route.response ? { content: { 'application/json': { schema: schema(route.response, 'output') } } } : {}),
+      },
+    };
+    for (const code of errorsFor(route)) {
+      responses[code] = { description: errorStatus[code], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    const operation: Json = {
+      operationId: route.key.replace(/[^A-Za-z0-9]+/g, '_'),
+      summary: route.summary,
+      tags: [route.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              description: 'JSON up to 1 MB. Unknown fields are rejected with 422.',
+              content: { 'application/json': { schema: schema(route.body, 'input') } },
+            },
+          }
+        : {}),
+      responses,
+      security: route.auth === 'marketer' || route.auth === 'admin' ? [{ apiKey: [] }] : [],
+      'x-required-role': route.auth,
+    };
+    paths[route.path] = { ...(paths[route.path] ?? {}), [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Subscription Center API', version: '1.0.0' },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key; roles admin and marketer' } },
+      schemas: { Error: schema(ErrorBody, 'output') },
+    },
+  };
+};
