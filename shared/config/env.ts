@@ -12,4 +12,3 @@ export const loadConfig = <S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
   }
   return parsed.data;
 };
-

@@ -57,12 +57,17 @@ const errorResponses = (routeKey: string): MiddlewareObj<Event, Result> => ({
 });
 
 /** Auth first (401/403), then body size, type and syntax (413/415/400), then schemas (422/404). */
-const parseRequest = <K extends RouteKey>(routeKey: K): MiddlewareObj<Event, Result, Error, ApiContext<K>> => {
+const parseRequest = <K extends RouteKey>(
+  routeKey: K,
+): MiddlewareObj<Event, Result, Error, ApiContext<K>> => {
   const route = routes[routeKey];
   return {
     before: async (request) => {
       const event = request.event;
-      const actor = route.auth === 'marketer' || route.auth === 'admin' ? await authenticate(event, route.auth) : undefined;
+      const actor =
+        route.auth === 'marketer' || route.auth === 'admin'
+          ? await authenticate(event, route.auth)
+          : undefined;
       let params: unknown;
       if ('params' in route) {
         const parsed = route.params.safeParse(event.pathParameters ?? {});
@@ -96,7 +101,11 @@ export const api = <K extends RouteKey>(routeKey: K, run: (input: ApiInput<K>) =
       if (idemKey) {
         const stored = await idempotency.begin(scope, idemKey, event.body ?? '');
         if (stored) {
-          return { statusCode: stored.statusCode, headers: { ...jsonHeaders, 'idempotent-replayed': 'true' }, body: stored.body };
+          return {
+            statusCode: stored.statusCode,
+            headers: { ...jsonHeaders, 'idempotent-replayed': 'true' },
+            body: stored.body,
+          };
         }
       }
       try {

@@ -23,7 +23,8 @@ export class HttpError extends Error {
 export const malformedJson = () => new HttpError(400, 'malformed_json', 'The request body is not valid JSON');
 export const unauthorized = () =>
   new HttpError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>');
-export const forbidden = (message = 'This API key may not do this') => new HttpError(403, 'forbidden', message);
+export const forbidden = (message = 'This API key may not do this') =>
+  new HttpError(403, 'forbidden', message);
 export const notFound = (message = 'Not found') => new HttpError(404, 'not_found', message);
 export const payloadTooLarge = (limit: number) =>
   new HttpError(413, 'payload_too_large', `The request body is larger than ${limit} bytes`);
@@ -46,7 +47,9 @@ const table: ReadonlyArray<[new (...args: never[]) => Error, number, string]> = 
   [ForbiddenError, 403, 'forbidden'],
 ];
 
-export const toErrorResponse = (error: unknown): { statusCode: number; body: ErrorBody; expected: boolean } => {
+export const toErrorResponse = (
+  error: unknown,
+): { statusCode: number; body: ErrorBody; expected: boolean } => {
   if (error instanceof HttpError) {
     return {
       statusCode: error.statusCode,

@@ -18,14 +18,20 @@ export interface StoredResponse {
  */
 export const idempotency = {
   async begin(scope: string, key: string, body: string): Promise<StoredResponse | undefined> {
-    if (key.length > 200) throw new HttpError(422, 'validation_failed', 'Idempotency-Key is longer than 200 characters');
+    if (key.length > 200)
+      throw new HttpError(422, 'validation_failed', 'Idempotency-Key is longer than 200 characters');
     const item = itemKey(scope, key);
     const bodyHash = createHash('sha256').update(body).digest('hex');
     try {
       await dynamo.send(
         new PutCommand({
           TableName: tableName('app'),
-          Item: { ...item, state: 'started', bodyHash, expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds },
+          Item: {
+            ...item,
+            state: 'started',
+            bodyHash,
+            expiresAt: Math.floor(Date.now() / 1000) + ttlSeconds,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -33,12 +39,22 @@ export const idempotency = {
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }
-    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('app'), Key: item, ConsistentRead: true }));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName('app'), Key: item, ConsistentRead: true }),
+    );
     if (Item?.bodyHash !== bodyHash) {
-      throw new HttpError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
+      throw new HttpError(
+        422,
+        'idempotency_key_reused',
+        'This Idempotency-Key was used with a different request body',
+      );
     }
     if (Item.state !== 'done') {
-      throw new HttpError(409, 'request_in_progress', 'A request with this Idempotency-Key is still being processed');
+      throw new HttpError(
+        409,
+        'request_in_progress',
+        'A request with this Idempotency-Key is still being processed',
+      );
     }
     return { statusCode: Item.statusCode as number, body: Item.response as string };
   },

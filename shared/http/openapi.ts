@@ -44,7 +44,8 @@ export const openApiDocument = (serverUrl?: string): Json => {
     if (route.query) {
       const props = (schema(route.query, 'input').properties ?? {}) as Record<string, Json>;
       const required = new Set((schema(route.query, 'input').required as string[] | undefined) ?? []);
-      for (const [name, s] of Object.entries(props)) parameters.push({ name, in: 'query', required: required.has(name), schema: s });
+      for (const [name, s] of Object.entries(props))
+        parameters.push({ name, in: 'query', required: required.has(name), schema: s });
     }
     if (route.idempotent) {
       parameters.push({
@@ -58,11 +59,16 @@ export const openApiDocument = (serverUrl?: string): Json => {
     const responses: Json = {
       [route.status]: {
         description: 'Success',
-        ...(route.response ? { content: { 'application/json': { schema: schema(route.response, 'output') } } } : {}),
+        ...(route.response
+          ? { content: { 'application/json': { schema: schema(route.response, 'output') } } }
+          : {}),
       },
     };
     for (const code of errorsFor(route)) {
-      responses[code] = { description: errorStatus[code], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses[code] = {
+        description: errorStatus[code],
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
     const operation: Json = {
       operationId: route.key.replace(/[^A-Za-z0-9]+/g, '_'),
@@ -90,7 +96,9 @@ export const openApiDocument = (serverUrl?: string): Json => {
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key; roles admin and marketer' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key; roles admin and marketer' },
+      },
       schemas: { Error: schema(ErrorBody, 'output') },
     },
   };

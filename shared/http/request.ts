@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValidationError } from '#shared/domain/errors.ts';
 import { malformedJson, payloadTooLarge, unsupportedMediaType } from './errors.ts';
 
@@ -33,7 +33,11 @@ export const parseJsonBody = (event: APIGatewayProxyEventV2): unknown => {
 };
 
 /** zod issues as the `details` of a 422: each names the field (`path`) and what is wrong. */
-export const validate = <S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query'): z.output<S> => {
+export const validate = <S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query',
+): z.output<S> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(
@@ -67,4 +71,3 @@ export const queryObject = (event: APIGatewayProxyEventV2): Record<string, strin
   }
   return out;
 };
-

@@ -15,7 +15,11 @@ export const createApiKey = async (input: { name: string; role: Role }, actor: A
   const createdAt = new Date().toISOString();
   const record = { id: newId(), name: input.name, role: input.role, createdAt, createdBy: actor.keyId };
   await apiKeys.put(hashApiKey(key), record);
-  await audit.record(actor, { action: 'api_key.created', details: { apiKeyId: record.id, role: record.role } }, createdAt);
+  await audit.record(
+    actor,
+    { action: 'api_key.created', details: { apiKeyId: record.id, role: record.role } },
+    createdAt,
+  );
   return { ...record, key };
 };
 
@@ -36,6 +40,12 @@ export const revokeApiKey = async (id: string, actor: Actor) => {
 export const installApiKey = async (key: string, name: string, role: Role): Promise<boolean> => {
   const hash = hashApiKey(key);
   if (await apiKeys.findByHash(hash)) return false;
-  await apiKeys.put(hash, { id: newId(), name, role, createdAt: new Date().toISOString(), createdBy: 'bootstrap' });
+  await apiKeys.put(hash, {
+    id: newId(),
+    name,
+    role,
+    createdAt: new Date().toISOString(),
+    createdBy: 'bootstrap',
+  });
   return true;
 };

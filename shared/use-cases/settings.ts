@@ -12,6 +12,10 @@ export const getSettings = async () => ({ privacy: await settings.getPrivacy() }
 export const setPrivacy = async (enabled: boolean, actor: Actor) => {
   const at = new Date().toISOString();
   const { before, after } = await settings.setPrivacy(enabled, actor.keyId, at);
-  await audit.record(actor, { action: 'settings.privacy', details: { from: before.enabled, to: after.enabled } }, at);
+  await audit.record(
+    actor,
+    { action: 'settings.privacy', details: { from: before.enabled, to: after.enabled } },
+    at,
+  );
   return { privacy: after };
 };

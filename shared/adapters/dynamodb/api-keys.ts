@@ -4,7 +4,6 @@ import { NotFoundError } from '#shared/domain/errors.ts';
 import { dynamo, tableName } from './client.ts';
 import { decodeCursor, encodeCursor } from './pagination.ts';
 
-
 /** Key layout: one item per key, addressed by the key's hash; listed through the byKind index. */
 const keys = {
   item: (hash: string) => ({ pk: `APIKEY#${hash}`, sk: 'APIKEY' }),
@@ -76,7 +75,8 @@ export const apiKeys = {
       new UpdateCommand({
         TableName: tableName('app'),
         Key: keys.item(item.hash as string),
-        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
+        UpdateExpression:
+          'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
         ExpressionAttributeValues: { ':at': at, ':by': by },
         ReturnValues: 'ALL_NEW',
       }),

@@ -3,7 +3,6 @@ import type { Actor } from '#shared/domain/api-key.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { dynamo, tableName } from './client.ts';
 
-
 export interface AuditEntry {
   action: string;
   /** Ids and non-personal facts only: never an e-mail address or a name. */

@@ -30,4 +30,5 @@ export const tableName = (name: TableName): string => {
 };
 
 /** True when a conditional write lost its condition. */
-export const isConditionFailed = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
+export const isConditionFailed = (error: unknown): boolean =>
+  error instanceof ConditionalCheckFailedException;

@@ -12,7 +12,8 @@ export const encodeCursor = (key: Key | undefined): string | null =>
  */
 export const decodeCursor = (cursor: string | undefined, fixed: Key): Key | undefined => {
   if (!cursor) return undefined;
-  const invalid = () => new ValidationError('Invalid cursor', [{ path: ['cursor'], message: 'Not a cursor from this list' }]);
+  const invalid = () =>
+    new ValidationError('Invalid cursor', [{ path: ['cursor'], message: 'Not a cursor from this list' }]);
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -21,7 +22,8 @@ export const decodeCursor = (cursor: string | undefined, fixed: Key): Key | unde
   }
   if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid();
   const entries = Object.entries(key);
-  if (entries.length > 6 || entries.some(([, v]) => typeof v !== 'string' && typeof v !== 'number')) throw invalid();
+  if (entries.length > 6 || entries.some(([, v]) => typeof v !== 'string' && typeof v !== 'number'))
+    throw invalid();
   for (const [name, value] of Object.entries(fixed)) {
     if ((key as Key)[name] !== value) throw invalid();
   }

@@ -14,13 +14,23 @@ const defaultPrivacy: PrivacySetting = { enabled: true, updatedAt: null, updated
 
 export const settings = {
   async getPrivacy(): Promise<PrivacySetting> {
-    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName('app'), Key: privacyKey, ConsistentRead: true }));
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName('app'), Key: privacyKey, ConsistentRead: true }),
+    );
     if (!Item) return defaultPrivacy;
-    return { enabled: Item.enabled as boolean, updatedAt: Item.updatedAt as string, updatedBy: Item.updatedBy as string };
+    return {
+      enabled: Item.enabled as boolean,
+      updatedAt: Item.updatedAt as string,
+      updatedBy: Item.updatedBy as string,
+    };
   },
 
   /** Returns the previous value so the caller can record the change. */
-  async setPrivacy(enabled: boolean, by: string, at: string): Promise<{ before: PrivacySetting; after: PrivacySetting }> {
+  async setPrivacy(
+    enabled: boolean,
+    by: string,
+    at: string,
+  ): Promise<{ before: PrivacySetting; after: PrivacySetting }> {
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: tableName('app'),
@@ -31,7 +41,11 @@ export const settings = {
       }),
     );
     const before = Attributes
-      ? { enabled: Attributes.enabled as boolean, updatedAt: Attributes.updatedAt as string, updatedBy: Attributes.updatedBy as string }
+      ? {
+          enabled: Attributes.enabled as boolean,
+          updatedAt: Attributes.updatedAt as string,
+          updatedBy: Attributes.updatedBy as string,
+        }
       : defaultPrivacy;
     return { before, after: { enabled, updatedAt: at, updatedBy: by } };
   },

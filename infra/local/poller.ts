@@ -1,0 +1,138 @@
+/**
+ * Stands in for Lambda's SQS event source mapping, which local-aws-sqs does not have: long-polls a
+ * queue, invokes the consumer with an SQS event of up to `batchSize` records, deletes the records
+ * that succeeded and leaves the failed ones (`batchItemFailures`, or all of them when the handler
+ * throws) to reappear after the visibility timeout; the queue's redrive policy moves a message to
+ * the DLQ after `maxReceiveCount` receives, as in AWS.
+ */
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { logger } from '#shared/observability/logger.ts';
+import { type AnyHandler, lambdaContext } from './lambda.ts';
+
+export interface PollerOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  handler: AnyHandler;
+  functionName: string;
+  /** Records per invocation (Lambda: up to 10,000; SQS returns at most 10 per receive). */
+  batchSize: number;
+  /** Concurrent invocations at most (Lambda's maximum concurrency for the mapping). */
+  maxConcurrency: number;
+  /** Long-poll wait; short in tests so stopping is quick. */
+  waitTimeSeconds?: number;
+}
+
+const toRecord = (message: Message, queueArn: string): SQSRecord => ({
+  messageId: message.MessageId ?? '',
+  receiptHandle: message.ReceiptHandle ?? '',
+  body: message.Body ?? '',
+  attributes: {
+    ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+    SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+    SenderId: message.Attributes?.SenderId ?? 'local',
+    ApproximateFirstReceiveTimestamp:
+      message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+  },
+  messageAttributes: {},
+  md5OfBody: message.MD5OfBody ?? '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: queueArn,
+  awsRegion: 'us-east-1',
+});
+
+export interface Poller {
+  stop: () => Promise<void>;
+  /** Resolves when no invocation is running and the last receive found the queue empty. */
+  idle: () => Promise<void>;
+}
+
+export const startPoller = (options: PollerOptions): Poller => {
+  let running = true;
+  let emptyStreak = 0;
+  const workers: Promise<void>[] = [];
+
+  const receiveBatch = async (): Promise<Message[]> => {
+    const messages: Message[] = [];
+    // One receive returns at most 10; Lambda fills larger batches from several.
+    while (messages.length < options.batchSize) {
+      const { Messages = [] } = await options.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: options.queueUrl,
+          MaxNumberOfMessages: Math.min(10, options.batchSize - messages.length),
+          WaitTimeSeconds: messages.length ? 0 : (options.waitTimeSeconds ?? 1),
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      messages.push(...Messages);
+      if (Messages.length === 0 || !running) break;
+    }
+    return messages;
+  };
+
+  const invoke = async (messages: Message[]) => {
+    const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
+    let failed: Set<string>;
+    try {
+      const result = (await options.handler(event, lambdaContext(options.functionName))) as
+        | SQSBatchResponse
+        | undefined;
+      failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      logger.error('consumer failed; the whole batch returns to the queue', {
+        function: options.functionName,
+        error: (error as Error)?.message,
+      });
+      failed = new Set(messages.map((m) => m.MessageId ?? ''));
+    }
+    const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+    for (let i = 0; i < done.length; i += 10) {
+      await options.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: options.queueUrl,
+          Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+  };
+
+  const worker = async () => {
+    while (running) {
+      try {
+        const messages = await receiveBatch();
+        if (messages.length === 0) {
+          emptyStreak++;
+          continue;
+        }
+        emptyStreak = 0;
+        await invoke(messages);
+      } catch (error) {
+        if (!running) break;
+        logger.warn('poller receive failed', {
+          function: options.functionName,
+          error: (error as Error)?.message,
+        });
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  };
+
+  for (let i = 0; i < options.maxConcurrency; i++) workers.push(worker());
+
+  return {
+    stop: async () => {
+      running = false;
+      await Promise.all(workers);
+    },
+    idle: async () => {
+      emptyStreak = 0;
+      while (emptyStreak < options.maxConcurrency) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+};

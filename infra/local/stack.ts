@@ -1,0 +1,169 @@
+/**
+ * The whole local stack in one process: the emulators, tables and queues from the shared
+ * definitions, the gateway serving the route table, a poller per queue consumer, the TTL sweeper.
+ * `npm start` runs it on fixed ports with data on disk; tests run it in memory on random ports.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
+import { type TableName, tables } from '#infra/tables.ts';
+import { createQueues, createTables } from './bootstrap.ts';
+import { type Emulators, PortInUseError, startEmulators } from './emulators.ts';
+import { createGateway } from './gateway.ts';
+import { loadHandler } from './lambda.ts';
+import { type Poller, startPoller } from './poller.ts';
+import { sweepExpired } from './ttl-sweeper.ts';
+
+export interface LocalStackOptions {
+  /** API port; 0 picks a free one. */
+  port?: number;
+  sesPort?: number;
+  /** Folder for the database and signing keys; in memory when absent. */
+  dataDir?: string;
+  /** Fixes the admin key; otherwise one is generated. */
+  adminKey?: string;
+  seedDemo?: boolean;
+  ttlSweepMs?: number;
+  /** Long-poll wait of the pollers (short in tests). */
+  pollWaitSeconds?: number;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  sesUrl: string;
+  adminKey: string;
+  queueUrls: Record<QueueName, { url: string; dlqUrl: string }>;
+  tableNames: Record<TableName, string>;
+  dynamo: DynamoDBClient;
+  sqs: SQSClient;
+  /** Waits until every queue consumer is idle with nothing left to receive. */
+  drain: () => Promise<void>;
+  sweep: () => Promise<number>;
+  seeded?: { preferenceUrl?: string };
+  stop: () => Promise<void>;
+}
+
+export { PortInUseError };
+
+const listenApi = (server: Server, port: number) =>
+  new Promise<number>((resolvePort, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error),
+    );
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+
+/** HMAC keys for tokens and fingerprints: kept in DATA_DIR so links survive a restart. */
+const signingKeys = (dataDir: string | undefined): string => {
+  const fresh = () =>
+    JSON.stringify({ current: 'local1', keys: { local1: randomBytes(32).toString('base64url') } });
+  if (!dataDir) return fresh();
+  const file = join(dataDir, 'signing-keys.json');
+  if (!existsSync(file)) writeFileSync(file, fresh(), { mode: 0o600 });
+  return readFileSync(file, 'utf8');
+};
+
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  let emulators: Emulators | undefined;
+  const gateway = createGateway();
+  try {
+    emulators = await startEmulators({
+      ...(dataDir ? { dynamoPath: join(dataDir, 'dynamodb') } : {}),
+      sesPort: options.sesPort ?? 0,
+    });
+    const apiPort = await listenApi(gateway, options.port ?? 0);
+    const apiUrl = `http://localhost:${apiPort}`;
+
+    // The same variables the functions get in AWS; only the endpoints differ.
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoUrl,
+      AWS_ENDPOINT_URL_SQS: emulators.sqsUrl,
+      AWS_ENDPOINT_URL_SESV2: emulators.sesUrl,
+      PUBLIC_BASE_URL: apiUrl,
+      SIGNING_KEYS: signingKeys(dataDir),
+    });
+    const dynamo = new DynamoDBClient({});
+    const sqs = new SQSClient({});
+    const tableNames = await createTables(dynamo);
+    for (const [name, physical] of Object.entries(tableNames))
+      process.env[tables[name as TableName].envVar] = physical;
+    const queueUrls = await createQueues(sqs);
+    for (const [name, urls] of Object.entries(queueUrls))
+      process.env[queues[name as QueueName].envVar] = urls.url;
+
+    const pollers: Poller[] = [];
+    for (const [name, def] of Object.entries(queues) as [QueueName, QueueDefinition][]) {
+      if (!def.consumer) continue;
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrls[name].url, AttributeNames: ['QueueArn'] }),
+      );
+      pollers.push(
+        startPoller({
+          sqs,
+          queueUrl: queueUrls[name].url,
+          queueArn: Attributes?.QueueArn ?? '',
+          handler: await loadHandler(def.consumer.entry),
+          functionName: def.id,
+          batchSize: def.consumer.batchSize,
+          maxConcurrency: def.consumer.maxConcurrency,
+          waitTimeSeconds: options.pollWaitSeconds ?? 1,
+        }),
+      );
+    }
+
+    const sweep = () => sweepExpired(dynamo, tableNames);
+    const sweeper = setInterval(() => void sweep().catch(() => undefined), options.ttlSweepMs ?? 60_000);
+    sweeper.unref();
+
+    // Imported only now: the modules read the variables set above when they load.
+    const { installApiKey } = await import('#shared/use-cases/api-keys.ts');
+    const adminKey = options.adminKey ?? `sck_${randomBytes(32).toString('base64url')}`;
+    await installApiKey(adminKey, 'local admin', 'admin');
+
+    const stack: LocalStack = {
+      apiUrl,
+      sesUrl: emulators.sesUrl,
+      adminKey,
+      queueUrls,
+      tableNames,
+      dynamo,
+      sqs,
+      sweep,
+      drain: async () => {
+        await Promise.all(pollers.map((p) => p.idle()));
+      },
+      stop: async () => {
+        clearInterval(sweeper);
+        await Promise.all(pollers.map((p) => p.stop()));
+        await new Promise<void>((r) => {
+          gateway.closeAllConnections();
+          gateway.close(() => r());
+        });
+        await emulators?.stop();
+        dynamo.destroy();
+        sqs.destroy();
+      },
+    };
+    if (options.seedDemo) {
+      const { seedDemo } = await import('./seed.ts');
+      stack.seeded = await seedDemo(stack);
+    }
+    return stack;
+  } catch (error) {
+    gateway.close();
+    await emulators?.stop();
+    throw error;
+  }
+};

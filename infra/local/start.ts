@@ -1,0 +1,67 @@
+/**
+ * `npm start`: the whole stack on localhost with demo data. See API.md "Local stack" for the
+ * variables: PORT, SES_PORT, LOCAL_ADMIN_API_KEY, DATA_DIR, SEED_DEMO.
+ */
+import { z } from 'zod';
+import { loadConfig } from '#shared/config/env.ts';
+import { PortInUseError, startLocalStack } from './stack.ts';
+
+const started = performance.now();
+const env = loadConfig({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SES_PORT: z.coerce.number().int().min(0).max(65535).default(8005),
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOCAL_ADMIN_API_KEY: z.string().min(20).max(200).optional(),
+  SEED_DEMO: z.enum(['true', 'false']).default('true'),
+});
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+try {
+  const stack = await startLocalStack({
+    port: env.PORT,
+    sesPort: env.SES_PORT,
+    dataDir: env.DATA_DIR,
+    adminKey: env.LOCAL_ADMIN_API_KEY,
+    seedDemo: env.SEED_DEMO === 'true',
+    ttlSweepMs: 30_000,
+  });
+  const ms = Math.round(performance.now() - started);
+  out(`Subscription Center is running (started in ${ms} ms)`);
+  out();
+  out(`  API            ${stack.apiUrl}          (try ${stack.apiUrl}/health)`);
+  out(`  OpenAPI        ${stack.apiUrl}/openapi.json`);
+  out(`  SES inbox      ${stack.sesUrl}          (sent mail as JSON: ${stack.sesUrl}/store)`);
+  out(`  Admin API key  ${stack.adminKey}`);
+  if (stack.seeded?.preferenceUrl) out(`  Preference page ${stack.seeded.preferenceUrl}`);
+  out(`  Data           ${env.DATA_DIR} (delete it to start empty)`);
+  out();
+  out('Press Ctrl-C to stop.');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    out('\nStopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof PortInUseError) {
+    const variable = error.port === env.SES_PORT ? 'SES_PORT' : 'PORT';
+    process.stderr.write(
+      `Port ${error.port} is already in use: set ${variable} to a free port (e.g. ${variable}=${error.port + 1} npm start)\n`,
+    );
+  } else if (
+    (error as { code?: string }).code === 'LEVEL_LOCKED' ||
+    /lock/i.test(String((error as Error).message))
+  ) {
+    process.stderr.write(
+      `The database in ${env.DATA_DIR} is in use by another process: stop it or set DATA_DIR\n`,
+    );
+  } else {
+    process.stderr.write(`Could not start: ${(error as Error).message}\n`);
+  }
+  process.exit(1);
+}
