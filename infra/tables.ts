@@ -37,9 +37,12 @@ export const tables = {
     sortKey: 'sk',
     indexes: [
       {
-        // Sparse and sharded: only membership items carry gpk = `SUB#<typeId>#<shard>` or
-        // `INT#<tag>#<shard>`, so one type with millions of subscribers spreads over partitions and
-        // planning reads every shard in parallel; it projects what the eligibility rule needs.
+        // Sparse and sharded: only membership items carry gpk = `T#<typeId>#<shard>` or
+        // `I#<tag>#<shard>` (shared/adapters/dynamodb/contact-keys.ts), so one type with millions of
+        // subscribers spreads over partitions and planning reads every shard in parallel. It
+        // projects what the eligibility rule and the merge fields need (`subscriptions`: typeId →
+        // status, so a member found through an interest still tells its status for the mailing's
+        // type), so planning reads no contact item.
         name: 'members',
         partitionKey: 'gpk',
         sortKey: 'gsk',
@@ -48,10 +51,13 @@ export const tables = {
           'email',
           'consent',
           'status',
+          'subscriptions',
+          'suppressed',
           'locale',
           'firstName',
           'lastName',
           'interests',
+          'fields',
         ],
       },
     ],
