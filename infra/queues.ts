@@ -25,10 +25,33 @@ export interface QueueDefinition {
     readonly maxConcurrency: number;
     readonly timeoutSeconds: number;
     readonly tables: Partial<Record<TableName, Access>>;
+    /** Queues the consumer sends to. */
+    readonly queues?: readonly string[];
   };
 }
 
 export const queues = {
+  /**
+   * One message per mailing being planned; the planner re-sends it to itself to continue where its
+   * checkpoint stopped, so a list of any size is planned in Lambda-sized steps.
+   */
+  plan: {
+    id: 'PlanQueue',
+    envVar: 'PLAN_QUEUE_URL',
+    description: 'mailings waiting to be planned (list resolved, recipients filtered and queued)',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/plan-mailing.ts',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      timeoutSeconds: 300,
+      tables: { app: 'write', contacts: 'read', recipients: 'write' },
+      queues: ['plan', 'send'],
+    },
+  },
   /** Chunks of up to 50 planned recipients, each one SQS message, handed to SES by the sender. */
   send: {
     id: 'SendQueue',

@@ -73,6 +73,19 @@ export const tables = {
     ttlAttribute: 'expiresAt',
     description: 'subscription types, lists, mailings, API keys, settings, audit log, idempotency records',
   },
+  /**
+   * What happened to each recipient of each mailing, kept per chunk (the ≤ 50 recipients of one SQS
+   * message in one item) so planning, sending and feedback cost well under one write per recipient;
+   * plus each mailing's planning checkpoint.
+   */
+  recipients: {
+    id: 'RecipientsTable',
+    envVar: 'RECIPIENTS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    description: 'recipient chunks per mailing (verdict, reason, delivery status), planning checkpoints',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof tables;

@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 export const memberShards = 16;
 
 /** Stable shard of a contact (its memberships of every type land in the same shard number). */
-export const shardOf = (contactId: string): number => createHash('md5').update(contactId).digest().readUInt16BE(0) % memberShards;
+export const shardOf = (contactId: string): number =>
+  createHash('md5').update(contactId).digest().readUInt16BE(0) % memberShards;
 
 export const contactKeys = {
   contact: (contactId: string) => ({ pk: `C#${contactId}`, sk: 'PROFILE' }),

@@ -1,0 +1,196 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import {
+  type Counts,
+  countNames,
+  type Mailing,
+  type MailingStatus,
+  zeroCounts,
+} from '#shared/domain/mailing.ts';
+import { dynamo, isConditionFailed, tableName } from './client.ts';
+
+/**
+ * A mailing is two items: the mailing itself (bodies included, so it is large) and its counters,
+ * kept apart so that every atomic `ADD` from planning, sending and feedback writes a small item
+ * (one write unit) instead of rewriting the bodies.
+ */
+const keys = {
+  mailing: (id: string) => ({ pk: `MAILING#${id}`, sk: 'MAILING' }),
+  counts: (id: string) => ({ pk: `MAILING#${id}`, sk: 'COUNTS' }),
+};
+
+type Stored = Omit<Mailing, 'counts' | 'reasons'>;
+
+export const mailings = {
+  async create(mailing: Mailing): Promise<void> {
+    const { counts: _counts, reasons: _reasons, ...stored } = mailing;
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName('app'),
+        Item: { ...keys.mailing(mailing.id), kind: 'MAILING', kindSk: mailing.id, ...stored },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  },
+
+  /** The mailing without its counters (what workers need). */
+  async getStored(id: string, consistent = false): Promise<Stored | undefined> {
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName('app'), Key: keys.mailing(id), ConsistentRead: consistent }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, ...stored } = Item;
+    return stored as Stored;
+  },
+
+  async getCounts(
+    id: string,
+    consistent = false,
+  ): Promise<{
+    counts: Counts;
+    reasons: Record<string, number>;
+    progress: { chunks: number; chunksDone: number };
+  }> {
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName('app'), Key: keys.counts(id), ConsistentRead: consistent }),
+    );
+    const counts = zeroCounts();
+    for (const name of countNames) counts[name] = Number(Item?.[name] ?? 0);
+    const reasons: Record<string, number> = {};
+    for (const [name, value] of Object.entries(Item ?? {})) {
+      if (name.startsWith('reason_')) reasons[name.slice(7)] = Number(value);
+    }
+    return {
+      counts,
+      reasons,
+      progress: { chunks: Number(Item?.chunks ?? 0), chunksDone: Number(Item?.chunksDone ?? 0) },
+    };
+  },
+
+  async get(id: string): Promise<Mailing | undefined> {
+    const [stored, tally] = await Promise.all([mailings.getStored(id), mailings.getCounts(id)]);
+    return stored ? { ...stored, counts: tally.counts, reasons: tally.reasons } : undefined;
+  },
+
+  /** Replaces the editable fields of a draft; anything else is a 409. */
+  async updateDraft(id: string, changes: Partial<Stored>, at: string): Promise<void> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':draft': 'draft', ':at': at };
+    const sets = ['updatedAt = :at'];
+    const removes: string[] = [];
+    for (const [field, value] of Object.entries(changes)) {
+      names[`#${field}`] = field;
+      if (value === undefined || value === null) removes.push(`#${field}`);
+      else {
+        values[`:${field}`] = value;
+        sets.push(`#${field} = :${field}`);
+      }
+    }
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('app'),
+          Key: keys.mailing(id),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND #status = :draft',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      if (!(await mailings.getStored(id, true))) throw new NotFoundError('Mailing not found');
+      throw new ConflictError('Only a draft can be edited');
+    }
+  },
+
+  /**
+   * Moves the mailing from one of `from` to `to`, setting `fields` with it, atomically; answers
+   * false when the mailing was not in one of `from` (someone else moved it first).
+   */
+  async transition(
+    id: string,
+    from: MailingStatus[],
+    to: MailingStatus,
+    fields: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':to': to };
+    const sets = ['#status = :to'];
+    from.forEach((status, i) => {
+      values[`:from${i}`] = status;
+    });
+    for (const [field, value] of Object.entries(fields)) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('app'),
+          Key: keys.mailing(id),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  },
+
+  /** Sets fields that are not part of the lifecycle (timestamps). */
+  async setFields(id: string, fields: Record<string, unknown>): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets = Object.entries(fields).map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.mailing(id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  },
+
+  /**
+   * Atomic `ADD` to the counters; `reason_<reason>` keys tally eligibility reasons, `chunks` and
+   * `chunksDone` track sending progress. Returns the counters after the change.
+   */
+  async addCounts(id: string, delta: Record<string, number>): Promise<Record<string, number>> {
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const adds: string[] = [];
+    let i = 0;
+    for (const [name, value] of Object.entries(delta)) {
+      if (!value) continue;
+      names[`#n${i}`] = name;
+      values[`:v${i}`] = value;
+      adds.push(`#n${i} :v${i}`);
+      i++;
+    }
+    if (!adds.length) return {};
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.counts(id),
+        UpdateExpression: `ADD ${adds.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return (Attributes ?? {}) as Record<string, number>;
+  },
+};

@@ -1,0 +1,84 @@
+/**
+ * Mailings: what they say, whom they go to, and their lifecycle. Pure.
+ *
+ * draft ──send──▶ planned ──first chunk queued──▶ sending ──last chunk done──▶ sent
+ *   │                │                                │
+ *   └──cancel──▶ cancelled ◀──────────cancel──────────┘
+ */
+export const mailingStatuses = ['draft', 'planned', 'sending', 'sent', 'cancelled'] as const;
+export type MailingStatus = (typeof mailingStatuses)[number];
+
+export const countNames = [
+  'eligible',
+  'excluded',
+  'queued',
+  'sent',
+  'delivered',
+  'bounced',
+  'complained',
+  'failed',
+] as const;
+export type Counts = Record<(typeof countNames)[number], number>;
+export const zeroCounts = (): Counts => ({
+  eligible: 0,
+  excluded: 0,
+  queued: 0,
+  sent: 0,
+  delivered: 0,
+  bounced: 0,
+  complained: 0,
+  failed: 0,
+});
+
+export interface Mailing {
+  id: string;
+  name: string;
+  subscriptionTypeId: string;
+  listId: string;
+  from: string;
+  subject: string;
+  text: string;
+  html?: string;
+  overrideConsent: boolean;
+  overrideReason?: string;
+  status: MailingStatus;
+  counts: Counts;
+  /** Recipients per eligibility reason (`eligible`, `no_consent`, …) once planned. */
+  reasons: Record<string, number>;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  sendRequestedAt?: string;
+  sendRequestedBy?: string;
+  /** The privacy setting as it was when planning started: the record of what applied. */
+  privacyEnabled?: boolean;
+  plannedAt?: string;
+  completedAt?: string;
+  cancelledAt?: string;
+  cancelledBy?: string;
+}
+
+/** Merge fields a body may use (API.md). `fields.NAME` reads a custom field. */
+export const mergeFields = ['firstName', 'lastName', 'email', 'preferencesUrl', 'unsubscribeUrl'] as const;
+
+const fieldPattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const customField = /^fields\.[A-Za-z0-9_-]{1,64}$/;
+
+/** Unknown merge fields in a text, so a typo is a 422 at creation rather than a blank in a mail. */
+export const unknownMergeFields = (text: string): string[] => {
+  const unknown = new Set<string>();
+  for (const match of text.matchAll(fieldPattern)) {
+    const name = match[1] ?? '';
+    if (!(mergeFields as readonly string[]).includes(name) && !customField.test(name)) unknown.add(name);
+  }
+  return [...unknown];
+};
+
+/** Does the body already carry an unsubscribe or preference link? If not, a footer is added. */
+export const hasOptOutLink = (text: string): boolean =>
+  /\{\{\s*(unsubscribeUrl|preferencesUrl)\s*\}\}/.test(text);
+
+/** Only drafts may be edited or sent. */
+export const isEditable = (status: MailingStatus) => status === 'draft';
+export const isCancellable = (status: MailingStatus) =>
+  status === 'draft' || status === 'planned' || status === 'sending';
