@@ -25,6 +25,8 @@ export interface PollerOptions {
   batchSize: number;
   /** Concurrent invocations at most (Lambda's maximum concurrency for the mapping). */
   maxConcurrency: number;
+  /** The consumer's timeout: what `context.getRemainingTimeInMillis()` counts down from. */
+  timeoutMs: number;
   /** Long-poll wait; short in tests so stopping is quick. */
   waitTimeSeconds?: number;
 }
@@ -80,7 +82,7 @@ export const startPoller = (options: PollerOptions): Poller => {
     const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
     let failed: Set<string>;
     try {
-      const result = (await options.handler(event, lambdaContext(options.functionName))) as
+      const result = (await options.handler(event, lambdaContext(options.functionName, options.timeoutMs))) as
         | SQSBatchResponse
         | undefined;
       failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));

@@ -118,6 +118,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           functionName: def.id,
           batchSize: def.consumer.batchSize,
           maxConcurrency: def.consumer.maxConcurrency,
+          timeoutMs: def.consumer.timeoutSeconds * 1000,
           waitTimeSeconds: options.pollWaitSeconds ?? 1,
         }),
       );
