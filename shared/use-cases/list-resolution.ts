@@ -135,3 +135,71 @@ export const listSources = (list: TargetList): ListSource[] => {
   }
   return sources;
 };
+
+/** Where a paged read of a list stopped: source index, that page's start key, members consumed of it. */
+interface Position {
+  s: number;
+  k?: PageKey;
+  o: number;
+  /** The page size used, so re-reading the page yields the same members. */
+  l: number;
+}
+
+export const encodePosition = (p: Position): string => Buffer.from(JSON.stringify(p)).toString('base64url');
+
+export const decodePosition = (cursor: string | undefined): Position | undefined => {
+  if (!cursor) return undefined;
+  try {
+    const p = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Position;
+    const valid =
+      Number.isInteger(p.s) &&
+      p.s >= 0 &&
+      Number.isInteger(p.o) &&
+      p.o >= 0 &&
+      Number.isInteger(p.l) &&
+      p.l > 0 &&
+      p.l <= 1000 &&
+      (p.k === undefined ||
+        (typeof p.k === 'object' && p.k !== null && Object.values(p.k).every((v) => typeof v === 'string')));
+    return valid ? p : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Reads up to `limit` results from a list's sources starting at `cursor`, mapping each member with
+ * `pick` (return undefined to leave it out). Reads small pages (a few times `limit`) so a page of
+ * the API does not pull a whole 1 MB Query page; planning reads full pages instead.
+ */
+export const readPage = async <T>(
+  sources: ListSource[],
+  cursor: Position | undefined,
+  limit: number,
+  pick: (member: Member) => T | undefined,
+): Promise<{ items: T[]; next: string | null }> => {
+  const pageSize = cursor?.l ?? Math.min(1000, limit * 2);
+  let position: Position = cursor ?? { s: 0, o: 0, l: pageSize };
+  const items: T[] = [];
+  while (position.s < sources.length) {
+    const source = sources[position.s] as ListSource;
+    const page = await source.read(position.k, pageSize);
+    for (let i = position.o; i < page.members.length; i++) {
+      const picked = pick(page.members[i] as Member);
+      if (picked !== undefined) items.push(picked);
+      if (items.length === limit) {
+        const rest = i + 1 < page.members.length;
+        const after: Position = rest
+          ? { ...position, o: i + 1 }
+          : page.next
+            ? { s: position.s, k: page.next, o: 0, l: pageSize }
+            : { s: position.s + 1, o: 0, l: pageSize };
+        return { items, next: after.s < sources.length ? encodePosition(after) : null };
+      }
+    }
+    position = page.next
+      ? { s: position.s, k: page.next, o: 0, l: pageSize }
+      : { s: position.s + 1, o: 0, l: pageSize };
+  }
+  return { items, next: null };
+};

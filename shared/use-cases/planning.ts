@@ -209,9 +209,9 @@ export const closeIfDone = async (mailingId: string): Promise<boolean> => {
   if (!mailing?.plannedAt || (mailing.status !== 'planned' && mailing.status !== 'sending')) return false;
   const [{ tally }, counts] = await Promise.all([
     recipients.getPlanTally(mailingId, true),
-    mailings.getCounts(mailingId, true),
+    mailings.getCountsRaw(mailingId, true),
   ]);
-  if (counts.progress.chunksDone < (tally.chunks ?? 0)) return false;
+  if ((counts.chunksDone ?? 0) < (tally.chunks ?? 0)) return false;
   return mailings.transition(mailingId, ['planned', 'sending'], 'sent', {
     completedAt: new Date().toISOString(),
   });

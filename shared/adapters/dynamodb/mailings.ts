@@ -43,37 +43,18 @@ export const mailings = {
     return stored as Stored;
   },
 
-  async getCounts(
-    id: string,
-    consistent = false,
-  ): Promise<{
-    counts: Counts;
-    reasons: Record<string, number>;
-    progress: { chunks: number; chunksDone: number };
-  }> {
+  /** The counters item as stored (sent, failed, late, cancelled, chunksDone, reason_* …). */
+  async getCountsRaw(id: string, consistent = false): Promise<Record<string, number>> {
     const { Item } = await dynamo.send(
       new GetCommand({ TableName: tableName('app'), Key: keys.counts(id), ConsistentRead: consistent }),
     );
-    const counts = zeroCounts();
-    for (const name of countNames) counts[name] = Number(Item?.[name] ?? 0);
-    const reasons: Record<string, number> = {};
-    for (const [name, value] of Object.entries(Item ?? {})) {
-      if (name.startsWith('reason_')) reasons[name.slice(7)] = Number(value);
-    }
-    return {
-      counts,
-      reasons,
-      progress: { chunks: Number(Item?.chunks ?? 0), chunksDone: Number(Item?.chunksDone ?? 0) },
-    };
-  },
-
-  async get(id: string): Promise<Mailing | undefined> {
-    const [stored, tally] = await Promise.all([mailings.getStored(id), mailings.getCounts(id)]);
-    return stored ? { ...stored, counts: tally.counts, reasons: tally.reasons } : undefined;
+    const raw: Record<string, number> = {};
+    for (const [name, value] of Object.entries(Item ?? {})) if (typeof value === 'number') raw[name] = value;
+    return raw;
   },
 
   /** Replaces the editable fields of a draft; anything else is a 409. */
-  async updateDraft(id: string, changes: Partial<Stored>, at: string): Promise<void> {
+  async updateDraft(id: string, changes: Record<string, unknown>, at: string): Promise<void> {
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = { ':draft': 'draft', ':at': at };
     const sets = ['updatedAt = :at'];

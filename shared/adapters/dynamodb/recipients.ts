@@ -93,24 +93,33 @@ export const recipients = {
     return items.map(toChunk);
   },
 
-  /** Chunks in id order, a page at a time (the recipient report reads these). */
+  /**
+   * Chunks in id order, a page at a time, from chunk `from` (inclusive) or after `after`
+   * (exclusive); the recipient report reads these.
+   */
   async listChunks(
     mailingId: string,
-    after?: string,
+    position: { from?: string; after?: string },
     limit = 20,
-  ): Promise<{ chunks: Chunk[]; last?: string }> {
+  ): Promise<{ chunks: Chunk[]; more: boolean }> {
+    const bound = position.after ?? position.from;
     const result = await dynamo.send(
       new QueryCommand({
         TableName: tableName('recipients'),
-        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk AND begins_with(sk, :k)',
-        ExpressionAttributeValues: after
-          ? { ':pk': `R#${mailingId}`, ':after': `K#${after}` }
+        KeyConditionExpression: bound
+          ? 'pk = :pk AND sk BETWEEN :lo AND :hi'
+          : 'pk = :pk AND begins_with(sk, :k)',
+        ExpressionAttributeValues: bound
+          ? {
+              ':pk': `R#${mailingId}`,
+              ':lo': `K#${bound}${position.after ? '\u0000' : ''}`,
+              ':hi': 'K#\uffff',
+            }
           : { ':pk': `R#${mailingId}`, ':k': 'K#' },
         Limit: limit,
       }),
     );
-    const chunks = (result.Items ?? []).filter((i) => String(i.sk).startsWith('K#')).map(toChunk);
-    return { chunks, ...(result.LastEvaluatedKey ? { last: chunks.at(-1)?.chunkId } : {}) };
+    return { chunks: (result.Items ?? []).map(toChunk), more: Boolean(result.LastEvaluatedKey) };
   },
 
   async getPlan(mailingId: string): Promise<Record<string, SourceCheckpoint>> {
