@@ -27,6 +27,9 @@ export interface QueueDefinition {
     readonly tables: Partial<Record<TableName, Access>>;
     /** Queues the consumer sends to. */
     readonly queues?: readonly string[];
+    readonly secrets?: readonly 'signing'[];
+    /** Sends e-mail through SES. */
+    readonly sendsEmail?: boolean;
   };
 }
 
@@ -57,9 +60,20 @@ export const queues = {
     id: 'SendQueue',
     envVar: 'SEND_QUEUE_URL',
     description: 'recipient chunks waiting to be handed to SES',
-    visibilityTimeoutSeconds: 180,
+    visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
     dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/send-chunk.ts',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      // Lambda's minimum; the SES rate itself is enforced in code (rate-limiter.ts).
+      maxConcurrency: 2,
+      timeoutSeconds: 60,
+      tables: { app: 'write', contacts: 'read', recipients: 'write' },
+      secrets: ['signing'],
+      sendsEmail: true,
+    },
   },
 } as const satisfies Record<string, QueueDefinition>;
 

@@ -55,65 +55,77 @@ export interface Poller {
   idle: () => Promise<void>;
 }
 
+/**
+ * Receives one batch and invokes the consumer with it, as one Lambda invocation; answers how many
+ * messages it handed over (0 when the queue was empty).
+ */
+export const pollOnce = async (
+  options: PollerOptions,
+  isRunning: () => boolean = () => true,
+): Promise<number> => {
+  const messages = await receiveBatch(options, isRunning);
+  if (messages.length) await invoke(options, messages);
+  return messages.length;
+};
+
+const receiveBatch = async (options: PollerOptions, isRunning: () => boolean): Promise<Message[]> => {
+  const messages: Message[] = [];
+  // One receive returns at most 10; Lambda fills larger batches from several.
+  while (messages.length < options.batchSize) {
+    const { Messages = [] } = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, options.batchSize - messages.length),
+        WaitTimeSeconds: messages.length ? 0 : (options.waitTimeSeconds ?? 1),
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    messages.push(...Messages);
+    if (Messages.length === 0 || !isRunning()) break;
+  }
+  return messages;
+};
+
+const invoke = async (options: PollerOptions, messages: Message[]) => {
+  const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
+  let failed: Set<string>;
+  try {
+    const result = (await options.handler(event, lambdaContext(options.functionName, options.timeoutMs))) as
+      | SQSBatchResponse
+      | undefined;
+    failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+  } catch (error) {
+    logger.error('consumer failed; the whole batch returns to the queue', {
+      function: options.functionName,
+      error: (error as Error)?.message,
+    });
+    failed = new Set(messages.map((m) => m.MessageId ?? ''));
+  }
+  const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+  for (let i = 0; i < done.length; i += 10) {
+    await options.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+};
+
 export const startPoller = (options: PollerOptions): Poller => {
   let running = true;
   let emptyStreak = 0;
   const workers: Promise<void>[] = [];
 
-  const receiveBatch = async (): Promise<Message[]> => {
-    const messages: Message[] = [];
-    // One receive returns at most 10; Lambda fills larger batches from several.
-    while (messages.length < options.batchSize) {
-      const { Messages = [] } = await options.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: options.queueUrl,
-          MaxNumberOfMessages: Math.min(10, options.batchSize - messages.length),
-          WaitTimeSeconds: messages.length ? 0 : (options.waitTimeSeconds ?? 1),
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      messages.push(...Messages);
-      if (Messages.length === 0 || !running) break;
-    }
-    return messages;
-  };
-
-  const invoke = async (messages: Message[]) => {
-    const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
-    let failed: Set<string>;
-    try {
-      const result = (await options.handler(event, lambdaContext(options.functionName, options.timeoutMs))) as
-        | SQSBatchResponse
-        | undefined;
-      failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-    } catch (error) {
-      logger.error('consumer failed; the whole batch returns to the queue', {
-        function: options.functionName,
-        error: (error as Error)?.message,
-      });
-      failed = new Set(messages.map((m) => m.MessageId ?? ''));
-    }
-    const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-    for (let i = 0; i < done.length; i += 10) {
-      await options.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: options.queueUrl,
-          Entries: done.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
-        }),
-      );
-    }
-  };
-
   const worker = async () => {
     while (running) {
       try {
-        const messages = await receiveBatch();
-        if (messages.length === 0) {
+        const count = await pollOnce(options, () => running);
+        if (count === 0) {
           emptyStreak++;
           continue;
         }
         emptyStreak = 0;
-        await invoke(messages);
       } catch (error) {
         if (!running) break;
         logger.warn('poller receive failed', {

@@ -15,7 +15,7 @@ import { createQueues, createTables } from './bootstrap.ts';
 import { type Emulators, PortInUseError, startEmulators } from './emulators.ts';
 import { createGateway } from './gateway.ts';
 import { loadHandler } from './lambda.ts';
-import { type Poller, startPoller } from './poller.ts';
+import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
 
 export interface LocalStackOptions {
@@ -30,6 +30,11 @@ export interface LocalStackOptions {
   ttlSweepMs?: number;
   /** Long-poll wait of the pollers (short in tests). */
   pollWaitSeconds?: number;
+  /**
+   * Run the queue consumers in the background, as Lambda's event source mappings do (default).
+   * Tests that must see each step turn this off and call `consume` themselves.
+   */
+  autoConsume?: boolean;
 }
 
 export interface LocalStack {
@@ -42,6 +47,8 @@ export interface LocalStack {
   sqs: SQSClient;
   /** Waits until every queue consumer is idle with nothing left to receive. */
   drain: () => Promise<void>;
+  /** Invokes a queue's consumer with what is waiting, batch by batch, until the queue is empty. */
+  consume: (queue: QueueName) => Promise<number>;
   sweep: () => Promise<number>;
   seeded?: { preferenceUrl?: string };
   stop: () => Promise<void>;
@@ -60,10 +67,18 @@ const listenApi = (server: Server, port: number) =>
     });
   });
 
-/** HMAC keys for tokens and fingerprints: kept in DATA_DIR so links survive a restart. */
+/**
+ * HMAC keys for tokens and fingerprints: kept in DATA_DIR so links survive a restart. A fresh set
+ * has its own `fingerprint` key, so rotating `current` later never changes address fingerprints
+ * (shared/adapters/secrets/signing-keys.ts).
+ */
 const signingKeys = (dataDir: string | undefined): string => {
   const fresh = () =>
-    JSON.stringify({ current: 'local1', keys: { local1: randomBytes(32).toString('base64url') } });
+    JSON.stringify({
+      current: 'local1',
+      keys: { local1: randomBytes(32).toString('base64url') },
+      fingerprint: randomBytes(32).toString('base64url'),
+    });
   if (!dataDir) return fresh();
   const file = join(dataDir, 'signing-keys.json');
   if (!existsSync(file)) writeFileSync(file, fresh(), { mode: 0o600 });
@@ -104,24 +119,25 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       process.env[queues[name as QueueName].envVar] = urls.url;
 
     const pollers: Poller[] = [];
+    const consumers = new Map<QueueName, PollerOptions>();
     for (const [name, def] of Object.entries(queues) as [QueueName, QueueDefinition][]) {
       if (!def.consumer) continue;
       const { Attributes } = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: queueUrls[name].url, AttributeNames: ['QueueArn'] }),
       );
-      pollers.push(
-        startPoller({
-          sqs,
-          queueUrl: queueUrls[name].url,
-          queueArn: Attributes?.QueueArn ?? '',
-          handler: await loadHandler(def.consumer.entry),
-          functionName: def.id,
-          batchSize: def.consumer.batchSize,
-          maxConcurrency: def.consumer.maxConcurrency,
-          timeoutMs: def.consumer.timeoutSeconds * 1000,
-          waitTimeSeconds: options.pollWaitSeconds ?? 1,
-        }),
-      );
+      const poller: PollerOptions = {
+        sqs,
+        queueUrl: queueUrls[name].url,
+        queueArn: Attributes?.QueueArn ?? '',
+        handler: await loadHandler(def.consumer.entry),
+        functionName: def.id,
+        batchSize: def.consumer.batchSize,
+        maxConcurrency: def.consumer.maxConcurrency,
+        timeoutMs: def.consumer.timeoutSeconds * 1000,
+        waitTimeSeconds: options.pollWaitSeconds ?? 1,
+      };
+      consumers.set(name, poller);
+      if (options.autoConsume !== false) pollers.push(startPoller(poller));
     }
 
     const sweep = () => sweepExpired(dynamo, tableNames);
@@ -144,6 +160,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sweep,
       drain: async () => {
         await Promise.all(pollers.map((p) => p.idle()));
+      },
+      consume: async (queue) => {
+        const poller = consumers.get(queue);
+        if (!poller) throw new Error(`queue ${queue} has no consumer`);
+        let total = 0;
+        for (;;) {
+          const count = await pollOnce({ ...poller, waitTimeSeconds: 0 });
+          if (!count) return total;
+          total += count;
+        }
       },
       stop: async () => {
         clearInterval(sweeper);

@@ -49,9 +49,9 @@ export const escapeHtml = (value: string): string =>
 
 const oneLine = (value: string): string => value.replace(/[\r\n]+/g, ' ');
 
-const field = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+const mergeField = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
 
-const valueOf = (name: string, recipient: Recipient, links: Links): string => {
+const mergeValue = (name: string, recipient: Recipient, links: Links): string => {
   switch (name) {
     case 'firstName':
       return recipient.firstName ?? '';
@@ -72,10 +72,10 @@ const valueOf = (name: string, recipient: Recipient, links: Links): string => {
 };
 
 export const mergeText = (template: string, recipient: Recipient, links: Links): string =>
-  template.replace(field, (_, name: string) => valueOf(name, recipient, links));
+  template.replace(mergeField, (_, name: string) => mergeValue(name, recipient, links));
 
 export const mergeHtml = (template: string, recipient: Recipient, links: Links): string =>
-  template.replace(field, (_, name: string) => escapeHtml(valueOf(name, recipient, links)));
+  template.replace(mergeField, (_, name: string) => escapeHtml(mergeValue(name, recipient, links)));
 
 const footer = (language: Language, typeName: string, links: Links) => {
   const t = footerText[language];

@@ -25,3 +25,20 @@ export const judge = (mailing: MailingRule, privacyEnabled: boolean, member: Mem
 /** The reason to show and store: a suppression carries its own reason as detail. */
 export const detailOf = (result: EligibilityResult): string | undefined =>
   result.reason === 'suppressed' ? result.suppressionReason : undefined;
+
+/**
+ * The verdict with the detail a row keeps: the suppression reason, or for a recipient included by
+ * the consent override, what the rule would have said without it (`needed_override:no_consent`).
+ * Those rows are the ones "reached only because of the override" that the audit counts.
+ */
+export const verdictFor = (mailing: MailingRule, privacyEnabled: boolean, member: Member) => {
+  const result = judge(mailing, privacyEnabled, member);
+  let detail = detailOf(result);
+  if (result.reason === 'override') {
+    const without = judge({ ...mailing, overrideConsent: false }, privacyEnabled, member);
+    if (without.verdict === 'excluded') detail = `${neededOverride}${without.reason}`;
+  }
+  return { result, detail };
+};
+
+export const neededOverride = 'needed_override:';

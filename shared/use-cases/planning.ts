@@ -30,7 +30,7 @@ import { sendMessages } from '#shared/adapters/sqs/client.ts';
 import { systemActor } from '#shared/domain/api-key.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { logger } from '#shared/observability/logger.ts';
-import { detailOf, judge } from './judge.ts';
+import { neededOverride, verdictFor } from './judge.ts';
 import { type ListSource, listSources } from './list-resolution.ts';
 
 export const sendChunkSize = 50;
@@ -84,9 +84,9 @@ export const planMailing = async (
       const skip: Row[] = [];
       const tally: Record<string, number> = {};
       for (const member of members) {
-        const result = judge(rule, privacyEnabled, member);
-        const detail = detailOf(result);
+        const { result, detail } = verdictFor(rule, privacyEnabled, member);
         const included = result.verdict === 'included';
+        if (detail?.startsWith(neededOverride)) tally.overrideOnly = (tally.overrideOnly ?? 0) + 1;
         (included ? send : skip).push({
           c: member.contactId,
           r: result.reason,
@@ -180,10 +180,12 @@ const finishPlanning = async (mailingId: string) => {
   const at = new Date().toISOString();
   const mailing = await mailings.getStored(mailingId, true);
   if (!mailing || mailing.plannedAt) return;
+  const { tally } = await recipients.getPlanTally(mailingId, true);
+  // The sender compares its chunksDone with this, so the last chunk done can close the mailing.
+  await mailings.setCounter(mailingId, 'chunksPlanned', tally.chunks ?? 0);
   await mailings.setFields(mailingId, { plannedAt: at });
   await closeIfDone(mailingId);
   if (mailing.overrideConsent) {
-    const { tally } = await recipients.getPlanTally(mailingId, true);
     await audit.record(
       systemActor('planner'),
       {
@@ -192,7 +194,7 @@ const finishPlanning = async (mailingId: string) => {
           mailingId,
           requestedBy: mailing.sendRequestedBy,
           reason: mailing.overrideReason,
-          reachedOnlyByOverride: tally.reason_override ?? 0,
+          reachedOnlyByOverride: tally.overrideOnly ?? 0,
         },
       },
       at,

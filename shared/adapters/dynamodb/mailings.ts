@@ -1,12 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
-import {
-  type Counts,
-  countNames,
-  type Mailing,
-  type MailingStatus,
-  zeroCounts,
-} from '#shared/domain/mailing.ts';
+import type { Mailing, MailingStatus } from '#shared/domain/mailing.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 
 /**
@@ -141,6 +135,18 @@ export const mailings = {
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+      }),
+    );
+  },
+
+  async setCounter(id: string, name: string, value: number): Promise<void> {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.counts(id),
+        UpdateExpression: 'SET #n = :v',
+        ExpressionAttributeNames: { '#n': name },
+        ExpressionAttributeValues: { ':v': value },
       }),
     );
   },

@@ -18,6 +18,7 @@ import type { PageKey } from './members.ts';
 export const recipientStatuses = [
   'pending',
   'queued',
+  'sending',
   'sent',
   'delivered',
   'bounced',
@@ -46,6 +47,8 @@ export interface Chunk {
   kind: 'send' | 'skip';
   state: 'queued' | 'sending' | 'done' | 'cancelled';
   rows: Row[];
+  /** The sender invocation holding a `sending` chunk. */
+  attempt?: string;
 }
 
 export interface SourceCheckpoint {
@@ -65,6 +68,7 @@ const toChunk = (item: Record<string, unknown>): Chunk => ({
   kind: item.kind as Chunk['kind'],
   state: item.state as Chunk['state'],
   rows: item.rows as Row[],
+  ...(item.attempt ? { attempt: String(item.attempt) } : {}),
 });
 
 export const recipients = {
@@ -82,6 +86,49 @@ export const recipients = {
         },
       })),
     );
+  },
+
+  async getChunk(mailingId: string, chunkId: string): Promise<Chunk | undefined> {
+    const { Item } = await dynamo.send(
+      new GetCommand({
+        TableName: tableName('recipients'),
+        Key: keys.chunk(mailingId, chunkId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toChunk(Item) : undefined;
+  },
+
+  /**
+   * Writes a chunk's new state and rows if it is still in `expected` state (and, for `sending`,
+   * still held by `attempt`): the chunk's state machine advances by conditional writes only.
+   */
+  async replaceChunk(
+    chunk: Chunk & { attempt?: string },
+    expected: Chunk['state'],
+    attempt?: string,
+  ): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: tableName('recipients'),
+          Item: {
+            ...keys.chunk(chunk.mailingId, chunk.chunkId),
+            kind: chunk.kind,
+            state: chunk.state,
+            rows: chunk.rows,
+            ...(chunk.attempt ? { attempt: chunk.attempt } : {}),
+          },
+          ConditionExpression: attempt ? '#state = :expected AND attempt = :attempt' : '#state = :expected',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':expected': expected, ...(attempt ? { ':attempt': attempt } : {}) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   },
 
   async getChunks(mailingId: string, chunkIds: string[]): Promise<Chunk[]> {

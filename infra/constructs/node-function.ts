@@ -1,0 +1,231 @@
+/**
+ * The one Lambda construct: every function of Subscription Center gets the same defaults here, and
+ * receives its tables, queues and secrets through `bind*` helpers that set the env var its code
+ * reads and grant exactly the IAM actions that go with it, in one call.
+ */
+import path from 'node:path';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { QueueDefinition } from '#infra/queues.ts';
+import type { Access } from '#infra/routes.ts';
+import type { TableDefinition } from '#infra/tables.ts';
+
+/** The repository root: handler entries in routes.ts and queues.ts are relative to it. */
+export const projectRoot = path.resolve(import.meta.dirname, '../..');
+
+/** Lambda's Node.js 24 runtime; aws-cdk-lib 2.276 has it, and cdk-nag's AwsSolutions-L1 accepts it as the latest. */
+export const nodeRuntime = lambda.Runtime.NODEJS_24_X;
+
+/** Env var carrying the ARN of the token-signing keys (shared/… reads it at cold start). */
+export const SIGNING_KEYS_ENV = 'SIGNING_KEYS_SECRET_ARN';
+
+/**
+ * Partition-key prefix of API-key items in the app table (shared/adapters/dynamodb/api-keys.ts);
+ * test/infra/constructs.test.ts proves the adapter still reads under it.
+ */
+export const API_KEY_PARTITION_PREFIX = 'APIKEY#';
+
+/** A deployed table together with its definition from infra/tables.ts (env var, indexes). */
+export interface DefinedTable {
+  readonly definition: TableDefinition;
+  readonly table: dynamodb.ITable;
+}
+
+/** A deployed queue together with its definition from infra/queues.ts. */
+export interface DefinedQueue {
+  readonly definition: QueueDefinition;
+  readonly queue: sqs.IQueue;
+}
+
+/** What a function that hands mail to SES needs to know. */
+export interface EmailSending {
+  readonly senderDomain: string;
+  readonly configurationSetName: string;
+  readonly unsubscribeAddress: string;
+  readonly sendRatePerSecond: number;
+}
+
+/** Settings every function of one deployment shares. */
+export interface FunctionDefaults {
+  readonly logRetention: logs.RetentionDays;
+  readonly logLevel: string;
+  /** Variables every function gets, e.g. PUBLIC_BASE_URL. */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export interface NodeFunctionProps extends FunctionDefaults {
+  /** Handler file relative to the project root; it exports `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default 10 seconds (an HTTP API waits at most 30) */
+  readonly timeout?: Duration;
+  /** Where failed asynchronous invocations go, for functions invoked asynchronously (SNS). */
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+// Request paths read items and query indexes; a Scan never runs on them (DESIGN.md), so it is not granted.
+const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+// No TransactWriteItems: the design uses single-item conditional writes only.
+const writeActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/**
+ * NodejsFunction with the project's defaults: Node 24 on arm64, an ESM bundle built by the local
+ * esbuild (minified, AWS SDK bundled, no source map: the cold-start budget counts bundle size),
+ * JSON log format into its own log group with retention, X-Ray tracing, an execution role holding
+ * nothing but what the `bind*` calls add, and an alarm on any error.
+ */
+export class NodeFunction extends nodejs.NodejsFunction {
+  /** Fires when the function reports any error in a 5-minute period. */
+  readonly errorsAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    // Created beside the function because nothing may touch `this` before super().
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
+    // Our own role instead of the default one with the AWSLambdaBasicExecutionRole managed policy:
+    // it may write to this function's log group and nowhere else.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description ?? props.entry}`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: path.join(projectRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      runtime: nodeRuntime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: { LOG_LEVEL: props.logLevel, ...props.environment },
+      bundling: {
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: false,
+        // Keeps `cdk synth --quiet` quiet: esbuild still prints warnings and errors.
+        logLevel: nodejs.LogLevel.WARNING,
+        // Bundle the SDK: one pinned version, tree-shaken, and faster to load than the runtime's copy.
+        externalModules: [],
+        // Prefer the ESM builds of dependencies; CommonJS ones that `require` Node built-ins need
+        // a `require` in an ES module bundle.
+        mainFields: ['module', 'main'],
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+
+    // Covers the role's default policy too: acknowledgements apply to a construct and its children.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so "*" is the only resource they accept.',
+    });
+
+    this.errorsAlarm = new cloudwatch.Alarm(scope, `${id}ErrorsAlarm`, {
+      alarmDescription: `${props.description ?? props.entry}: the function reported errors`,
+      metric: this.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** Sets the table's env var and grants reads, or reads and writes, on the table and its indexes only. */
+  bindTable({ definition, table }: DefinedTable, access: Access): this {
+    this.addEnvironment(definition.envVar, table.tableName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: access === 'write' ? [...readActions, ...writeActions] : readActions,
+        // Each index by name rather than `index/*`, so no wildcard needs a reason.
+        resources: [
+          table.tableArn,
+          ...definition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        ],
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * For a function that touches the app table only to check an API key (shared/http/auth.ts):
+   * sets the env var and allows GetItem on API-key items alone, through `dynamodb:LeadingKeys`.
+   */
+  bindApiKeyLookup({ definition, table }: DefinedTable): this {
+    this.addEnvironment(definition.envVar, table.tableName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITION_PREFIX}*`] },
+        },
+      }),
+    );
+    return this;
+  }
+
+  /** Sets the queue's URL env var and allows sending (SendMessage also covers SendMessageBatch). */
+  bindQueue({ definition, queue }: DefinedQueue): this {
+    this.addEnvironment(definition.envVar, queue.queueUrl);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+    return this;
+  }
+
+  /** Sets the secret's ARN env var (SIGNING_KEYS_SECRET_ARN unless told) and allows reading its value. */
+  bindSecret(secret: secretsmanager.ISecret, envVar: string = SIGNING_KEYS_ENV): this {
+    this.addEnvironment(envVar, secret.secretArn);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    return this;
+  }
+
+  /**
+   * For a function that hands mail to SES: sets what it needs to build and pace messages (read by
+   * shared/use-cases/sending.ts), and allows sending only as the sender domain's identity, through
+   * the deployment's configuration set; a mailing `from` another domain is refused by SES.
+   */
+  bindEmailSending(email: EmailSending): this {
+    this.addEnvironment('SES_CONFIGURATION_SET', email.configurationSetName);
+    this.addEnvironment('UNSUBSCRIBE_ADDRESS', email.unsubscribeAddress);
+    this.addEnvironment('SES_RATE_PER_SECOND', String(email.sendRatePerSecond));
+    const { partition, region, account } = this.stack;
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendBulkEmail'],
+        resources: [
+          `arn:${partition}:ses:${region}:${account}:identity/${email.senderDomain}`,
+          `arn:${partition}:ses:${region}:${account}:configuration-set/${email.configurationSetName}`,
+        ],
+      }),
+    );
+    return this;
+  }
+}

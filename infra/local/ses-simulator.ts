@@ -1,0 +1,187 @@
+/**
+ * SES's mailbox simulator and event publishing, locally. For every message the local SES accepts,
+ * it builds the events a configuration set publishes (Send, Delivery, Bounce, Complaint, …), in
+ * SES's event-publishing JSON, wrapped in the SNS notification envelope an SNS → SQS subscription
+ * delivers, so the same feedback handler parses local and AWS events alike.
+ *
+ * Simulator addresses (as in SES):
+ *   success@simulator.amazonses.com         → Send, Delivery
+ *   bounce@simulator.amazonses.com          → Send, Bounce (Permanent / General)
+ *   ooto@simulator.amazonses.com            → Send, Delivery (the auto-reply itself is not modelled)
+ *   complaint@simulator.amazonses.com       → Send, Delivery, Complaint (abuse)
+ *   suppressionlist@simulator.amazonses.com → Send, Bounce (Permanent / OnAccountSuppressionList)
+ * Every other address gets Send and Delivery, as a real delivery would.
+ */
+import { randomUUID } from 'node:crypto';
+
+export const simulatorDomain = 'simulator.amazonses.com';
+
+export interface SentMessage {
+  messageId: string;
+  from: string;
+  to: string;
+  subject?: string;
+  tags: Record<string, string>;
+}
+
+type EventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint';
+
+const eventsFor = (address: string): EventType[] => {
+  const [local, domain] = address.toLowerCase().split('@');
+  if (domain !== simulatorDomain) return ['Send', 'Delivery'];
+  switch (local) {
+    case 'bounce':
+    case 'suppressionlist':
+      return ['Send', 'Bounce'];
+    case 'complaint':
+      return ['Send', 'Delivery', 'Complaint'];
+    default:
+      return ['Send', 'Delivery'];
+  }
+};
+
+const sesEvent = (type: EventType, message: SentMessage, at: Date) => {
+  const timestamp = at.toISOString();
+  const mail = {
+    timestamp,
+    source: message.from,
+    sourceArn: 'arn:aws:ses:us-east-1:000000000000:identity/local',
+    sendingAccountId: '000000000000',
+    messageId: message.messageId,
+    destination: [message.to],
+    headersTruncated: false,
+    commonHeaders: {
+      from: [message.from],
+      to: [message.to],
+      messageId: message.messageId,
+      subject: message.subject ?? '',
+    },
+    tags: Object.fromEntries(Object.entries(message.tags).map(([name, value]) => [name, [value]])),
+  };
+  const suppressed = message.to.toLowerCase().startsWith('suppressionlist@');
+  switch (type) {
+    case 'Send':
+      return { eventType: type, mail, send: {} };
+    case 'Delivery':
+      return {
+        eventType: type,
+        mail,
+        delivery: {
+          timestamp,
+          processingTimeMillis: 42,
+          recipients: [message.to],
+          smtpResponse: '250 2.6.0 Message received',
+          reportingMTA: 'local',
+        },
+      };
+    case 'Bounce':
+      return {
+        eventType: type,
+        mail,
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: suppressed ? 'OnAccountSuppressionList' : 'General',
+          bouncedRecipients: [
+            {
+              emailAddress: message.to,
+              action: 'failed',
+              status: '5.1.1',
+              diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+            },
+          ],
+          timestamp,
+          feedbackId: randomUUID(),
+          reportingMTA: 'dsn; local',
+        },
+      };
+    case 'Complaint':
+      return {
+        eventType: type,
+        mail,
+        complaint: {
+          complainedRecipients: [{ emailAddress: message.to }],
+          timestamp,
+          feedbackId: randomUUID(),
+          complaintSubType: null,
+          complaintFeedbackType: 'abuse',
+          userAgent: 'local mailbox simulator',
+          arrivalDate: timestamp,
+        },
+      };
+  }
+};
+
+/** The SNS notification envelope that SNS delivers to an SQS subscriber (raw delivery off). */
+export const snsEnvelope = (payload: unknown, at: Date) => ({
+  Type: 'Notification',
+  MessageId: randomUUID(),
+  TopicArn: 'arn:aws:sns:us-east-1:000000000000:ses-events',
+  Message: JSON.stringify(payload),
+  Timestamp: at.toISOString(),
+  SignatureVersion: '1',
+  Signature: 'local',
+  SigningCertURL: 'https://sns.us-east-1.amazonaws.com/local.pem',
+  UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+});
+
+/** The SNS-wrapped events SES would publish for one accepted message, in order. */
+export const simulateEvents = (message: SentMessage, at = new Date()): string[] =>
+  eventsFor(message.to).map((type) => JSON.stringify(snsEnvelope(sesEvent(type, message, at), at)));
+
+interface BulkRequest {
+  FromEmailAddress?: string;
+  BulkEmailEntries?: Array<{
+    Destination?: { ToAddresses?: string[] };
+    ReplacementTags?: Array<{ Name: string; Value: string }>;
+  }>;
+  DefaultEmailTags?: Array<{ Name: string; Value: string }>;
+}
+interface SimpleRequest {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[] };
+  EmailTags?: Array<{ Name: string; Value: string }>;
+  Content?: { Simple?: { Subject?: { Data?: string } } };
+}
+
+const tagMap = (...lists: Array<Array<{ Name: string; Value: string }> | undefined>) =>
+  Object.fromEntries(lists.flatMap((l) => l ?? []).map((t) => [t.Name, t.Value]));
+
+/** The accepted messages of one SendEmail/SendBulkEmail call, from its request and answer. */
+export const acceptedMessages = (
+  operation: 'SendEmail' | 'SendBulkEmail',
+  request: unknown,
+  response: unknown,
+): SentMessage[] => {
+  if (operation === 'SendBulkEmail') {
+    const req = request as BulkRequest;
+    const results =
+      (response as { BulkEmailEntryResults?: Array<{ Status?: string; MessageId?: string }> })
+        .BulkEmailEntryResults ?? [];
+    return (req.BulkEmailEntries ?? []).flatMap((entry, i) => {
+      const result = results[i];
+      const to = entry.Destination?.ToAddresses?.[0];
+      if (result?.Status !== 'SUCCESS' || !to || !result.MessageId) return [];
+      return [
+        {
+          messageId: result.MessageId,
+          from: req.FromEmailAddress ?? '',
+          to,
+          tags: tagMap(req.DefaultEmailTags, entry.ReplacementTags),
+        },
+      ];
+    });
+  }
+  const req = request as SimpleRequest;
+  const messageId = (response as { MessageId?: string }).MessageId;
+  const to = req.Destination?.ToAddresses?.[0];
+  if (!messageId || !to) return [];
+  return [
+    {
+      messageId,
+      from: req.FromEmailAddress ?? '',
+      to,
+      subject: req.Content?.Simple?.Subject?.Data ?? '',
+      tags: tagMap(req.EmailTags),
+    },
+  ];
+};

@@ -1,0 +1,220 @@
+import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import { lists } from '#shared/adapters/dynamodb/lists.ts';
+import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import { recipients } from '#shared/adapters/dynamodb/recipients.ts';
+import { settings } from '#shared/adapters/dynamodb/settings.ts';
+import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import { sendMessage } from '#shared/adapters/sqs/client.ts';
+import type { Actor } from '#shared/domain/api-key.ts';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '#shared/domain/errors.ts';
+import { newId } from '#shared/domain/ids.ts';
+import { type Counts, type Mailing, zeroCounts } from '#shared/domain/mailing.ts';
+import { judge } from './judge.ts';
+import { listSources } from './list-resolution.ts';
+
+export interface MailingInput {
+  name: string;
+  subscriptionTypeId: string;
+  listId: string;
+  from: string;
+  subject: string;
+  text: string;
+  html?: string | null | undefined;
+  overrideConsent?: boolean | undefined;
+  overrideReason?: string | undefined;
+}
+
+/** A draft preview counts at most this many list members; the recipient report reads them all. */
+export const previewLimit = 50_000;
+
+const checkReferences = async (typeId: string | undefined, listId: string | undefined) => {
+  if (typeId) {
+    const type = await subscriptionTypes.get(typeId);
+    if (!type)
+      throw new RuleViolationError('Unknown subscription type', [
+        { path: 'body.subscriptionTypeId', message: 'No subscription type with this id' },
+      ]);
+    if (type.archived)
+      throw new RuleViolationError('The subscription type is archived', [
+        { path: 'body.subscriptionTypeId', message: 'Archived types take no new mailings' },
+      ]);
+  }
+  if (listId && !(await lists.get(listId))) {
+    throw new RuleViolationError('Unknown list', [{ path: 'body.listId', message: 'No list with this id' }]);
+  }
+};
+
+/**
+ * Create a mailing as a draft.
+ * 1. Its subscription type exists and is not archived; its list exists.
+ * 2. Store it (merge fields were checked by the schema).
+ */
+export const createMailing = async (input: MailingInput, actor: Actor): Promise<Mailing> => {
+  await checkReferences(input.subscriptionTypeId, input.listId);
+  const at = new Date().toISOString();
+  const mailing: Mailing = {
+    id: newId(),
+    name: input.name,
+    subscriptionTypeId: input.subscriptionTypeId,
+    listId: input.listId,
+    from: input.from,
+    subject: input.subject,
+    text: input.text,
+    ...(input.html ? { html: input.html } : {}),
+    overrideConsent: input.overrideConsent ?? false,
+    ...(input.overrideConsent && input.overrideReason ? { overrideReason: input.overrideReason } : {}),
+    status: 'draft',
+    counts: zeroCounts(),
+    reasons: {},
+    createdAt: at,
+    updatedAt: at,
+    createdBy: actor.keyId,
+  };
+  await mailings.create(mailing);
+  return mailing;
+};
+
+/** Drafts can be edited until sent. */
+export const updateMailing = async (id: string, changes: Partial<MailingInput>) => {
+  const current = await mailings.getStored(id, true);
+  if (!current) throw new NotFoundError('Mailing not found');
+  if (current.status !== 'draft') throw new ConflictError('Only a draft can be edited');
+  await checkReferences(changes.subscriptionTypeId, changes.listId);
+  const override = changes.overrideConsent ?? current.overrideConsent;
+  if (override && !(changes.overrideReason ?? current.overrideReason)) {
+    throw new RuleViolationError('overrideReason is required with overrideConsent', [
+      { path: 'body.overrideReason', message: 'Required' },
+    ]);
+  }
+  await mailings.updateDraft(
+    id,
+    { ...changes, ...(override ? {} : { overrideReason: undefined }) },
+    new Date().toISOString(),
+  );
+  return getMailing(id);
+};
+
+/** A draft's counts are a preview: the list resolved now and judged by the rule as it stands. */
+const previewCounts = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+  const counts = zeroCounts();
+  const reasons: Record<string, number> = {};
+  const list = await lists.get(mailing.listId);
+  if (!list) return { counts, reasons, countsComplete: true };
+  const privacyEnabled = (await settings.getPrivacy()).enabled;
+  let seen = 0;
+  for (const source of listSources(list)) {
+    let next: Awaited<ReturnType<typeof source.read>>['next'];
+    do {
+      const page = await source.read(next);
+      for (const member of page.members) {
+        const result = judge(mailing, privacyEnabled, member);
+        counts[result.verdict === 'included' ? 'eligible' : 'excluded']++;
+        reasons[result.reason] = (reasons[result.reason] ?? 0) + 1;
+      }
+      seen += page.members.length;
+      if (seen >= previewLimit) return { counts, reasons, countsComplete: false };
+      next = page.next;
+    } while (next);
+  }
+  return { counts, reasons, countsComplete: true };
+};
+
+/**
+ * Counts as recorded: planning's tallies (eligible, excluded, per reason) corrected by what the
+ * sender found at the last check (`late`: excluded after planning; `cancelled`).
+ */
+const recordedCounts = async (id: string) => {
+  const [{ tally }, sending] = await Promise.all([recipients.getPlanTally(id), mailings.getCountsRaw(id)]);
+  const num = (source: Record<string, number>, name: string) => Number(source[name] ?? 0);
+  const late = num(sending, 'late');
+  const counts: Counts = {
+    eligible: num(tally, 'eligible') - late,
+    excluded: num(tally, 'excluded') + late,
+    queued: Math.max(
+      0,
+      num(tally, 'eligible') -
+        late -
+        num(sending, 'sent') -
+        num(sending, 'failed') -
+        num(sending, 'cancelled'),
+    ),
+    sent: num(sending, 'sent'),
+    delivered: num(sending, 'delivered'),
+    bounced: num(sending, 'bounced'),
+    complained: num(sending, 'complained'),
+    failed: num(sending, 'failed'),
+  };
+  const reasons: Record<string, number> = {};
+  for (const source of [tally, sending]) {
+    for (const [name, value] of Object.entries(source)) {
+      if (name.startsWith('reason_')) reasons[name.slice(7)] = (reasons[name.slice(7)] ?? 0) + Number(value);
+    }
+  }
+  for (const [reason, value] of Object.entries(reasons)) if (!value) delete reasons[reason];
+  return { counts, reasons, countsComplete: true };
+};
+
+export const getMailing = async (id: string) => {
+  const mailing = await mailings.getStored(id);
+  if (!mailing) throw new NotFoundError('Mailing not found');
+  const { createdBy: _createdBy, ...visible } = mailing;
+  const tally = mailing.status === 'draft' ? await previewCounts(mailing) : await recordedCounts(id);
+  return { ...visible, ...tally };
+};
+
+/**
+ * Send a mailing: 202, planning and sending run in the background.
+ * 1. A consent override needs an admin key (403 otherwise).
+ * 2. Only a draft can be sent (409 for a second send).
+ * 3. Snapshot the privacy setting (the record of what applied), move draft → planned.
+ * 4. Audit an override: who, when, why. 5. Queue the planning.
+ */
+export const sendMailing = async (id: string, actor: Actor) => {
+  const mailing = await mailings.getStored(id, true);
+  if (!mailing) throw new NotFoundError('Mailing not found');
+  if (mailing.overrideConsent && actor.role !== 'admin') {
+    throw new ForbiddenError('Sending with overrideConsent needs an admin key');
+  }
+  if (mailing.status !== 'draft')
+    throw new ConflictError(`The mailing is ${mailing.status}; it can be sent once`);
+  await checkReferences(undefined, mailing.listId);
+  const at = new Date().toISOString();
+  const privacyEnabled = (await settings.getPrivacy()).enabled;
+  const moved = await mailings.transition(id, ['draft'], 'planned', {
+    sendRequestedAt: at,
+    sendRequestedBy: actor.keyId,
+    privacyEnabled,
+  });
+  if (!moved) throw new ConflictError('The mailing is already being sent');
+  if (mailing.overrideConsent) {
+    await audit.record(
+      actor,
+      { action: 'mailing.override_send', details: { mailingId: id, reason: mailing.overrideReason } },
+      at,
+    );
+  }
+  try {
+    await sendMessage('plan', JSON.stringify({ mailingId: id }));
+  } catch (error) {
+    // Nothing was queued: put the draft back so the client can retry.
+    await mailings.transition(id, ['planned'], 'draft');
+    throw error;
+  }
+  return { id, status: 'planned' as const, sendRequestedAt: at };
+};
+
+/** Stops everything not yet handed to SES. */
+export const cancelMailing = async (id: string, actor: Actor) => {
+  const mailing = await mailings.getStored(id, true);
+  if (!mailing) throw new NotFoundError('Mailing not found');
+  const at = new Date().toISOString();
+  const moved = await mailings.transition(id, ['draft', 'planned', 'sending'], 'cancelled', {
+    cancelledAt: at,
+    cancelledBy: actor.keyId,
+  });
+  if (!moved)
+    throw new ConflictError(
+      `The mailing is ${mailing.status}; only a draft or a mailing being sent can be cancelled`,
+    );
+  return getMailing(id);
+};

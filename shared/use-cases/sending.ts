@@ -1,0 +1,214 @@
+/**
+ * Sending one chunk: the ≤ 50 recipients of one SQS message, handed to SES.
+ *
+ * Exactly-once effect, without transactions. A chunk moves queued → sending → done by conditional
+ * writes, and each row inside it queued → sending → sent | failed (or skipped):
+ * - A redelivered message whose chunk is `done` (or `cancelled`) does nothing.
+ * - Rows are marked `sending` (with this attempt's id) BEFORE their SES call and `sent`/`failed`
+ *   right after it. A row found `queued` was never handed to SES: safe to send. A row found
+ *   `sending` by a later attempt may have been accepted just before a crash: it is never sent
+ *   again (a second mail is worse than a missing one) and is marked `failed` with
+ *   `outcome_unknown`, which SES's own Send event can later correct.
+ * - An SES call that fails as a whole (throttled after retries, 5xx) puts its rows back to `queued`
+ *   and fails the message, so SQS retries it; nothing was accepted, nothing is lost.
+ *
+ * Steps:
+ * 1. Read the chunk; stop if done; take it over (new attempt) if queued or left `sending`.
+ * 2. Read the mailing: cancelled → its queued rows are skipped (`cancelled`), chunk done.
+ * 3. Last-moment check: read the chunk's contacts (one strongly consistent BatchGetItem) and judge
+ *    again; whoever unsubscribed since planning is skipped with the new reason.
+ * 4. Per sub-batch of ≤ min(50, rate) rows: wait for a slot of the account's sending rate, mark the
+ *    rows `sending`, render and SendBulkEmail (headers as ReplacementHeaders, tags for feedback),
+ *    record the results.
+ * 5. Add the counts (one atomic ADD) and close the mailing if this was its last chunk.
+ */
+import { z } from 'zod';
+import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
+import { tableName } from '#shared/adapters/dynamodb/client.ts';
+import { contactKeys } from '#shared/adapters/dynamodb/contact-keys.ts';
+import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import { acquireSendSlot } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { type Chunk, recipients, type Row } from '#shared/adapters/dynamodb/recipients.ts';
+import { settings } from '#shared/adapters/dynamodb/settings.ts';
+import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
+import { type BulkEntry, sendBulk, sesBulkLimit } from '#shared/adapters/ses/client.ts';
+import { loadConfig } from '#shared/config/env.ts';
+import { newId } from '#shared/domain/ids.ts';
+import { chooseLanguage } from '#shared/domain/i18n.ts';
+import type { Member } from '#shared/domain/list.ts';
+import { render } from '#shared/domain/render.ts';
+import { signToken } from '#shared/domain/tokens.ts';
+import { logger } from '#shared/observability/logger.ts';
+import { verdictFor } from './judge.ts';
+import { toMember } from './list-resolution.ts';
+import { closeIfDone } from './planning.ts';
+
+const config = () =>
+  loadConfig({
+    PUBLIC_BASE_URL: z.string().url(),
+    SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
+    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    UNSUBSCRIBE_ADDRESS: z.string().email().optional(),
+  });
+
+/** Thrown to fail the SQS message so it is retried later (nothing was handed to SES). */
+export class RetryLater extends Error {}
+
+const isRetryable = (error: unknown) => {
+  const e = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; name?: string };
+  return (
+    Boolean(e?.$retryable) ||
+    (e?.$metadata?.httpStatusCode ?? 0) >= 500 ||
+    e?.name === 'TooManyRequestsException'
+  );
+};
+
+const domainOf = (from: string) => /@([^>\s]+)>?\s*$/.exec(from)?.[1]?.toLowerCase() ?? 'localhost';
+
+export const sendChunk = async (
+  mailingId: string,
+  chunkId: string,
+  remainingMs: () => number,
+): Promise<void> => {
+  const env = config();
+  const chunk = await recipients.getChunk(mailingId, chunkId);
+  if (chunk?.kind !== 'send' || chunk.state === 'done' || chunk.state === 'cancelled') return;
+
+  // 1. Take the chunk for this attempt; rows a crashed attempt left `sending` are never resent.
+  const attempt = newId();
+  const previous = chunk.state === 'sending' ? chunk.attempt : undefined;
+  const rows: Row[] = chunk.rows.map((row) =>
+    row.s === 'sending' ? { ...row, s: 'failed', d: 'outcome_unknown' } : { ...row },
+  );
+  const unknown = rows.filter((r, i) => r.s === 'failed' && chunk.rows[i]?.s === 'sending').length;
+  const take: Chunk = { ...chunk, state: 'sending', rows, attempt };
+  if (!(await recipients.replaceChunk(take, chunk.state, previous))) return; // someone else took it
+  if (unknown) logger.warn('rows of a crashed attempt not resent', { mailingId, chunkId, rows: unknown });
+
+  const tally: Record<string, number> = { failed: unknown };
+  const finish = async () => {
+    await recipients.replaceChunk({ ...take, state: 'done' }, 'sending', attempt);
+    const after = await mailings.addCounts(mailingId, { ...tally, chunksDone: 1 });
+    if ((after.chunksDone ?? 0) >= (after.chunksPlanned ?? Number.POSITIVE_INFINITY))
+      await closeIfDone(mailingId);
+  };
+
+  /** Ends this attempt early: what was done is kept and counted, the rest waits for a retry. */
+  const giveBack = async () => {
+    await recipients.replaceChunk({ ...take, state: 'queued' }, 'sending', attempt);
+    await mailings.addCounts(mailingId, tally);
+  };
+
+  // 2. A cancelled mailing sends nothing more.
+  const mailing = await mailings.getStored(mailingId, true);
+  const pending = rows.filter((r) => r.s === 'queued');
+  if (!mailing || mailing.status === 'cancelled') {
+    for (const row of pending) Object.assign(row, { s: 'skipped', d: 'cancelled' });
+    tally.cancelled = pending.length;
+    await finish();
+    return;
+  }
+
+  // 3. Last-moment check against the contacts as they are now.
+  const items = await batchGetAll(
+    tableName('contacts'),
+    pending.map((r) => contactKeys.contact(r.c)),
+    true,
+  );
+  const contacts = new Map<string, Member>(items.map((item) => [String(item.id), toMember(item)]));
+  const privacyEnabled = (mailing.privacyEnabled ?? true) || (await settings.getPrivacy()).enabled;
+  const toSend: Array<{ row: Row; member: Member }> = [];
+  for (const row of pending) {
+    const member = contacts.get(row.c);
+    const verdict = member ? verdictFor(mailing, privacyEnabled, member) : undefined;
+    const result = verdict?.result;
+    if (!member || result?.verdict !== 'included') {
+      const reason = result?.reason ?? 'invalid_email';
+      tally[`reason_${row.r}`] = (tally[`reason_${row.r}`] ?? 0) - 1;
+      tally[`reason_${reason}`] = (tally[`reason_${reason}`] ?? 0) + 1;
+      tally.late = (tally.late ?? 0) + 1;
+      const detail = member ? verdict?.detail : 'erased';
+      Object.assign(row, { s: 'skipped', r: reason, ...(detail ? { d: detail } : {}) });
+      continue;
+    }
+    toSend.push({ row, member });
+  }
+
+  // 4. Hand them to SES at the account's rate.
+  const type = await subscriptionTypes.get(mailing.subscriptionTypeId);
+  const keys = await signingKeys();
+  const base = env.PUBLIC_BASE_URL.replace(/\/$/, '');
+  const typeInfo = {
+    id: mailing.subscriptionTypeId,
+    name: type?.name ?? 'our mailings',
+    listDomain: domainOf(mailing.from),
+  };
+  const size = Math.min(sesBulkLimit, env.SES_RATE_PER_SECOND);
+  for (let i = 0; i < toSend.length; i += size) {
+    const batch = toSend.slice(i, i + size);
+    const deadline = Date.now() + remainingMs() - 20_000;
+    if (!(await acquireSendSlot(batch.length, env.SES_RATE_PER_SECOND, deadline))) {
+      await giveBack();
+      throw new RetryLater('no sending slot before the invocation ends');
+    }
+    for (const { row } of batch) row.s = 'sending';
+    await recipients.replaceChunk(take, 'sending', attempt);
+    const entries: BulkEntry[] = batch.map(({ row, member }) => {
+      const unsubscribe = signToken(keys, {
+        p: 'unsubscribe',
+        c: row.c,
+        m: mailingId,
+        t: mailing.subscriptionTypeId,
+      });
+      const preferences = signToken(keys, {
+        p: 'preferences',
+        c: row.c,
+        m: mailingId,
+        t: mailing.subscriptionTypeId,
+      });
+      const rendered = render(
+        mailing,
+        {
+          email: member.email as string,
+          firstName: member.firstName,
+          lastName: member.lastName,
+          fields: member.fields,
+          language: chooseLanguage(member.locale),
+        },
+        {
+          unsubscribeUrl: `${base}/u/${unsubscribe}`,
+          preferencesUrl: `${base}/p/${preferences}`,
+          ...(env.UNSUBSCRIBE_ADDRESS
+            ? { unsubscribeMailto: `mailto:${env.UNSUBSCRIBE_ADDRESS}?subject=unsubscribe-${unsubscribe}` }
+            : {}),
+        },
+        typeInfo,
+      );
+      return { to: member.email as string, ...rendered, tags: { mailingId, contactId: row.c } };
+    });
+    let results: Awaited<ReturnType<typeof sendBulk>>;
+    try {
+      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries);
+    } catch (error) {
+      if (isRetryable(error)) {
+        // Not accepted: back to queued, and let SQS retry the message later.
+        for (const { row } of batch) row.s = 'queued';
+        await giveBack();
+        throw new RetryLater(`SES: ${(error as Error).name}`);
+      }
+      // Rejected for good (e.g. MessageRejected): every row of the call failed, with SES's reason.
+      results = batch.map(() => ({ status: 'failed' as const, error: (error as Error).name }));
+    }
+    batch.forEach(({ row }, j) => {
+      const result = results[j];
+      if (result?.status === 'sent') row.s = 'sent';
+      else Object.assign(row, { s: 'failed', d: result?.error ?? 'unknown' });
+      tally[row.s === 'sent' ? 'sent' : 'failed'] = (tally[row.s === 'sent' ? 'sent' : 'failed'] ?? 0) + 1;
+    });
+    if (i + size < toSend.length) await recipients.replaceChunk(take, 'sending', attempt);
+  }
+
+  // 5. Record and count.
+  await finish();
+};

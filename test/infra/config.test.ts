@@ -1,0 +1,79 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { loadDeploymentConfig } from '#infra/config.ts';
+
+const noContext = () => undefined;
+const context = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('deployment config', () => {
+  it('has working defaults with no context and no environment', () => {
+    expect(loadDeploymentConfig(noContext, {})).toEqual({
+      stage: 'dev',
+      publicBaseUrl: undefined,
+      customDomain: undefined,
+      email: {
+        senderDomain: 'example.com',
+        configurationSetName: 'subscription-center-dev',
+        unsubscribeAddress: 'unsubscribe@example.com',
+        sendRatePerSecond: 14,
+      },
+      logRetention: RetentionDays.ONE_MONTH,
+      logLevel: 'info',
+      apiThrottle: { rateLimit: 50, burstLimit: 100 },
+    });
+  });
+
+  it('reads the environment, coercing numbers, and lets context win over it', () => {
+    const config = loadDeploymentConfig(context({ stage: 'prod', sesRatePerSecond: 40 }), {
+      STAGE: 'ignored',
+      SES_RATE_PER_SECOND: '1',
+      API_THROTTLE_RATE: '25',
+      API_THROTTLE_BURST: '',
+      LOG_RETENTION_DAYS: '90',
+      SENDER_DOMAIN: 'news.example.org',
+    });
+    expect(config.stage).toBe('prod');
+    expect(config.email).toMatchObject({
+      sendRatePerSecond: 40,
+      senderDomain: 'news.example.org',
+      configurationSetName: 'subscription-center-prod',
+    });
+    expect(config.apiThrottle).toEqual({ rateLimit: 25, burstLimit: 100 });
+    expect(config.logRetention).toBe(RetentionDays.THREE_MONTHS);
+  });
+
+  it('keeps the unsubscribe address bare, with or without mailto:', () => {
+    const env = { UNSUBSCRIBE_ADDRESS: 'mailto:opt-out@news.example.org' };
+    expect(loadDeploymentConfig(noContext, env).email.unsubscribeAddress).toBe('opt-out@news.example.org');
+  });
+
+  it('bases public links on the custom domain when one is configured', () => {
+    const config = loadDeploymentConfig(
+      context({
+        domainName: 'subscriptions.example.org',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc',
+      }),
+      {},
+    );
+    expect(config.publicBaseUrl).toBe('https://subscriptions.example.org');
+    expect(config.customDomain?.domainName).toBe('subscriptions.example.org');
+  });
+
+  it('prefers an explicit PUBLIC_BASE_URL', () => {
+    const env = { PUBLIC_BASE_URL: 'https://links.example.org' };
+    expect(loadDeploymentConfig(noContext, env).publicBaseUrl).toBe('https://links.example.org');
+  });
+
+  it.each([
+    [{ stage: 'Prod!' }, /stage \(context "stage" \/ env STAGE\)/],
+    [{ publicBaseUrl: 'http://links.example.org' }, /publicBaseUrl/],
+    [{ publicBaseUrl: 'https://links.example.org/' }, /no trailing slash/],
+    [{ logRetentionDays: 42 }, /logRetentionDays.*retention periods/],
+    [{ sesRatePerSecond: 0 }, /sesRatePerSecond/],
+    [{ sesRatePerSecond: 2.5 }, /sesRatePerSecond/],
+    [{ unsubscribeAddress: 'mailto:not-an-address' }, /unsubscribeAddress/],
+    [{ domainName: 'subscriptions.example.org' }, /domainName and certificateArn go together/],
+  ])('rejects %j, naming the setting', (values, message) => {
+    expect(() => loadDeploymentConfig(context(values), {})).toThrow(message);
+  });
+});

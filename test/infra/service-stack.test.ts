@@ -1,0 +1,315 @@
+import type { CfnResource } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '#infra/app.ts';
+import { type NodeFunction, nodeRuntime } from '#infra/constructs/node-function.ts';
+import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
+import { type Access, routeList, routeTables } from '#infra/routes.ts';
+import type { ServiceStack } from '#infra/stacks/service-stack.ts';
+import type { StatefulStack } from '#infra/stacks/stateful-stack.ts';
+import { type TableName, tables } from '#infra/tables.ts';
+
+// No bundling and no CloudFormation schema check (cdk-nag.test.ts runs that): these tests read templates.
+const fast = { context: { 'aws:cdk:bundling-stacks': [] }, env: {}, validateTemplates: false };
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+let stateful: StatefulStack;
+let service: ServiceStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  ({ stateful, service } = buildApp(fast));
+  template = Template.fromStack(service);
+  resources = template.toJSON().Resources;
+});
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+  service.getLogicalId(construct.node.defaultChild as CfnResource);
+const functionProps = (fn: NodeFunction) => resources[logicalId(fn)]?.Properties ?? {};
+const policyStatements = (fn: NodeFunction): Statement[] => {
+  const policy = (fn.role as iam.Role).node.tryFindChild('DefaultPolicy') as iam.Policy;
+  const document = resources[logicalId(policy)]?.Properties.PolicyDocument as { Statement: Statement[] };
+  return document.Statement;
+};
+const actions = (statement: Statement) => [statement.Action].flat();
+/** The tables a function's policy mentions, found by their logical ids in the stateful stack. */
+const tablesIn = (statements: Statement[]): TableName[] => {
+  const text = JSON.stringify(statements);
+  return (Object.keys(tables) as TableName[]).filter((name) =>
+    text.includes(stateful.getLogicalId(stateful.tables[name].table.node.defaultChild as CfnResource)),
+  );
+};
+/** Beyond DynamoDB, what a route function may do: log, trace, send to its queues, read its secrets. */
+const routeFunctionActions = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'sqs:SendMessage',
+  'secretsmanager:GetSecretValue',
+];
+const sesActions = ['ses:SendEmail', 'ses:SendBulkEmail'];
+const sqsConsumeActions = [
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueUrl',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+];
+/** SES sending only as the sender domain, only through the configuration set (defaults of infra/config.ts). */
+const expectSendingScoped = (statements: Statement[]) => {
+  const ses = statements.filter((statement) =>
+    actions(statement).some((action) => action.startsWith('ses:')),
+  );
+  expect(ses).toHaveLength(1);
+  expect(ses[0]?.Resource).toEqual([
+    { 'Fn::Join': ['', expect.arrayContaining([':identity/example.com'])] },
+    { 'Fn::Join': ['', expect.arrayContaining([':configuration-set/subscription-center-dev'])] },
+  ]);
+};
+/** What a function that hands mail to SES gets (shared/use-cases/sending.ts reads them). */
+const emailVariables = ['SES_CONFIGURATION_SET', 'SES_RATE_PER_SECOND', 'UNSUBSCRIBE_ADDRESS'];
+const writeActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+const mentions = (statement: Statement, name: TableName) =>
+  JSON.stringify(statement.Resource).includes(
+    stateful.getLogicalId(stateful.tables[name].table.node.defaultChild as CfnResource),
+  );
+
+describe('service stack: HTTP API', () => {
+  it('has one route per entry of routeList(), each integrated with its own function', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', routeList().length);
+    for (const route of routeList()) {
+      const fn = service.functions.get(route.key);
+      expect(fn, route.key).toBeDefined();
+      const [routeResource] = Object.values(
+        template.findResources('AWS::ApiGatewayV2::Route', {
+          Properties: { RouteKey: `${route.method} ${route.path}` },
+        }),
+      );
+      expect(routeResource, route.key).toBeDefined();
+      const target = JSON.stringify(routeResource?.Properties.Target);
+      const integrationId = Object.keys(template.findResources('AWS::ApiGatewayV2::Integration')).find((id) =>
+        target.includes(id),
+      );
+      expect(resources[integrationId ?? '']?.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(fn as NodeFunction), 'Arn'] },
+      });
+    }
+  });
+
+  it('serves a $default stage with JSON access logs of no personal data beyond the caller IP, and throttling', () => {
+    const stage = template.findResources('AWS::ApiGatewayV2::Stage');
+    const [properties] = Object.values(stage).map((s) => s.Properties);
+    expect(properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] },
+      },
+    });
+    const format = JSON.parse(properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      method: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    // Paths carry tokens and ids, query strings carry e-mail addresses: neither is logged.
+    expect(properties.AccessLogSettings.Format).not.toMatch(
+      /\$context\.(path|resourcePath)|querystring|rawQuery/i,
+    );
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('outputs the API URL', () => {
+    template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [logicalId(service.api), 'ApiEndpoint'] } });
+  });
+});
+
+describe('service stack: functions', () => {
+  it('runs every function on arm64 and Node 24 with JSON logs into its own log group, and X-Ray', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(routeList().length);
+    for (const [id, fn] of Object.entries(functions)) {
+      expect(fn.Properties, id).toMatchObject({
+        Runtime: nodeRuntime.name,
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 256,
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(resources[fn.Properties.LoggingConfig.LogGroup.Ref]?.Properties.RetentionInDays, id).toBe(30);
+    }
+    expect(nodeRuntime.name).toBe('nodejs24.x');
+  });
+
+  it('alarms on any error of any function', () => {
+    for (const id of Object.keys(template.findResources('AWS::Lambda::Function'))) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+
+  it('gives each route function the env vars of exactly its tables, queues and secrets', () => {
+    for (const route of routeList()) {
+      const fn = service.functions.get(route.key) as NodeFunction;
+      const expected = [
+        'LOG_LEVEL',
+        'PUBLIC_BASE_URL',
+        ...(Object.keys(routeTables(route)) as TableName[]).map((name) => tables[name].envVar),
+        ...(route.queues ?? []).map((name) => queues[name].envVar),
+        ...(route.secrets ?? []).map(() => 'SIGNING_KEYS_SECRET_ARN'),
+        ...(route.sendsEmail ? emailVariables : []),
+      ];
+      const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(Object.keys(variables).sort(), route.key).toEqual([...new Set(expected)].sort());
+      expect(variables.PUBLIC_BASE_URL).toEqual({ 'Fn::GetAtt': [logicalId(service.api), 'ApiEndpoint'] });
+    }
+  });
+});
+
+describe('service stack: queues', () => {
+  describe.each(Object.entries(queues) as [QueueName, QueueDefinition][])('%s', (name, definition) => {
+    it('redrives to an encrypted, alarmed DLQ after maxReceiveCount receives', () => {
+      const queue = service.queues[name];
+      const dlqId = logicalId(queue.deadLetterQueue.queue);
+      expect(resources[logicalId(queue.queue)]?.Properties).toMatchObject({
+        VisibilityTimeout: definition.visibilityTimeoutSeconds,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+          maxReceiveCount: definition.maxReceiveCount,
+        },
+      });
+      expect(resources[dlqId]?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: definition.dlqRetentionDays * 86_400,
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      for (const id of [logicalId(queue.queue), dlqId]) {
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: [{ Ref: id }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    });
+
+    const { consumer } = definition as QueueDefinition;
+    if (!consumer) return;
+    it('is consumed by its function, reporting partial batch failures, with bounded concurrency', () => {
+      const fn = service.queues[name].consumer as NodeFunction;
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(fn) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(service.queues[name].queue), 'Arn'] },
+        BatchSize: consumer.batchSize,
+        MaximumBatchingWindowInSeconds: consumer.maxBatchingWindowSeconds,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: consumer.maxConcurrency },
+      });
+      expect(functionProps(fn).Timeout).toBe(consumer.timeoutSeconds);
+      const expected = [
+        'LOG_LEVEL',
+        'PUBLIC_BASE_URL',
+        ...(Object.keys(consumer.tables) as TableName[]).map((table) => tables[table].envVar),
+        ...(consumer.queues ?? []).map((target) => queues[target as QueueName].envVar),
+        ...(consumer.secrets ?? []).map(() => 'SIGNING_KEYS_SECRET_ARN'),
+        // The sender paces itself and builds List-Unsubscribe from these.
+        ...(name === 'send' ? emailVariables : []),
+      ];
+      const variables = Object.keys((functionProps(fn).Environment as { Variables: object }).Variables);
+      expect(variables.sort()).toEqual([...new Set(expected)].sort());
+      const statements = policyStatements(fn);
+      expect(tablesIn(statements).sort()).toEqual(Object.keys(consumer.tables).sort());
+      const sends = name === 'send';
+      const allowed = [...routeFunctionActions, ...sqsConsumeActions, ...(sends ? sesActions : [])];
+      const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
+      expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
+      if (sends) expectSendingScoped(statements);
+    });
+  });
+});
+
+describe('least privilege', () => {
+  const allPolicies = () => [
+    ...Object.values(Template.fromStack(stateful).findResources('AWS::IAM::Policy')),
+    ...Object.values(template.findResources('AWS::IAM::Policy')),
+  ];
+
+  it('grants no "*" action anywhere, and "*" resources only to X-Ray, which has no resource-level permissions', () => {
+    const statements = allPolicies().flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      for (const action of actions(statement)) expect(action).not.toMatch(/(^|:)\*$/);
+      if ([statement.Resource].flat().includes('*')) {
+        expect(actions(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      }
+    }
+  });
+
+  it('attaches no managed policy to any role', () => {
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it.each(routeList().map((route) => [route.key, route] as const))(
+    '%s: touches only the tables routeTables() declares, with the declared access',
+    (_key, route) => {
+      const statements = policyStatements(service.functions.get(route.key) as NodeFunction);
+      const declared = routeTables(route) as Record<TableName, Access>;
+      expect(tablesIn(statements).sort()).toEqual(Object.keys(declared).sort());
+      for (const [name, access] of Object.entries(declared) as [TableName, Access][]) {
+        const granted = statements.filter((statement) => mentions(statement, name));
+        expect(granted.length).toBeGreaterThan(0);
+        if (access === 'read') {
+          for (const statement of granted)
+            for (const action of writeActions) expect(actions(statement)).not.toContain(action);
+        }
+        // Reading the app table only to check the caller's key: API-key items alone.
+        if (name === 'app' && route.tables.app === undefined && access === 'read') {
+          expect(granted).toEqual([
+            expect.objectContaining({
+              Action: 'dynamodb:GetItem',
+              Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['APIKEY#*'] } },
+            }),
+          ]);
+        }
+      }
+      const allowed = [...routeFunctionActions, ...(route.sendsEmail ? sesActions : [])];
+      const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
+      expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
+      if (route.sendsEmail) expectSendingScoped(statements);
+    },
+  );
+});
