@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 import type { Mailing, MailingStatus } from '#shared/domain/mailing.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
+import { updateExpression } from './update-expression.ts';
 
 /**
  * A mailing is two items: the mailing itself (bodies included, so it is large) and its counters,
@@ -49,27 +50,21 @@ export const mailings = {
 
   /** Replaces the editable fields of a draft; anything else is a 409. */
   async updateDraft(id: string, changes: Record<string, unknown>, at: string): Promise<void> {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':draft': 'draft', ':at': at };
-    const sets = ['updatedAt = :at'];
-    const removes: string[] = [];
-    for (const [field, value] of Object.entries(changes)) {
-      names[`#${field}`] = field;
-      if (value === undefined || value === null) removes.push(`#${field}`);
-      else {
-        values[`:${field}`] = value;
-        sets.push(`#${field} = :${field}`);
-      }
-    }
+    const { empty: _empty, ...update } = updateExpression({
+      set: {
+        ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v ?? undefined])),
+        updatedAt: at,
+      },
+      names: { '#status': 'status' },
+      values: { ':draft': 'draft' },
+    });
     try {
       await dynamo.send(
         new UpdateCommand({
           TableName: tableName('app'),
           Key: keys.mailing(id),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND #status = :draft',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...update,
         }),
       );
     } catch (error) {
@@ -89,26 +84,18 @@ export const mailings = {
     to: MailingStatus,
     fields: Record<string, unknown> = {},
   ): Promise<boolean> {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':to': to };
-    const sets = ['#status = :to'];
-    from.forEach((status, i) => {
-      values[`:from${i}`] = status;
+    const { empty: _empty, ...update } = updateExpression({
+      set: { status: to, ...fields },
+      names: { '#status': 'status' },
+      values: Object.fromEntries(from.map((status, i) => [`:from${i}`, status])),
     });
-    for (const [field, value] of Object.entries(fields)) {
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
     try {
       await dynamo.send(
         new UpdateCommand({
           TableName: tableName('app'),
           Key: keys.mailing(id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...update,
         }),
       );
       return true;
@@ -120,21 +107,13 @@ export const mailings = {
 
   /** Sets fields that are not part of the lifecycle (timestamps). */
   async setFields(id: string, fields: Record<string, unknown>): Promise<void> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets = Object.entries(fields).map(([field, value], i) => {
-      names[`#f${i}`] = field;
-      values[`:f${i}`] = value;
-      return `#f${i} = :f${i}`;
-    });
+    const { empty: _empty, ...update } = updateExpression({ set: fields });
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName('app'),
         Key: keys.mailing(id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...update,
       }),
     );
   },
@@ -156,26 +135,14 @@ export const mailings = {
    * `chunksDone` track sending progress. Returns the counters after the change.
    */
   async addCounts(id: string, delta: Record<string, number>): Promise<Record<string, number>> {
-    const names: Record<string, string> = {};
-    const values: Record<string, number> = {};
-    const adds: string[] = [];
-    let i = 0;
-    for (const [name, value] of Object.entries(delta)) {
-      if (!value) continue;
-      names[`#n${i}`] = name;
-      values[`:v${i}`] = value;
-      adds.push(`#n${i} :v${i}`);
-      i++;
-    }
-    if (!adds.length) return {};
+    const { empty, ...update } = updateExpression({ add: delta });
+    if (empty) return {};
     const { Attributes } = await dynamo.send(
       new UpdateCommand({
         TableName: tableName('app'),
         Key: keys.counts(id),
-        UpdateExpression: `ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',
+        ...update,
       }),
     );
     return (Attributes ?? {}) as Record<string, number>;

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, batchWriteAll } from './batch.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
+import { updateExpression } from './update-expression.ts';
 import type { PageKey } from './members.ts';
 
 /**
@@ -250,23 +251,12 @@ export const recipients = {
     checkpoint: SourceCheckpoint,
     tally: Record<string, number>,
   ): Promise<void> {
-    const names: Record<string, string> = { '#s': sourceId };
-    const values: Record<string, unknown> = { ':c': checkpoint };
-    const adds: string[] = [];
-    Object.entries(tally).forEach(([name, value], i) => {
-      if (!value) return;
-      names[`#t${i}`] = name;
-      values[`:t${i}`] = value;
-      adds.push(`#t${i} :t${i}`);
+    const { empty: _empty, ...update } = updateExpression({
+      set: { [`sources.${sourceId}`]: checkpoint },
+      add: tally,
     });
     await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName('recipients'),
-        Key: keys.plan(mailingId),
-        UpdateExpression: `SET sources.#s = :c${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
+      new UpdateCommand({ TableName: tableName('recipients'), Key: keys.plan(mailingId), ...update }),
     );
   },
 
