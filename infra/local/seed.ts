@@ -124,7 +124,7 @@ const demoContacts: DemoContact[] = [
   },
 ];
 
-export const seedDemo = async (_stack: LocalStack): Promise<{ preferenceUrl?: string }> => {
+export const seedDemo = async (stack: LocalStack): Promise<{ preferenceUrl?: string }> => {
   // Imported here: the modules read the stack's variables when they first run.
   const { systemActor } = await import('#shared/domain/api-key.ts');
   const { createSubscriptionType, listSubscriptionTypes } = await import(
@@ -214,7 +214,61 @@ export const seedDemo = async (_stack: LocalStack): Promise<{ preferenceUrl?: st
     contactIds.push(contact.id);
   }
 
-  // Extension point: the target list and the draft mailing (mailings issue) go here, built from
-  // `types` and `contactIds`; return the preference-page link of one demo contact from here too.
-  return {};
+  // A target list (newsletter subscribers plus two contacts picked by hand) and a draft mailing to
+  // it, found by name on later starts. Its recipient report shows every reason at once.
+  const { createList } = await import('#shared/use-cases/lists.ts');
+  const { createMailing } = await import('#shared/use-cases/mailings.ts');
+  const { apps } = await demoCatalogue();
+  let listId = apps.lists.get('Newsletter readers');
+  if (!listId) {
+    listId = (
+      await createList({
+        name: 'Newsletter readers',
+        criteria: { subscribedTo: types.newsletter },
+        contactIds: [contactIds[4], contactIds[8]].filter((id): id is string => Boolean(id)),
+      })
+    ).id;
+  }
+  if (!apps.mailings.has('Welcome to the newsletter')) {
+    await createMailing(
+      {
+        name: 'Welcome to the newsletter',
+        subscriptionTypeId: types.newsletter,
+        listId,
+        from: 'Demo News <news@demo.example>',
+        subject: 'Hello {{firstName}}, this month in short',
+        text: 'Hi {{firstName}},\n\nthree things we shipped this month.\n\nChange what you get: {{preferencesUrl}}\nUnsubscribe: {{unsubscribeUrl}}',
+        html: '<p>Hi {{firstName}},</p><p>Three things we shipped this month.</p><p><a href="{{preferencesUrl}}">Change what you get</a> · <a href="{{unsubscribeUrl}}">Unsubscribe</a></p>',
+      },
+      actor,
+    );
+  }
+
+  // A preference-page link of the first demo contact, as a mail would carry it.
+  const { signingKeys } = await import('#shared/adapters/secrets/signing-keys.ts');
+  const { signToken } = await import('#shared/domain/tokens.ts');
+  const token = signToken(await signingKeys(), {
+    p: 'preferences',
+    c: contactIds[0] as string,
+    t: types.newsletter,
+  });
+  return { preferenceUrl: `${stack.apiUrl}/p/${token}` };
+};
+
+/** Lists and mailings already seeded, by name (read through the app table's byKind index). */
+const demoCatalogue = async () => {
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { dynamo, tableName } = await import('#shared/adapters/dynamodb/client.ts');
+  const byName = async (kind: string) => {
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('app'),
+        IndexName: 'byKind',
+        KeyConditionExpression: 'kind = :k',
+        ExpressionAttributeValues: { ':k': kind },
+      }),
+    );
+    return new Map((result.Items ?? []).map((item) => [String(item.name), String(item.id)]));
+  };
+  return { apps: { lists: await byName('LIST'), mailings: await byName('MAILING') } };
 };

@@ -166,8 +166,9 @@ export interface UpdateContactInput {
 /**
  * Update a contact's address, profile or interests.
  * Input: the fields to change; the caller. Output: the contact as it now is.
- * 1. For a new address (other than a change of case): claim it (409 if taken) and look up its
- *    suppression entry, which the contact then mirrors.
+ * 1. For a new address (other than a change of case): note it on the contact (so an erasure finds
+ *    its claim whatever happens next), claim it (409 if taken), and look up its suppression entry,
+ *    which the contact then mirrors.
  * 2. Change the contact (one conditional write with its history entries, then memberships and
  *    history items). Nothing to change → no write.
  * 3. Give back the old address's claim; if the change failed, give back the new one instead.
@@ -191,13 +192,16 @@ export const updateContact = async (
     ...(input.removeInterests !== undefined ? { removeInterests: input.removeInterests } : {}),
   };
   let newKey: string | undefined;
+  let start = current;
   if (input.email !== undefined) {
     const address = addressOf(input.email, 'body.email');
     patch.address = address;
     if (address.key !== current.emailKey) {
       const suppression = await suppressions.getByEmail(address.key);
       if (suppression) patch.suppressedAfter = suppression.reason;
+      start = await contacts.noteClaim(current, address.key);
       if (!(await contacts.claim(address.key, id))) {
+        await contacts.forgetClaim(id, address.key);
         throw new ConflictError('A contact with this e-mail address exists', [
           { path: 'body.email', code: 'email_taken', message: 'This address belongs to another contact' },
         ]);
@@ -213,14 +217,18 @@ export const updateContact = async (
         oldKey = fresh.emailKey;
         return patchContact(fresh, patch, ctx);
       },
-      current,
+      start,
     );
     if (newKey && oldKey && oldKey !== newKey) await contacts.releaseClaim(oldKey, id);
     return toPublicContact(contact);
   } catch (error) {
     if (newKey) {
-      const now = await contacts.get(id).catch(() => undefined);
-      if (now && now.emailKey !== newKey) await contacts.releaseClaim(newKey, id);
+      // Give the new address back unless the contact moved to it after all (its answer lost).
+      const now = await contacts.get(id).then(
+        (found) => found?.emailKey,
+        () => newKey,
+      );
+      if (now !== newKey) await contacts.releaseClaim(newKey, id);
     }
     throw error;
   }
@@ -296,6 +304,7 @@ export const exportContact = async (id: string) => {
     history: entries,
     memberships,
     suppression: suppression ?? null,
+    addressClaims: Object.keys(contact.otherClaims ?? {}),
     mailings: [],
     exportedAt: new Date().toISOString(),
   };

@@ -18,7 +18,8 @@ import { logger } from '#shared/observability/logger.ts';
  *    An entry already there (a complaint, a hard bounce) is kept: it blocks as well, and consent
  *    must not lift it.
  * 3. Record the erasure in the admin audit log: the contact id, never the address.
- * 4. Give back the address's claim (if this contact still holds it): a re-import is a new contact.
+ * 4. Give back the address's claim, and any other claim it holds from an address change (if this
+ *    contact still holds them): a re-import is a new contact, and no address is left in a claim key.
  * 5. Delete the history and membership items (tombstones included), then the contact item last.
  * 6. Look once more and delete what a write still in flight when the erasure began put back.
  */
@@ -37,6 +38,7 @@ export const eraseContact = async (
   );
   await audit.record(actor, { action: 'contact.erased', details: { contactId: id } }, at);
   await contacts.releaseClaim(contact.emailKey, id);
+  await contacts.releaseOtherClaims(contact, true);
 
   const profile = contactKeys.contact(id);
   const keys = await contacts.partitionKeys(id);

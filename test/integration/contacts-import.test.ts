@@ -279,5 +279,25 @@ describe('batch import', () => {
       ...counts,
     });
     expect(await find('bulk-999@bulk.example')).toMatchObject({ firstName: 'Bulk 999' });
+
+    // The same file again: nothing to write, one history check (Query) per contact.
+    const again: Record<string, number> = {};
+    dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        again[name] = (again[name] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'deserialize', name: 'countReimportRequests' },
+    );
+    try {
+      expect((await batch(contacts)).every((r) => r.status === 'unchanged')).toBe(true);
+    } finally {
+      dynamo.middlewareStack.remove('countReimportRequests');
+    }
+    expect(again.BatchWriteItemCommand ?? 0).toBe(0);
+    expect(again.PutItemCommand ?? 0).toBe(0);
+    expect(again.UpdateItemCommand ?? 0).toBe(0);
+    logger.info('batch re-import of the same 1000 contacts', again);
   });
 });

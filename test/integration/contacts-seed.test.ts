@@ -21,6 +21,9 @@ const itemCount = async () =>
   (await stack().dynamo.send(new ScanCommand({ TableName: stack().tableNames.contacts, Select: 'COUNT' })))
     .Count;
 
+const appCount = async () =>
+  (await stack().dynamo.send(new ScanCommand({ TableName: stack().tableNames.app, Select: 'COUNT' }))).Count;
+
 describe('demo seed', () => {
   it('creates two types and contacts in every consent and subscription state', async () => {
     const types = (
@@ -52,10 +55,35 @@ describe('demo seed', () => {
     expect(locales).toEqual(new Set(['en', 'sv', 'de']));
   });
 
+  it('creates one list and one draft mailing whose preview shows why each contact is in or out', async () => {
+    const { QueryCommand } = await import('@aws-sdk/client-dynamodb');
+    const mailings = await stack().dynamo.send(
+      new QueryCommand({
+        TableName: stack().tableNames.app,
+        IndexName: 'byKind',
+        KeyConditionExpression: 'kind = :k',
+        ExpressionAttributeValues: { ':k': { S: 'MAILING' } },
+      }),
+    );
+    expect(mailings.Items).toHaveLength(1);
+    const id = mailings.Items?.[0]?.id?.S as string;
+    const mailing = await request<{
+      status: string;
+      counts: Record<string, number>;
+      reasons: Record<string, number>;
+    }>('GET', `/mailings/${id}`);
+    expect(mailing.body.status).toBe('draft');
+    expect(mailing.body.counts.eligible).toBeGreaterThan(0);
+    expect(Object.keys(mailing.body.reasons).sort()).toEqual(['eligible', 'no_consent', 'not_subscribed']);
+    expect(stack().seeded?.preferenceUrl).toMatch(/^http:\/\/localhost:\d+\/p\/[\w-]+\.[\w-]+$/);
+  });
+
   it('adds nothing when it runs again', async () => {
     const before = await itemCount();
+    const appBefore = await appCount();
     await seedDemo(stack());
     expect(await itemCount()).toBe(before);
+    expect(await appCount()).toBe(appBefore);
     const types = (await request<{ items: unknown[] }>('GET', '/subscription-types')).body.items;
     expect(types).toHaveLength(2);
   });

@@ -7,7 +7,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { contactKeys, shardOf } from '#shared/adapters/dynamodb/contact-keys.ts';
-import { setConsent, setSubscription } from '#shared/domain/contact.ts';
+import { patchContact, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 
 const { request, stack } = useLocalStack();
@@ -467,6 +467,50 @@ describe('updating contacts', () => {
     // The membership item carries the new address.
     const [member] = await typeMembers(newsletter, contact.id);
     expect(member?.email).toBe(moved.body.email);
+  });
+
+  it('gives back the old address at the next change when the move crashed before giving it back', async () => {
+    const oldEmail = address('left');
+    const newEmail = address('arrived');
+    const contact = await create({ email: oldEmail });
+    const oldKey = oldEmail.toLowerCase();
+    const newKey = newEmail.toLowerCase();
+    // The PATCH noted and claimed the new address and changed the contact, then crashed.
+    const current = await contacts.get(contact.id);
+    if (!current) throw new Error('contact missing');
+    const noted = await contacts.noteClaim(current, newKey);
+    expect(await contacts.claim(newKey, contact.id)).toBe(true);
+    const change = patchContact(
+      noted,
+      { address: { email: newEmail, key: newKey } },
+      {
+        at: new Date().toISOString(),
+        actor: 'system',
+        source: 'api',
+      },
+    );
+    if (!change) throw new Error('no change');
+    await contacts.commit(noted, change);
+    const claimOf = async (key: string) => (await contacts.getClaim(key))?.contactId;
+    expect(await claimOf(oldKey)).toBe(contact.id);
+    // Not findable by the old address even now: the claim is not live.
+    const byOld = await request<{ items: Contact[] }>(
+      'GET',
+      `/contacts?email=${encodeURIComponent(oldEmail)}`,
+      {
+        key: marketer.key,
+      },
+    );
+    expect(byOld.body.items).toEqual([]);
+
+    const next = await request('PATCH', `/contacts/${contact.id}`, {
+      key: marketer.key,
+      body: { firstName: 'Next' },
+    });
+    expect(next.status).toBe(200);
+    expect(await claimOf(oldKey)).toBeUndefined();
+    expect(await claimOf(newKey)).toBe(contact.id);
+    expect((await contacts.get(contact.id))?.otherClaims).toBeUndefined();
   });
 
   it('adds and removes interests, keeping their index items in step', async () => {

@@ -7,6 +7,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contactKeys, shardOf } from '#shared/adapters/dynamodb/contact-keys.ts';
+import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { setLogSink } from '#shared/observability/logger.ts';
@@ -196,6 +197,28 @@ describe('erasure', () => {
     // Logged by id only.
     expect(logs.join('\n').toLowerCase()).not.toContain('erase.me');
     expect(logs.join('\n')).not.toContain('Ingrid');
+  });
+
+  it('finds and removes the claim of an address change that crashed half way', async () => {
+    const contact = await create({ email: 'moving@example.org' });
+    // The PATCH noted and claimed the new address, then crashed before changing the contact.
+    const current = await contacts.get(contact.id);
+    if (!current) throw new Error('contact missing');
+    await contacts.noteClaim(current, 'moved-to@example.org');
+    expect(await contacts.claim('moved-to@example.org', contact.id)).toBe(true);
+    const exported = await request<Export & { addressClaims: string[] }>(
+      'GET',
+      `/contacts/${contact.id}/export`,
+      {
+        key: marketer,
+      },
+    );
+    expect(exported.body.addressClaims).toEqual(['moved-to@example.org']);
+
+    expect((await request('DELETE', `/contacts/${contact.id}`)).status).toBe(200);
+    const table = JSON.stringify(await scanAll(stack().tableNames.contacts));
+    expect(table).not.toContain('moving@example.org');
+    expect(table).not.toContain('moved-to@example.org');
   });
 
   it('lets a re-import create a new contact that stays suppressed (erased) until consent is granted', async () => {

@@ -10,6 +10,9 @@
  * contact, or an e-mail change stopped half way) blocks the address for {@link claimGraceMs}: longer
  * than any function runs (10 s; 29 s at most behind API Gateway), so a claim that old is no longer
  * in anybody's hands and may be taken over by a conditional update on its old contactId.
+ * An address change notes the new address on the contact (`otherClaims`) before claiming it, and
+ * keeps the old one there after the move; the next change gives back due claims, and erasure gives
+ * back all of them, so no claim (whose key is an address) outlives the person it belongs to.
  *
  * ## History without transactions: the outbox
  * Every change of a contact is ONE conditional write of its contact item (`version = :read`): it
@@ -65,6 +68,13 @@ export interface StoredContact extends ContactState {
   version: number;
   /** Committed history entries, by id, not yet known to be copied to history items. */
   outbox: Record<string, HistoryEntry>;
+  /**
+   * Claims this contact may hold besides its own address's, by address key → the time after which
+   * they may be given back: an address change's new address while the change is in progress, its
+   * old address once done. Claims carry the address in their key, so erasure must be able to find
+   * them from the contact; any later change gives back those past their time.
+   */
+  otherClaims?: Record<string, string>;
 }
 
 export interface Claim {
@@ -90,6 +100,20 @@ const fromItem = (item: Item): StoredContact => {
     interests: contact.interests ?? [],
     outbox: contact.outbox ?? {},
   };
+};
+
+/** `otherClaims` after a change that gave back `released`, as stored (undefined when empty). */
+const otherClaimsAfter = (
+  current: StoredContact,
+  nextKey: string,
+  released: readonly string[],
+  now: string,
+): Record<string, string> | undefined => {
+  const others = { ...current.otherClaims };
+  for (const key of released) delete others[key];
+  if (nextKey !== current.emailKey) others[current.emailKey] = now;
+  delete others[nextKey];
+  return Object.keys(others).length ? others : undefined;
 };
 
 const claimFromItem = (item: Item): Claim => ({
@@ -441,13 +465,20 @@ export const contacts = {
     current: StoredContact,
     change: Change,
     flushed: readonly string[] = [],
+    releasedClaims: readonly string[] = [],
   ): Promise<{ contact: StoredContact; entries: HistoryEntry[] }> {
     const entries = assignEntryIds(change.entries, newestEntryId(current.outbox));
     const outbox = { ...current.outbox };
     for (const id of flushed) delete outbox[id];
     for (const e of entries) outbox[e.id] = e;
     const next = change.next;
-    const contact: StoredContact = { ...next, version: current.version + 1, outbox };
+    const otherClaims = otherClaimsAfter(current, next.emailKey, releasedClaims, new Date().toISOString());
+    const contact: StoredContact = {
+      ...next,
+      version: current.version + 1,
+      outbox,
+      ...(otherClaims ? { otherClaims } : {}),
+    };
 
     const names: Record<string, string> = { '#version': 'version', '#outbox': 'outbox' };
     const values: Record<string, unknown> = {
@@ -465,6 +496,13 @@ export const contacts = {
         set.push(`#${name} = :${name}`);
         values[`:${name}`] = value;
       }
+    }
+    if (otherClaims || current.otherClaims) {
+      names['#otherClaims'] = 'otherClaims';
+      if (otherClaims) {
+        set.push('#otherClaims = :otherClaims');
+        values[':otherClaims'] = otherClaims;
+      } else remove.push('#otherClaims');
     }
     // Only touched when this change means to: another writer may mirror a suppression meanwhile.
     if (next.suppressed !== current.suppressed) {
@@ -494,6 +532,62 @@ export const contacts = {
     return { contact, entries };
   },
 
+  /**
+   * Notes, before claiming it, an address the contact is about to move to (see `otherClaims`), so
+   * that an erasure finds the claim even if the move never completes. Bumps the version: a change
+   * computed from an earlier read must read again and keep the note.
+   */
+  async noteClaim(current: StoredContact, emailKey: string, now = Date.now()): Promise<StoredContact> {
+    const otherClaims = { ...current.otherClaims, [emailKey]: new Date(now + claimGraceMs).toISOString() };
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('contacts'),
+          Key: contactKeys.contact(current.id),
+          UpdateExpression: 'SET #otherClaims = :o, #version = :nv',
+          ConditionExpression: '#version = :v',
+          ExpressionAttributeNames: { '#otherClaims': 'otherClaims', '#version': 'version' },
+          ExpressionAttributeValues: { ':o': otherClaims, ':v': current.version, ':nv': current.version + 1 },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error))
+        throw new ConflictError('The contact was changed at the same time; retry');
+      throw error;
+    }
+    return { ...current, otherClaims, version: current.version + 1 };
+  },
+
+  /** Drops a note made by {@link contacts.noteClaim} whose claim was not won. */
+  async forgetClaim(contactId: string, emailKey: string): Promise<void> {
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('contacts'),
+          Key: contactKeys.contact(contactId),
+          UpdateExpression: 'REMOVE #otherClaims.#key',
+          ConditionExpression: 'attribute_exists(#otherClaims)',
+          ExpressionAttributeNames: { '#otherClaims': 'otherClaims', '#key': emailKey },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  },
+
+  /**
+   * Gives back the other claims whose time has come (all of them with `all`, for erasure), only
+   * where this contact still holds them. Returns the address keys given back.
+   */
+  async releaseOtherClaims(contact: StoredContact, all = false): Promise<string[]> {
+    const now = new Date().toISOString();
+    const due = Object.entries(contact.otherClaims ?? {})
+      .filter(([key, after]) => key !== contact.emailKey && (all || after <= now))
+      .map(([key]) => key);
+    for (const key of due) await contacts.releaseClaim(key, contact.id);
+    return due;
+  },
+
   /** Writes a committed change's derived items (see {@link contacts.change}); exposed for crash tests. */
   flush,
 
@@ -513,10 +607,11 @@ export const contacts = {
       known = undefined;
       if (!current) throw new NotFoundError('Contact not found');
       const flushed = await contacts.ensureFlushed(current);
+      const released = await contacts.releaseOtherClaims(current);
       const change = decide(current);
       if (!change) return { contact: current, changed: false };
       try {
-        const { contact, entries } = await contacts.commit(current, change, flushed);
+        const { contact, entries } = await contacts.commit(current, change, flushed, released);
         await flush(contact, entries, current);
         return { contact, changed: true };
       } catch (error) {

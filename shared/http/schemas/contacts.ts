@@ -230,6 +230,12 @@ export const ContactExport = z
       )
       .describe('The list-building index entries held for the contact'),
     suppression: Suppression.nullable().describe("The address's suppression entry, if any"),
+    addressClaims: z
+      .array(z.string())
+      .describe(
+        'Other addresses (lowercased) kept only to find their uniqueness claims: an address change in ' +
+          'progress, or the previous address until the next change confirms its claim was given back',
+      ),
     mailings: z
       .array(z.unknown())
       .describe('Mailings received (filled once sending exists; empty until then)'),
