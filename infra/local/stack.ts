@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   ttlSweepMs?: number;
   /** Long-poll wait of the pollers (short in tests). */
   pollWaitSeconds?: number;
+  /** The account's SES sending rate the senders pace to (SES_RATE_PER_SECOND; default 14/s, SES's usual start). */
+  sesRatePerSecond?: number;
   /**
    * Run the queue consumers in the background, as Lambda's event source mappings do (default).
    * Tests that must see each step turn this off and call `consume` themselves.
@@ -108,6 +110,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SESV2: emulators.sesUrl,
       PUBLIC_BASE_URL: apiUrl,
       SIGNING_KEYS: signingKeys(dataDir),
+      SES_RATE_PER_SECOND: String(options.sesRatePerSecond ?? process.env.SES_RATE_PER_SECOND ?? 14),
     });
     const dynamo = new DynamoDBClient({});
     const sqs = new SQSClient({});

@@ -50,6 +50,8 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 export const planMailing = async (
   mailingId: string,
   remainingMs: () => number,
+  /** Members per Query page; unset in production (1 MB pages). Tests set it to get many pages. */
+  pageLimit?: number,
 ): Promise<{ done: boolean }> => {
   const mailing = await mailings.getStored(mailingId, true);
   if (!mailing || (mailing.status !== 'planned' && mailing.status !== 'sending')) return { done: true };
@@ -72,13 +74,14 @@ export const planMailing = async (
     const rule = { subscriptionTypeId: mailing.subscriptionTypeId, overrideConsent: mailing.overrideConsent };
     const privacyEnabled = mailing.privacyEnabled ?? true;
     let stop = false;
+    let failed = false;
 
     const planPage = async (
       source: ListSource,
       state: SourceCheckpoint,
       resuming: boolean,
     ): Promise<SourceCheckpoint> => {
-      const { members, next } = await source.read(state.next);
+      const { members, next } = await source.read(state.next, pageLimit);
       const prefix = `${source.id}.${pad(state.page, 6)}`;
       const send: Row[] = [];
       const skip: Row[] = [];
@@ -156,7 +159,7 @@ export const planMailing = async (
     const runSource = async (source: ListSource): Promise<boolean> => {
       let state: SourceCheckpoint = plan.sources[source.id] ?? { page: 0, done: false };
       let resuming = !plan.fresh;
-      while (!state.done && !stop && remainingMs() > reserveMs) {
+      while (!state.done && !stop && !failed && remainingMs() > reserveMs) {
         state = await planPage(source, state, resuming);
         resuming = false;
         // A cancelled mailing stops planning between pages.
@@ -165,7 +168,19 @@ export const planMailing = async (
       return state.done;
     };
 
-    const finished = await Promise.all(sources.map(runSource));
+    // If one source fails, the others stop at their next page and are awaited before the error
+    // surfaces: nothing may keep writing after this invocation ends and the lease is released.
+    const settled = await Promise.allSettled(
+      sources.map((source) =>
+        runSource(source).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    const finished = settled.map((r) => r.status === 'fulfilled' && r.value);
     if (stop) return { done: true };
     if (!finished.every(Boolean)) return { done: false };
     await finishPlanning(mailingId);

@@ -8,7 +8,12 @@ import { chooseLanguage } from '#shared/domain/i18n.ts';
 import { privacyEmail } from '#shared/domain/privacy-email.ts';
 import { signToken } from '#shared/domain/tokens.ts';
 
-const config = () =>
+let loaded: ReturnType<typeof load> | undefined;
+const config = () => {
+  loaded ??= load();
+  return loaded;
+};
+const load = () =>
   loadConfig({
     PUBLIC_BASE_URL: z.string().url(),
     SENDER_ADDRESS: z.string().min(3).default('no-reply@localhost.localdomain'),

@@ -44,7 +44,13 @@ import { verdictFor } from './judge.ts';
 import { toMember } from './list-resolution.ts';
 import { closeIfDone } from './planning.ts';
 
-const config = () =>
+let loaded: ReturnType<typeof load> | undefined;
+/** The sender's configuration, validated once; the worker calls it at cold start. */
+export const sendingConfig = () => {
+  loaded ??= load();
+  return loaded;
+};
+const load = () =>
   loadConfig({
     PUBLIC_BASE_URL: z.string().url(),
     SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
@@ -71,7 +77,7 @@ export const sendChunk = async (
   chunkId: string,
   remainingMs: () => number,
 ): Promise<void> => {
-  const env = config();
+  const env = sendingConfig();
   const chunk = await recipients.getChunk(mailingId, chunkId);
   if (chunk?.kind !== 'send' || chunk.state === 'done' || chunk.state === 'cancelled') return;
 
@@ -148,7 +154,8 @@ export const sendChunk = async (
   for (let i = 0; i < toSend.length; i += size) {
     const batch = toSend.slice(i, i + size);
     const deadline = Date.now() + remainingMs() - 20_000;
-    if (!(await acquireSendSlot(batch.length, env.SES_RATE_PER_SECOND, deadline))) {
+    const slot = await acquireSendSlot(batch.length, env.SES_RATE_PER_SECOND, deadline);
+    if (!slot) {
       await giveBack();
       throw new RetryLater('no sending slot before the invocation ends');
     }
@@ -189,7 +196,7 @@ export const sendChunk = async (
     });
     let results: Awaited<ReturnType<typeof sendBulk>>;
     try {
-      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries);
+      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries).finally(slot.release);
     } catch (error) {
       if (isRetryable(error)) {
         // Not accepted: back to queued, and let SQS retry the message later.

@@ -23,7 +23,8 @@ export interface RequestOptions {
 export const useLocalStack = (options: LocalStackOptions = {}) => {
   let stack: LocalStack | undefined;
   beforeAll(async () => {
-    stack = await startLocalStack({ pollWaitSeconds: 0, ...options });
+    // A high SES rate unless a test is about pacing: tests should not wait on the rate limiter.
+    stack = await startLocalStack({ pollWaitSeconds: 0, sesRatePerSecond: 10_000, ...options });
   }, 30_000);
   afterAll(async () => {
     await stack?.stop();

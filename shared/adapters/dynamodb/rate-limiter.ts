@@ -1,64 +1,100 @@
+import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 
 /**
- * The account-wide SES sending rate, shared by every sender invocation: a sliding log of the last
- * second's sends in one item, changed only by a conditional write on its version. A send of `n`
- * messages may start when the sends of the past second plus `n` stay within `ratePerSecond`, so no
- * one-second window ever holds more (Lambda cannot run fewer than two SQS consumers, so the
- * limit has to live here, not in the concurrency setting).
+ * The account-wide SES sending rate, shared by every sender invocation: a log of the sends of the
+ * last second in one item, changed only by conditional writes on its version (Lambda cannot run
+ * fewer than two SQS consumers, so the limit has to live here, not in a concurrency setting).
+ *
+ * A send counts from the moment it takes its slot until one second after its SES call returned
+ * (`done`); a send still in flight always counts. So a send of `n` may start only when every
+ * send that could reach SES within the same second is counted, and no one-second window at SES
+ * ever holds more than `ratePerSecond` messages, however long each call takes to arrive.
  */
 const key = { pk: 'RATE#ses', sk: 'RATE' };
 const windowMs = 1000;
 
-type Entry = [at: number, count: number];
+/** [slot id, count, done (epoch ms) or 0 while in flight] */
+type Entry = [id: string, count: number, done: number];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const read = async () => {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('app'), Key: key, ConsistentRead: true }),
+  );
+  return { version: Number(Item?.version ?? 0), log: (Item?.log as Entry[] | undefined) ?? [] };
+};
+
+const write = async (version: number, log: Entry[]): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName('app'),
+        Item: { ...key, version: version + 1, log, expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+        ConditionExpression: 'attribute_not_exists(version) OR version = :v',
+        ExpressionAttributeValues: { ':v': version },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+};
+
+// Entries in flight for longer than this belong to a crashed sender and stop counting.
+const abandonedMs = 5 * 60_000;
+const live = (log: Entry[], now: number) =>
+  log.filter(([id, , done]) =>
+    done === 0 ? Number.parseInt(id.slice(0, 11), 36) > now - abandonedMs : done > now - windowMs,
+  );
+
+export interface SendSlot {
+  /** Call when the SES call has returned (or failed): the slot counts one more second from then. */
+  release: () => Promise<void>;
+}
+
+/**
+ * Waits for room for `count` messages; answers undefined when none opens before `deadline`
+ * (epoch ms), so the caller can give the work back instead of running out of time.
+ */
 export const acquireSendSlot = async (
   count: number,
   ratePerSecond: number,
   deadline: number,
-): Promise<boolean> => {
+): Promise<SendSlot | undefined> => {
   if (count > ratePerSecond) throw new Error(`A send of ${count} exceeds the rate of ${ratePerSecond}/s`);
   for (;;) {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName('app'), Key: key, ConsistentRead: true }),
-    );
+    const { version, log } = await read();
     const now = Date.now();
-    const log = ((Item?.log as Entry[] | undefined) ?? []).filter(([at]) => at > now - windowMs);
-    const used = log.reduce((sum, [, n]) => sum + n, 0);
+    const current = live(log, now);
+    const used = current.reduce((sum, [, n]) => sum + n, 0);
     if (used + count <= ratePerSecond) {
-      const version = Number(Item?.version ?? 0);
-      try {
-        await dynamo.send(
-          new PutCommand({
-            TableName: tableName('app'),
-            Item: {
-              ...key,
-              version: version + 1,
-              log: [...log, [now, count]],
-              expiresAt: Math.floor(now / 1000) + 3600,
-            },
-            ConditionExpression: 'attribute_not_exists(version) OR version = :v',
-            ExpressionAttributeValues: { ':v': version },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-        continue; // another sender took a slot first: look again
-      }
+      const id = now.toString(36).padStart(11, '0') + randomBytes(4).toString('hex');
+      if (await write(version, [...current, [id, count, 0]])) return { release: () => release(id) };
+      continue; // another sender took a slot first: look again
     }
-    // Wait until enough of the window has passed for this send to fit.
-    let freed = used + count - ratePerSecond;
-    let waitUntil = now;
-    for (const [at, n] of log) {
-      freed -= n;
-      waitUntil = at + windowMs;
-      if (freed <= 0) break;
+    // Wait until enough finished sends have left the window (in-flight ones: poll again soon).
+    const finished = current.filter(([, , done]) => done > 0).sort((a, b) => a[2] - b[2]);
+    let excess = used + count - ratePerSecond;
+    let waitUntil = now + 50;
+    for (const [, n, done] of finished) {
+      excess -= n;
+      waitUntil = done + windowMs;
+      if (excess <= 0) break;
     }
-    if (waitUntil + 1 > deadline) return false;
-    await sleep(Math.max(1, waitUntil - Date.now() + 1));
+    if (waitUntil > deadline) return undefined;
+    await sleep(Math.max(5, Math.min(waitUntil - Date.now() + 1, 250)));
+  }
+};
+
+const release = async (id: string): Promise<void> => {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const { version, log } = await read();
+    const now = Date.now();
+    const next = live(log, now).map((entry): Entry => (entry[0] === id ? [id, entry[1], now] : entry));
+    if (await write(version, next)) return;
   }
 };
