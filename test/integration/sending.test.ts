@@ -1,0 +1,217 @@
+/**
+ * Sending under trouble: a crash between SES accepting and our bookkeeping, throttling, a
+ * permanent rejection. Never a second mail, nothing silently dropped.
+ */
+import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { inbox } from '#test/helpers/ses-inbox.ts';
+
+const { request, stack } = useLocalStack({ autoConsume: false });
+let typeId: string;
+let listId: string;
+const size = 60;
+
+interface Row {
+  contactId: string;
+  status: string;
+  detail?: string;
+}
+
+const mailingTo = async () => {
+  const id = (
+    await request<{ id: string }>('POST', '/mailings', {
+      body: {
+        name: 'm',
+        subscriptionTypeId: typeId,
+        listId,
+        from: 'n@sc.example',
+        subject: 'Hi {{firstName}}',
+        text: 'Hello {{firstName}}',
+      },
+    })
+  ).body.id;
+  await request('POST', `/mailings/${id}/send`);
+  await stack().consume('plan');
+  return id;
+};
+
+const rows = async (id: string) => {
+  const out: Row[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { body: { items: Row[]; nextCursor: string | null } } = await request(
+      'GET',
+      `/mailings/${id}/recipients?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    out.push(...page.body.items);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return out;
+};
+
+/** Waits until the messages a failed invocation left behind are visible again (1 s in this file). */
+const redeliver = () => new Promise((r) => setTimeout(r, 1200));
+
+const mailsSince = async (before: number) => (await inbox(stack().sesUrl)).slice(before);
+
+beforeAll(async () => {
+  // Failed messages come back after 1 s here instead of the sender's 6 minutes.
+  await stack().sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: stack().queueUrls.send.url,
+      Attributes: { VisibilityTimeout: '1' },
+    }),
+  );
+  typeId = (await request<{ id: string }>('POST', '/subscription-types', { body: { name: 'News' } })).body.id;
+  const contacts = Array.from({ length: size }, (_, i) => ({
+    email: `person${i}@example.com`,
+    firstName: i === 0 ? '<script>alert(1)</script>' : `P${i}`,
+    consent: { status: 'granted', source: 'import' },
+    subscriptions: { [typeId]: 'subscribed' },
+  }));
+  await request('POST', '/contacts/batch', { body: { contacts } });
+  listId = (
+    await request<{ id: string }>('POST', '/lists', {
+      body: { name: 'all', criteria: { subscribedTo: typeId } },
+    })
+  ).body.id;
+});
+
+describe('sending', () => {
+  it('gives every recipient their own tokens, and no address in any URL or header', async () => {
+    const before = (await inbox(stack().sesUrl)).length;
+    const id = await mailingTo();
+    await stack().consume('send');
+    const mails = await mailsSince(before);
+    expect(mails).toHaveLength(size);
+    const tokens = new Set<string>();
+    for (const mail of mails) {
+      const header = mail.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+      const token = /\/u\/([\w-]+\.[\w-]+)>/.exec(header)?.[1];
+      expect(token).toBeDefined();
+      tokens.add(token as string);
+      const urls = `${header} ${(mail.body.text ?? '').match(/https?:\/\/\S+/g)?.join(' ')}`;
+      expect(urls).not.toContain('@example.com');
+      expect(urls.toLowerCase()).not.toContain(mail.destination.to[0]?.split('@')[0] ?? '');
+    }
+    expect(tokens.size).toBe(size);
+    // A name is text: it arrives as text in the text part, never as markup.
+    const hostile = mails.find((m) => m.destination.to[0] === 'person0@example.com');
+    expect(hostile?.body.text).toContain('Hello <script>alert(1)</script>');
+    expect((await request<{ counts: { sent: number } }>('GET', `/mailings/${id}`)).body.counts.sent).toBe(
+      size,
+    );
+  });
+
+  it('never sends twice after a crash between SES accepting and the bookkeeping', async () => {
+    const { dynamo } = await import('#shared/adapters/dynamodb/client.ts');
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const before = (await inbox(stack().sesUrl)).length;
+    const id = await mailingTo();
+    // The first chunk write after a successful SendBulkEmail dies, as a process would.
+    let accepted = false;
+    let crashed = false;
+    ses.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        accepted = true;
+        return out;
+      },
+      { step: 'initialize', name: 'note-accepted' },
+    );
+    dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Item?: { sk?: string } };
+        if (accepted && !crashed && input.Item?.sk?.startsWith('K#')) {
+          crashed = true;
+          throw new Error('process died');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'crash-after-ses' },
+    );
+    try {
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('note-accepted');
+      dynamo.middlewareStack.remove('crash-after-ses');
+    }
+    expect(crashed).toBe(true);
+    await redeliver();
+    await stack().consume('send');
+    const mails = await mailsSince(before);
+    const perAddress = new Map<string, number>();
+    for (const m of mails)
+      perAddress.set(m.destination.to[0] ?? '', (perAddress.get(m.destination.to[0] ?? '') ?? 0) + 1);
+    expect(Math.max(...perAddress.values())).toBe(1);
+    const all = await rows(id);
+    const unknown = all.filter((r) => r.detail === 'outcome_unknown');
+    // The crashed call's rows were accepted by SES but are never resent; they say so.
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(all.filter((r) => r.status === 'sent').length + unknown.length).toBe(size);
+    expect(mails.length).toBe(size);
+    const mailing = await request<{ status: string; counts: Record<string, number> }>(
+      'GET',
+      `/mailings/${id}`,
+    );
+    expect(mailing.body.status).toBe('sent');
+    expect(mailing.body.counts.sent + mailing.body.counts.failed).toBe(size);
+  });
+
+  it('retries a throttled SES call later without losing or doubling anyone', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const before = (await inbox(stack().sesUrl)).length;
+    const id = await mailingTo();
+    let throttled = 0;
+    ses.middlewareStack.add(
+      () => async () => {
+        throttled++;
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'TooManyRequestsException',
+          $retryable: { throttling: true },
+        });
+      },
+      { step: 'initialize', name: 'throttle' },
+    );
+    try {
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('throttle');
+    }
+    expect(throttled).toBeGreaterThan(0);
+    expect(await mailsSince(before)).toHaveLength(0);
+    expect((await rows(id)).every((r) => r.status === 'queued')).toBe(true);
+    await redeliver();
+    await stack().consume('send');
+    expect(await mailsSince(before)).toHaveLength(size);
+    expect((await rows(id)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('marks recipients failed with SES’s reason when SES rejects the call for good', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const id = await mailingTo();
+    ses.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('Email address is not verified.'), {
+          name: 'MessageRejected',
+          $metadata: { httpStatusCode: 400 },
+        });
+      },
+      { step: 'initialize', name: 'reject' },
+    );
+    try {
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('reject');
+    }
+    const all = await rows(id);
+    expect(all).toHaveLength(size);
+    expect(all.every((r) => r.status === 'failed' && r.detail === 'MessageRejected')).toBe(true);
+    const mailing = await request<{ status: string; counts: Record<string, number> }>(
+      'GET',
+      `/mailings/${id}`,
+    );
+    expect(mailing.body).toMatchObject({ status: 'sent', counts: { failed: size, sent: 0, queued: 0 } });
+  });
+});
