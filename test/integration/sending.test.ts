@@ -156,7 +156,7 @@ describe('sending', () => {
       `/mailings/${id}`,
     );
     expect(mailing.body.status).toBe('sent');
-    expect(mailing.body.counts.sent + mailing.body.counts.failed).toBe(size);
+    expect((mailing.body.counts.sent ?? 0) + (mailing.body.counts.failed ?? 0)).toBe(size);
   });
 
   it('retries a throttled SES call later without losing or doubling anyone', async () => {
