@@ -1,6 +1,7 @@
 /**
  * The CDK app: a stateful stack (tables, signing keys, SES configuration set and event topic) and a
- * service stack (HTTP API, functions, queues) that receives those resources as typed props. Both are
+ * service stack (HTTP API, functions, queues, the feedback queue subscribed to the event topic) that
+ * receives those resources as typed props. Both are
  * environment-agnostic, so `cdk synth` needs no AWS account and no network. cdk-nag's AwsSolutions
  * checks run on every synth and fail it on any finding not acknowledged with a reason.
  *
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeploymentConfig, loadDeploymentConfig } from './config.ts';
-import { ServiceStack, type TopicSubscriberDefinition } from './stacks/service-stack.ts';
+import { ServiceStack } from './stacks/service-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 
 export interface BuildAppOptions {
@@ -23,11 +24,6 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** CDK's built-in CloudFormation schema check of the templates; about 1.5 s a synth. Default on. */
   readonly validateTemplates?: boolean;
-  /**
-   * The SES feedback handler subscribed to the event topic. When functions/feedback/ has it, default
-   * this to `{ entry: 'functions/feedback/<file>.ts', tables: { … } }` in the call below.
-   */
-  readonly feedback?: TopicSubscriberDefinition;
 }
 
 export interface SubscriptionCenterApp {
@@ -56,7 +52,6 @@ export const buildApp = (options: BuildAppOptions = {}): SubscriptionCenterApp =
     tables: stateful.tables,
     signingKeys: stateful.signingKeys,
     sesEvents: stateful.sesEvents,
-    feedback: options.feedback,
   });
 
   Tags.of(app).add('app', 'subscription-center');

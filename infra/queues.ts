@@ -75,6 +75,34 @@ export const queues = {
       sendsEmail: true,
     },
   },
+  /**
+   * SES events of the configuration set, as SNS delivers them (the notification envelope: raw
+   * message delivery off), for shared/use-cases/feedback.ts. Batches of up to 100 so one batch
+   * holds many events of a chunk: one write of its rows for all of them. Only three receives: what
+   * fails that often is malformed (the consumer releases it at once, so it is in the DLQ within
+   * seconds) or points at a bug; events for a chunk still being sent are re-queued with a delay
+   * instead of failed, so they never use up these receives.
+   */
+  feedback: {
+    id: 'FeedbackQueue',
+    envVar: 'FEEDBACK_QUEUE_URL',
+    description:
+      'SES events (delivery, bounce, complaint and the rest) waiting to update recipients and suppressions',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/feedback/process-ses-events.ts',
+      batchSize: 100,
+      maxBatchingWindowSeconds: 5,
+      maxConcurrency: 2,
+      timeoutSeconds: 30,
+      tables: { app: 'write', contacts: 'write', recipients: 'write' },
+      // Its own queue: events for a chunk the sender still holds wait there with a delay.
+      queues: ['feedback'],
+      secrets: ['signing'],
+    },
+  },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof queues;

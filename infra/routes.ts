@@ -8,6 +8,15 @@ import { z } from 'zod';
 import { ApiKey, CreateApiKey, CreatedApiKey, PutPrivacy, Settings } from '#shared/http/schemas/admin.ts';
 import { IdParams, PageQuery, page } from '#shared/http/schemas/common.ts';
 import {
+  BouncePolicySetting,
+  CreateSuppression,
+  DeleteSuppressionQuery,
+  FindSuppressionsQuery,
+  PutBouncePolicy,
+  SuppressionEntry,
+  SuppressionParams,
+} from '#shared/http/schemas/feedback.ts';
+import {
   Contact,
   ContactExport,
   ContactParams,
@@ -38,6 +47,7 @@ import {
   SubscriptionType,
   UpdateSubscriptionType,
 } from '#shared/http/schemas/subscription-types.ts';
+import type { TokenPurpose } from '#shared/domain/tokens.ts';
 import type { QueueName } from './queues.ts';
 import type { TableName } from './tables.ts';
 
@@ -71,6 +81,16 @@ export interface RouteDefinition {
   readonly queues?: readonly QueueName[];
   /** Sends e-mail through SES (CDK grants ses:SendEmail on the identity and configuration set). */
   readonly sendsEmail?: boolean;
+  /**
+   * A hosted page for recipients (shared/http/page.ts) rather than JSON: it answers HTML (or a
+   * redirect) and takes form bodies (urlencoded or multipart, at most 64 KB), never JSON.
+   */
+  readonly page?: {
+    /** With auth `token`: the purposes `{token}` may have; any other token gets the 404 page. */
+    readonly purposes?: readonly TokenPurpose[];
+    /** Reads a form body. */
+    readonly form?: boolean;
+  };
 }
 
 const route = <const T extends RouteDefinition>(definition: T): T => definition;
@@ -156,6 +176,73 @@ export const routes = {
     response: Settings,
     tables: { app: 'write' },
   }),
+  'GET /settings/bounce-policy': route({
+    method: 'GET',
+    path: '/settings/bounce-policy',
+    entry: 'functions/api/get-bounce-policy.ts',
+    auth: 'marketer',
+    summary:
+      'The bounce policy: for hard bounces, soft bounces and complaints, how many trigger which action',
+    tag: 'settings',
+    status: 200,
+    response: BouncePolicySetting,
+    tables: { app: 'read' },
+  }),
+  'PUT /settings/bounce-policy': route({
+    method: 'PUT',
+    path: '/settings/bounce-policy',
+    entry: 'functions/api/put-bounce-policy.ts',
+    auth: 'admin',
+    summary: 'Replace the bounce policy (recorded in the audit log); it applies to feedback from now on',
+    tag: 'settings',
+    status: 200,
+    body: PutBouncePolicy,
+    response: BouncePolicySetting,
+    tables: { app: 'write' },
+  }),
+  'GET /suppressions': route({
+    method: 'GET',
+    path: '/suppressions',
+    entry: 'functions/api/find-suppressions.ts',
+    auth: 'marketer',
+    summary: "The address's suppression entry, found by its fingerprint: a list of zero or one",
+    tag: 'suppressions',
+    status: 200,
+    query: FindSuppressionsQuery,
+    response: page(SuppressionEntry),
+    tables: { contacts: 'read' },
+    secrets: ['signing'],
+  }),
+  'POST /suppressions': route({
+    method: 'POST',
+    path: '/suppressions',
+    entry: 'functions/api/create-suppression.ts',
+    auth: 'admin',
+    summary:
+      'Suppress an address by hand: no mailing reaches it again, override or not (409 if it is suppressed already; recorded in the audit log)',
+    tag: 'suppressions',
+    status: 201,
+    body: CreateSuppression,
+    response: SuppressionEntry,
+    tables: { contacts: 'write', app: 'write' },
+    secrets: ['signing'],
+    idempotent: true,
+  }),
+  'DELETE /suppressions/{id}': route({
+    method: 'DELETE',
+    path: '/suppressions/{id}',
+    entry: 'functions/api/delete-suppression.ts',
+    auth: 'admin',
+    summary:
+      "Lift a suppression (recorded in the audit log): the contact's mirror is cleared and the address's bounce counts start over; consent is not touched",
+    tag: 'suppressions',
+    status: 200,
+    params: SuppressionParams,
+    query: DeleteSuppressionQuery,
+    response: SuppressionEntry,
+    tables: { contacts: 'write', app: 'write' },
+    secrets: ['signing'],
+  }),
   'POST /subscription-types': route({
     method: 'POST',
     path: '/subscription-types',
@@ -220,6 +307,7 @@ export const routes = {
     tables: { contacts: 'write', app: 'write' },
     secrets: ['signing'],
     idempotent: true,
+    sendsEmail: true,
   }),
   'POST /contacts/batch': route({
     method: 'POST',
@@ -314,6 +402,8 @@ export const routes = {
     body: PutSubscription,
     response: Contact,
     tables: { contacts: 'write', app: 'read' },
+    secrets: ['signing'],
+    sendsEmail: true,
   }),
   'GET /contacts/{id}/history': route({
     method: 'GET',
@@ -467,6 +557,97 @@ export const routes = {
     params: IdParams,
     response: Mailing,
     tables: { app: 'write', contacts: 'read', recipients: 'read' },
+  }),
+  'GET /p': route({
+    method: 'GET',
+    path: '/p',
+    entry: 'functions/pages/show-magic-link-form.ts',
+    auth: 'none',
+    summary: 'HTML: asks for an e-mail address to send a personal preference link to',
+    tag: 'pages',
+    status: 200,
+    tables: {},
+    page: {},
+  }),
+  'POST /p': route({
+    method: 'POST',
+    path: '/p',
+    entry: 'functions/pages/request-magic-link.ts',
+    auth: 'none',
+    summary:
+      'HTML form post: mails a preference link (valid 7 days) if the address is known; the same answer either way; rate-limited per IP and per address (429)',
+    tag: 'pages',
+    status: 200,
+    tables: { app: 'write', contacts: 'read' },
+    secrets: ['signing'],
+    sendsEmail: true,
+    page: { form: true },
+  }),
+  'GET /p/{token}': route({
+    method: 'GET',
+    path: '/p/{token}',
+    entry: 'functions/pages/show-preferences.ts',
+    auth: 'token',
+    summary:
+      'HTML preference page (preferences, unsubscribe or magic token), or the double opt-in confirmation page (confirm token); changes nothing',
+    tag: 'pages',
+    status: 200,
+    tables: { contacts: 'read', app: 'read' },
+    secrets: ['signing'],
+    page: { purposes: ['preferences', 'unsubscribe', 'magic', 'confirm'] },
+  }),
+  'POST /p/{token}': route({
+    method: 'POST',
+    path: '/p/{token}',
+    entry: 'functions/pages/save-preferences.ts',
+    auth: 'token',
+    summary:
+      'HTML form post: saves the types shown on the page (and only those), unsubscribes from everything, or confirms a double opt-in',
+    tag: 'pages',
+    status: 200,
+    tables: { contacts: 'write', app: 'read' },
+    secrets: ['signing'],
+    sendsEmail: true,
+    page: { purposes: ['preferences', 'unsubscribe', 'magic', 'confirm'], form: true },
+  }),
+  'GET /u/{token}': route({
+    method: 'GET',
+    path: '/u/{token}',
+    entry: 'functions/pages/show-unsubscribe.ts',
+    auth: 'token',
+    summary: 'HTML: a page with an unsubscribe button; a GET alone never changes anything (link scanners)',
+    tag: 'pages',
+    status: 200,
+    tables: { contacts: 'read', app: 'read' },
+    secrets: ['signing'],
+    page: { purposes: ['unsubscribe'] },
+  }),
+  'POST /u/{token}': route({
+    method: 'POST',
+    path: '/u/{token}',
+    entry: 'functions/pages/one-click-unsubscribe.ts',
+    auth: 'token',
+    summary:
+      "RFC 8058 one-click unsubscribe from the token's type: `List-Unsubscribe=One-Click` as multipart/form-data or form-urlencoded; 200, no redirect, no cookie; idempotent",
+    tag: 'pages',
+    status: 200,
+    tables: { contacts: 'write', app: 'read' },
+    secrets: ['signing'],
+    page: { purposes: ['unsubscribe'], form: true },
+  }),
+  'GET /l/{token}': route({
+    method: 'GET',
+    path: '/l/{token}',
+    entry: 'functions/pages/follow-link.ts',
+    auth: 'token',
+    summary:
+      'Tracked link: applies its signed action once (interest or subscription), then 302 to its signed target',
+    tag: 'pages',
+    status: 302,
+    tables: { contacts: 'write', app: 'write' },
+    secrets: ['signing'],
+    sendsEmail: true,
+    page: { purposes: ['link'] },
   }),
 } as const satisfies Record<string, RouteDefinition>;
 

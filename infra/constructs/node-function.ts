@@ -216,6 +216,8 @@ export class NodeFunction extends nodejs.NodejsFunction {
     this.addEnvironment('SES_CONFIGURATION_SET', email.configurationSetName);
     this.addEnvironment('UNSUBSCRIBE_ADDRESS', email.unsubscribeAddress);
     this.addEnvironment('SES_RATE_PER_SECOND', String(email.sendRatePerSecond));
+    // Transactional mail (privacy e-mail, confirmations, magic links) goes out from the sender domain.
+    this.addEnvironment('SENDER_ADDRESS', `no-reply@${email.senderDomain}`);
     const { partition, region, account } = this.stack;
     this.addToRolePolicy(
       new iam.PolicyStatement({

@@ -8,14 +8,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type TableName, tables } from '#infra/tables.ts';
+import { logger } from '#shared/observability/logger.ts';
 import { createQueues, createTables } from './bootstrap.ts';
 import { type Emulators, PortInUseError, startEmulators } from './emulators.ts';
 import { createGateway } from './gateway.ts';
 import { loadHandler } from './lambda.ts';
 import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller.ts';
+import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
 
 export interface LocalStackOptions {
@@ -92,10 +94,31 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   let emulators: Emulators | undefined;
   const gateway = createGateway();
+  // SES event publishing: every message the local SES accepts produces the SNS-wrapped events SES
+  // would publish (ses-simulator.ts), delivered to the feedback queue as the SNS → SQS
+  // subscription does. Sends still in flight are awaited before a consumer runs.
+  let publishEvents: ((bodies: string[]) => Promise<void>) | undefined;
+  const publishing = new Set<Promise<void>>();
+  let publishedCount = 0;
+  const published = async () => {
+    while (publishing.size) await Promise.all(publishing);
+  };
+  const onSesSent = (operation: 'SendEmail' | 'SendBulkEmail', request: unknown, response: unknown) => {
+    const bodies = acceptedMessages(operation, request, response).flatMap((m) => simulateEvents(m));
+    if (!publishEvents || !bodies.length) return;
+    const sending: Promise<void> = publishEvents(bodies)
+      .catch((error: unknown) =>
+        logger.error('local SES events not delivered', { error: (error as Error)?.message }),
+      )
+      .finally(() => publishing.delete(sending));
+    publishing.add(sending);
+    publishedCount++;
+  };
   try {
     emulators = await startEmulators({
       ...(dataDir ? { dynamoPath: join(dataDir, 'dynamodb') } : {}),
       sesPort: options.sesPort ?? 0,
+      onSesSent,
     });
     const apiPort = await listenApi(gateway, options.port ?? 0);
     const apiUrl = `http://localhost:${apiPort}`;
@@ -120,6 +143,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const queueUrls = await createQueues(sqs);
     for (const [name, urls] of Object.entries(queueUrls))
       process.env[queues[name as QueueName].envVar] = urls.url;
+    publishEvents = async (bodies) => {
+      for (let i = 0; i < bodies.length; i += 10) {
+        await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrls.feedback.url,
+            Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })),
+          }),
+        );
+      }
+    };
 
     const pollers: Poller[] = [];
     const consumers = new Map<QueueName, PollerOptions>();
@@ -162,9 +195,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       sqs,
       sweep,
       drain: async () => {
-        await Promise.all(pollers.map((p) => p.idle()));
+        // Until a round passes in which sending published no new events for the feedback consumer.
+        let seen: number;
+        do {
+          seen = publishedCount;
+          await published();
+          await Promise.all(pollers.map((p) => p.idle()));
+        } while (seen !== publishedCount);
       },
       consume: async (queue) => {
+        await published();
         const poller = consumers.get(queue);
         if (!poller) throw new Error(`queue ${queue} has no consumer`);
         let total = 0;
@@ -175,6 +215,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         }
       },
       stop: async () => {
+        publishEvents = undefined;
+        await published();
         clearInterval(sweeper);
         await Promise.all(pollers.map((p) => p.stop()));
         await new Promise<void>((r) => {

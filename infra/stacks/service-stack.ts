@@ -1,7 +1,8 @@
 /**
  * The code and everything that can be replaced at will: the HTTP API with one route and one Lambda per
- * entry of infra/routes.ts, the queues of infra/queues.ts, and (once it exists) the SES feedback
- * handler. Tables, keys and the SES event topic come in from the stateful stack as props.
+ * entry of infra/routes.ts, the queues of infra/queues.ts (the SES event topic feeds the feedback
+ * queue), and the alarms on the account's SES reputation. Tables, keys and the SES event topic come in
+ * from the stateful stack as props.
  */
 import {
   CfnOutput,
@@ -16,14 +17,15 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '#infra/config.ts';
 import { type DefinedTable, type FunctionDefaults, NodeFunction } from '#infra/constructs/node-function.ts';
-import { DeadLetterQueue, QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
+import { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import {
   type Access,
@@ -35,27 +37,29 @@ import {
 } from '#infra/routes.ts';
 import type { TableName } from '#infra/tables.ts';
 
-/**
- * A Lambda subscribed to the SES event topic. The feedback handler is added with one line in
- * infra/app.ts: `feedback: { entry: 'functions/feedback/<file>.ts', tables: { contacts: 'write', … } }`.
- */
-export interface TopicSubscriberDefinition {
-  /** Handler file relative to the project root; exports `handler` taking an SNS event. */
-  readonly entry: string;
-  readonly tables: Partial<Record<TableName, Access>>;
-  readonly secrets?: readonly 'signing'[];
-  /** @default 30 */
-  readonly timeoutSeconds?: number;
-}
-
 export interface ServiceStackProps extends StackProps {
   readonly config: DeploymentConfig;
   readonly tables: Readonly<Record<TableName, DefinedTable>>;
   readonly signingKeys: secretsmanager.ISecret;
+  /** The configuration set's events; the feedback queue subscribes to it. */
   readonly sesEvents: sns.ITopic;
-  /** The SES feedback handler; absent until it is written. */
-  readonly feedback?: TopicSubscriberDefinition;
 }
+
+/**
+ * SES's account-level reputation metrics (AWS/SES, no dimensions) and where SES starts to act: at a
+ * 5 % bounce rate or a 0.1 % complaint rate an account is put under review (the per-mailing guard in
+ * shared/domain/bounce-policy.ts uses the same limits, so a bad list pauses before the account
+ * suffers).
+ */
+export const reputationAlarms = [
+  { id: 'SesBounceRateAlarm', metricName: 'Reputation.BounceRate', threshold: 0.05, what: 'bounce rate' },
+  {
+    id: 'SesComplaintRateAlarm',
+    metricName: 'Reputation.ComplaintRate',
+    threshold: 0.001,
+    what: 'complaint rate',
+  },
+] as const;
 
 /**
  * One line per request; fields that identify the request and how it went. The route key is the path
@@ -103,7 +107,7 @@ export class ServiceStack extends Stack {
   readonly publicBaseUrl: string;
   readonly functions: ReadonlyMap<RouteKey, NodeFunction>;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
-  readonly feedbackFunction?: NodeFunction;
+  readonly reputationAlarms: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -188,27 +192,30 @@ export class ServiceStack extends Stack {
     }
     this.functions = functions;
 
-    if (props.feedback) {
-      const { feedback } = props;
-      // SNS invokes the function asynchronously; what still fails after Lambda's retries lands here.
-      const dlq = new DeadLetterQueue(this, 'FeedbackDlq', {
-        description: 'the SES feedback handler',
-        retentionDays: 14,
-      });
-      const fn = new NodeFunction(this, 'FeedbackFn', {
-        ...defaults,
-        entry: feedback.entry,
-        description: 'SES feedback: delivery, bounce and complaint events',
-        timeout: Duration.seconds(feedback.timeoutSeconds ?? 30),
-        deadLetterQueue: dlq.queue,
-      });
-      for (const [name, access] of Object.entries(feedback.tables) as [TableName, Access][]) {
-        fn.bindTable(tables[name], access);
-      }
-      for (const secret of feedback.secrets ?? []) fn.bindSecret(secrets[secret]);
-      props.sesEvents.addSubscription(new LambdaSubscription(fn));
-      this.feedbackFunction = fn;
-    }
+    // SES events: topic → feedback queue → its consumer (partial batch failures, DLQ), rather than
+    // invoking a Lambda from SNS directly: batches (one write per chunk for many events), a
+    // redrive-able DLQ, bounded concurrency. Raw delivery stays off: the body is SNS's envelope, the
+    // same shape the local SES simulator produces, so one parser serves both.
+    props.sesEvents.addSubscription(
+      new SqsSubscription(this.queues.feedback.queue, { rawMessageDelivery: false }),
+    );
+    this.reputationAlarms = reputationAlarms.map(
+      ({ id: alarmId, metricName, threshold, what }) =>
+        new cloudwatch.Alarm(this, alarmId, {
+          alarmDescription: `The SES account's ${what} reached ${threshold * 100} %, where SES puts an account under review`,
+          metric: new cloudwatch.Metric({
+            namespace: 'AWS/SES',
+            metricName,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period: Duration.minutes(15),
+          }),
+          threshold,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          // SES publishes these only while it has a rate to report: no data is no news.
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+    );
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.publicBaseUrl,

@@ -100,6 +100,10 @@ export interface HistoryEntry {
   added?: string[];
   removed?: string[];
   requestId?: string;
+  /** Hosted pages: the optional "why are you leaving?" answer. */
+  reason?: string;
+  /** Hosted pages: the mailing whose token the change came through. */
+  mailingId?: string;
 }
 
 /** A history entry before the repository gives it its id (ids must follow the contact's last one). */

@@ -4,9 +4,22 @@
  * draft ──send──▶ planned ──first chunk queued──▶ sending ──last chunk done──▶ sent
  *   │                │                                │
  *   └──cancel──▶ cancelled ◀──────────cancel──────────┘
+ *
+ * planned / sending ──reputation guard──▶ paused: the feedback found the mailing's bounce or
+ * complaint rate too high (`pausedReason` says which and how high). The sender stops as for a
+ * cancel but leaves the rows `queued`, so a resume can send them later (resume is not built yet).
  */
-export const mailingStatuses = ['draft', 'planned', 'sending', 'sent', 'cancelled'] as const;
+export const mailingStatuses = ['draft', 'planned', 'sending', 'sent', 'cancelled', 'paused'] as const;
 export type MailingStatus = (typeof mailingStatuses)[number];
+
+/** Why the reputation guard paused a mailing (shared/domain/bounce-policy.ts `reputationBreach`). */
+export interface PausedReason {
+  code: 'bounce_rate' | 'complaint_rate';
+  rate: number;
+  limit: number;
+  sent: number;
+  count: number;
+}
 
 export const countNames = [
   'eligible',
@@ -56,6 +69,8 @@ export interface Mailing {
   completedAt?: string;
   cancelledAt?: string;
   cancelledBy?: string;
+  pausedAt?: string;
+  pausedReason?: PausedReason;
 }
 
 /** Merge fields a body may use (API.md). `fields.NAME` reads a custom field. */

@@ -30,6 +30,53 @@ const errorsFor = (route: RouteDefinition): number[] => {
   return [...new Set(codes)].sort();
 };
 
+const html = { 'text/html': { schema: { type: 'string' } } };
+
+/** A hosted page: HTML for people, form posts, a signed token in the path instead of a key. */
+const pageOperation = (route: RouteDefinition & { key: string }, parameters: Json[]): Json => {
+  const form = { type: 'object', additionalProperties: { type: 'string' } };
+  const redirect = route.status >= 300 && route.status < 400;
+  return {
+    operationId: route.key.replace(/[^A-Za-z0-9]+/g, '_'),
+    summary: route.summary,
+    tags: [route.tag],
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.page?.form
+      ? {
+          requestBody: {
+            required: false,
+            description: 'A form post, at most 64 KB.',
+            content: {
+              'application/x-www-form-urlencoded': { schema: form },
+              'multipart/form-data': { schema: form },
+            },
+          },
+        }
+      : {}),
+    responses: {
+      [route.status]: redirect
+        ? {
+            description: 'Redirect to the signed target',
+            headers: { Location: { schema: { type: 'string' } } },
+          }
+        : { description: 'An HTML page', content: html },
+      ...(route.auth === 'token'
+        ? { 404: { description: 'Unknown, tampered or expired token: a friendly page', content: html } }
+        : {}),
+      ...(route.page?.form
+        ? {
+            400: { description: 'A malformed form', content: html },
+            413: { description: 'Form over 64 KB', content: html },
+            415: { description: 'Not a form', content: html },
+          }
+        : {}),
+      429: { description: 'Throttled', content: html },
+    },
+    security: [],
+    'x-required-role': route.auth,
+  };
+};
+
 /**
  * The OpenAPI 3.1 document, generated from the route table and its zod schemas (OpenAPI 3.1
  * schemas are JSON Schema 2020-12, which zod emits directly). It grows with every route.

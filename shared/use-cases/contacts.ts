@@ -7,6 +7,7 @@ import {
   type ChangeContext,
   type ConsentInput,
   type ContactPatch,
+  type ContactState,
   type FieldValue,
   type PublicContact,
   type Source,
@@ -22,6 +23,7 @@ import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/er
 import { newId } from '#shared/domain/ids.ts';
 import type { RequestedSubscription, SubscriptionType } from '#shared/domain/subscription-type.ts';
 import { logger } from '#shared/observability/logger.ts';
+import { confirmNewlyPending } from './double-opt-in.ts';
 
 /** What a request adds to every change it makes: its id, for tracing a history entry to a log line. */
 export interface RequestInfo {
@@ -131,6 +133,8 @@ export const createContact = async (
   try {
     const contact = await contacts.insert(change);
     logger.debug('contact created', { contactId: id });
+    // Double opt-in types start pending: their confirmation mail goes out now.
+    await confirmNewlyPending(undefined, contact, types);
     return toPublicContact(contact);
   } catch (error) {
     // The write may have succeeded with its answer lost: only a claim without its contact is given back.
@@ -276,7 +280,13 @@ export const setContactSubscription = async (
   const type = await subscriptionTypes.get(typeId);
   if (!type) throw new NotFoundError('Subscription type not found');
   const ctx = changeContext(actor, input.source, request);
-  const { contact } = await contacts.change(id, (current) => setSubscription(current, type, input, ctx));
+  let before: ContactState | undefined;
+  const { contact } = await contacts.change(id, (current) => {
+    before = current;
+    return setSubscription(current, type, input, ctx);
+  });
+  // Subscribing to a double opt-in type: pending until the confirmation link is used.
+  await confirmNewlyPending(before, contact, new Map([[type.id, type]]));
   return toPublicContact(contact);
 };
 

@@ -93,8 +93,26 @@ export const sendChunk = async (
   if (unknown) logger.warn('rows of a crashed attempt not resent', { mailingId, chunkId, rows: unknown });
 
   const tally: Record<string, number> = { failed: unknown };
+  // What this attempt has written into the chunk so far: counted even if the chunk is taken from it.
+  let recorded: Record<string, number> = { ...tally };
+  /** Writes the rows as they are now; false when another attempt has taken the chunk over. */
+  const save = async (state: Chunk['state']): Promise<boolean> => {
+    const saved = await recipients.replaceChunk({ ...take, state }, 'sending', attempt);
+    if (saved) recorded = { ...tally };
+    return saved;
+  };
+  /**
+   * The same message delivered twice runs two attempts at once, and the later one takes the chunk
+   * over (it cannot tell a live attempt from a crashed one). This one must then stop at once: no
+   * further SES call (the other attempt sends the rows still queued), no further counting (the other
+   * attempt counts what it records, and closes the chunk).
+   */
+  const lost = async () => {
+    logger.warn('chunk taken over by another attempt; this one stops', { mailingId, chunkId });
+    await mailings.addCounts(mailingId, recorded);
+  };
   const finish = async () => {
-    await recipients.replaceChunk({ ...take, state: 'done' }, 'sending', attempt);
+    if (!(await save('done'))) return lost();
     const after = await mailings.addCounts(mailingId, { ...tally, chunksDone: 1 });
     if ((after.chunksDone ?? 0) >= (after.chunksPlanned ?? Number.POSITIVE_INFINITY))
       await closeIfDone(mailingId);
@@ -102,12 +120,17 @@ export const sendChunk = async (
 
   /** Ends this attempt early: what was done is kept and counted, the rest waits for a retry. */
   const giveBack = async () => {
-    await recipients.replaceChunk({ ...take, state: 'queued' }, 'sending', attempt);
+    if (!(await save('queued'))) return lost();
     await mailings.addCounts(mailingId, tally);
   };
 
-  // 2. A cancelled mailing sends nothing more.
+  // 2. A cancelled mailing sends nothing more; a paused one (reputation guard) keeps its rows
+  // queued for a resume, and its chunk `queued` again.
   const mailing = await mailings.getStored(mailingId, true);
+  if (mailing?.status === 'paused') {
+    await giveBack();
+    return;
+  }
   const pending = rows.filter((r) => r.s === 'queued');
   if (!mailing || mailing.status === 'cancelled') {
     for (const row of pending) Object.assign(row, { s: 'skipped', d: 'cancelled' });
@@ -160,7 +183,7 @@ export const sendChunk = async (
       throw new RetryLater('no sending slot before the invocation ends');
     }
     for (const { row } of batch) row.s = 'sending';
-    await recipients.replaceChunk(take, 'sending', attempt);
+    if (!(await save('sending'))) return lost();
     const entries: BulkEntry[] = batch.map(({ row, member }) => {
       const unsubscribe = signToken(keys, {
         p: 'unsubscribe',
@@ -192,7 +215,7 @@ export const sendChunk = async (
         },
         typeInfo,
       );
-      return { to: member.email as string, ...rendered, tags: { mailingId, contactId: row.c } };
+      return { to: member.email as string, ...rendered, tags: { mailingId, contactId: row.c, chunkId } };
     });
     let results: Awaited<ReturnType<typeof sendBulk>>;
     try {
@@ -213,7 +236,7 @@ export const sendChunk = async (
       else Object.assign(row, { s: 'failed', d: result?.error ?? 'unknown' });
       tally[row.s === 'sent' ? 'sent' : 'failed'] = (tally[row.s === 'sent' ? 'sent' : 'failed'] ?? 0) + 1;
     });
-    if (i + size < toSend.length) await recipients.replaceChunk(take, 'sending', attempt);
+    if (i + size < toSend.length && !(await save('sending'))) return lost();
   }
 
   // 5. Record and count.

@@ -251,6 +251,7 @@ describe('node function bindings', () => {
           SES_CONFIGURATION_SET: 'subscription-center-test',
           UNSUBSCRIBE_ADDRESS: 'unsubscribe@news.example.org',
           SES_RATE_PER_SECOND: '14',
+          SENDER_ADDRESS: 'no-reply@news.example.org',
         }),
       },
     });

@@ -72,7 +72,7 @@ const expectSendingScoped = (statements: Statement[]) => {
   ]);
 };
 /** What a function that hands mail to SES gets (shared/use-cases/sending.ts reads them). */
-const emailVariables = ['SES_CONFIGURATION_SET', 'SES_RATE_PER_SECOND', 'UNSUBSCRIBE_ADDRESS'];
+const emailVariables = ['SES_CONFIGURATION_SET', 'SES_RATE_PER_SECOND', 'UNSUBSCRIBE_ADDRESS', 'SENDER_ADDRESS'];
 const writeActions = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -257,6 +257,78 @@ describe('service stack: queues', () => {
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
       if (sends) expectSendingScoped(statements);
     });
+  });
+});
+
+describe('service stack: SES feedback', () => {
+  it('subscribes the feedback queue to the SES event topic, keeping the SNS envelope (no raw delivery)', () => {
+    const queueId = logicalId(service.queues.feedback.queue);
+    template.resourcePropertiesCountIs('AWS::SNS::Subscription', {}, 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      Endpoint: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      TopicArn: { 'Fn::ImportValue': Match.stringLikeRegexp('SesEvents') },
+      RawMessageDelivery: false,
+    });
+    // SNS may send to the queue, for this topic only; nothing invokes a function from SNS directly.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Condition: {
+              ArnEquals: { 'aws:SourceArn': { 'Fn::ImportValue': Match.stringLikeRegexp('SesEvents') } },
+            },
+          }),
+        ]),
+      },
+    });
+    expect(
+      template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'sns.amazonaws.com' } }),
+    ).toEqual({});
+  });
+
+  it('consumes it in batches with partial batch failures, a DLQ after three receives, and the signing keys', () => {
+    const fn = service.queues.feedback.consumer as NodeFunction;
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(fn) },
+      BatchSize: 100,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(resources[logicalId(service.queues.feedback.queue)]?.Properties).toMatchObject({
+      RedrivePolicy: { maxReceiveCount: 3 },
+    });
+    const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining([
+        'APP_TABLE',
+        'CONTACTS_TABLE',
+        'RECIPIENTS_TABLE',
+        'FEEDBACK_QUEUE_URL',
+        'SIGNING_KEYS_SECRET_ARN',
+      ]),
+    );
+  });
+
+  it.each([
+    ['Reputation.BounceRate', 0.05],
+    ['Reputation.ComplaintRate', 0.001],
+  ])('alarms on the account-level SES metric %s at %s', (metricName, threshold) => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { Namespace: 'AWS/SES', MetricName: metricName },
+    });
+    expect(Object.values(alarms)).toHaveLength(1);
+    expect(Object.values(alarms)[0]?.Properties).toMatchObject({
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Statistic: 'Maximum',
+      TreatMissingData: 'notBreaching',
+    });
+    // Account level: no configuration-set dimension.
+    expect(Object.values(alarms)[0]?.Properties.Dimensions).toBeUndefined();
   });
 });
 

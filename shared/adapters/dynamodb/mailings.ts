@@ -16,6 +16,9 @@ const keys = {
 
 type Stored = Omit<Mailing, 'counts' | 'reasons'>;
 
+/** The counters item's attribute recording that feedback's counts under `token` were added. */
+const feedbackMarker = (token: string) => `fb_${token}`;
+
 export const mailings = {
   async create(mailing: Mailing): Promise<void> {
     const { counts: _counts, reasons: _reasons, ...stored } = mailing;
@@ -126,6 +129,73 @@ export const mailings = {
         UpdateExpression: 'SET #n = :v',
         ExpressionAttributeNames: { '#n': name },
         ExpressionAttributeValues: { ':v': value },
+      }),
+    );
+  },
+
+  /**
+   * Feedback's counter change (shared/use-cases/feedback.ts): one atomic `ADD` of the deltas that the
+   * feedback writes named by `tokens` owe, with a marker per token set in the same write and
+   * required absent, so adding what the same tokens owe a second time changes nothing
+   * (`applied: false`). Markers are strings, so they never show among the counters. Returns the
+   * counters after the change (before it, when not applied).
+   */
+  async addFeedbackCounts(
+    id: string,
+    delta: Record<string, number>,
+    tokens: readonly string[],
+  ): Promise<{ applied: boolean; counts: Record<string, number> }> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':mark': 'counted' };
+    const adds: string[] = [];
+    const sets: string[] = [];
+    const absent: string[] = [];
+    Object.entries(delta).forEach(([name, value], i) => {
+      if (!value) return;
+      names[`#n${i}`] = name;
+      values[`:v${i}`] = value;
+      adds.push(`#n${i} :v${i}`);
+    });
+    tokens.forEach((token, i) => {
+      names[`#m${i}`] = feedbackMarker(token);
+      sets.push(`#m${i} = :mark`);
+      absent.push(`attribute_not_exists(#m${i})`);
+    });
+    const numbers = (item: Record<string, unknown> | undefined) => {
+      const counts: Record<string, number> = {};
+      for (const [name, value] of Object.entries(item ?? {}))
+        if (typeof value === 'number') counts[name] = value;
+      return counts;
+    };
+    try {
+      const { Attributes } = await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('app'),
+          Key: keys.counts(id),
+          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+          ConditionExpression: absent.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { applied: true, counts: numbers(Attributes) };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+      return { applied: false, counts: await mailings.getCountsRaw(id, true) };
+    }
+  },
+
+  /** Drops the markers of {@link mailings.addFeedbackCounts} once nothing can add those tokens again. */
+  async forgetFeedbackTokens(id: string, tokens: readonly string[]): Promise<void> {
+    if (!tokens.length) return;
+    const names = Object.fromEntries(tokens.map((token, i) => [`#m${i}`, feedbackMarker(token)]));
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.counts(id),
+        UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+        ExpressionAttributeNames: names,
       }),
     );
   },

@@ -58,6 +58,26 @@ export interface SourceCheckpoint {
   done: boolean;
 }
 
+/**
+ * Counter changes a feedback write of a chunk owes the mailing (shared/use-cases/feedback.ts):
+ * written with the rows in one conditional write, removed once added to the mailing's counters.
+ */
+export interface PendingCount {
+  /** counter → delta */
+  d: Record<string, number>;
+  /** The feedback invocation that wrote it, and when (epoch ms): only it settles a fresh one. */
+  o: string;
+  at: number;
+}
+
+/** A chunk as feedback reads it: its rows, its feedback version, and the counts still owed. */
+export interface FeedbackChunk extends Chunk {
+  /** Bumped by every feedback write of the rows; 0 before the first. */
+  fv: number;
+  /** By token. */
+  pend: Record<string, PendingCount>;
+}
+
 const keys = {
   chunk: (mailingId: string, chunkId: string) => ({ pk: `R#${mailingId}`, sk: `K#${chunkId}` }),
   plan: (mailingId: string) => ({ pk: `R#${mailingId}`, sk: 'PLAN' }),
@@ -70,6 +90,12 @@ const toChunk = (item: Record<string, unknown>): Chunk => ({
   state: item.state as Chunk['state'],
   rows: item.rows as Row[],
   ...(item.attempt ? { attempt: String(item.attempt) } : {}),
+});
+
+const toFeedbackChunk = (item: Record<string, unknown>): FeedbackChunk => ({
+  ...toChunk(item),
+  fv: typeof item.fv === 'number' ? item.fv : 0,
+  pend: (item.pend ?? {}) as Record<string, PendingCount>,
 });
 
 export const recipients = {
@@ -258,6 +284,118 @@ export const recipients = {
     await dynamo.send(
       new UpdateCommand({ TableName: tableName('recipients'), Key: keys.plan(mailingId), ...update }),
     );
+  },
+
+  /** Chunks for feedback, by `<mailingId>/<chunkId>`, read strongly consistent (100 keys a call). */
+  async getFeedbackChunks(
+    wanted: ReadonlyArray<{ mailingId: string; chunkId: string }>,
+  ): Promise<Map<string, FeedbackChunk>> {
+    const items = await batchGetAll(
+      tableName('recipients'),
+      wanted.map((w) => keys.chunk(w.mailingId, w.chunkId)),
+      true,
+    );
+    return new Map(
+      items.map(toFeedbackChunk).map((chunk) => [`${chunk.mailingId}/${chunk.chunkId}`, chunk] as const),
+    );
+  },
+
+  async getFeedbackChunk(mailingId: string, chunkId: string): Promise<FeedbackChunk | undefined> {
+    const { Item } = await dynamo.send(
+      new GetCommand({
+        TableName: tableName('recipients'),
+        Key: keys.chunk(mailingId, chunkId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toFeedbackChunk(Item) : undefined;
+  },
+
+  /**
+   * Feedback's one write of a chunk: the new rows, the next feedback version, and what the change
+   * owes the counters (`pend[token]`), all or nothing. Only on a `done` chunk (the sender never
+   * writes it again) still at the version read: false when someone changed it first.
+   */
+  async writeFeedbackRows(
+    chunk: FeedbackChunk,
+    rows: Row[],
+    token: string,
+    pending: PendingCount,
+  ): Promise<boolean> {
+    const first = chunk.fv === 0;
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('recipients'),
+          Key: keys.chunk(chunk.mailingId, chunk.chunkId),
+          // Only the paths this write owns: another invocation's pending entry is left alone.
+          UpdateExpression: first
+            ? 'SET #rows = :rows, fv = :nv, pend = :pend'
+            : 'SET #rows = :rows, fv = :nv, pend.#t = :p',
+          ConditionExpression: first
+            ? '#state = :done AND attribute_not_exists(fv)'
+            : '#state = :done AND fv = :fv',
+          ExpressionAttributeNames: { '#rows': 'rows', '#state': 'state', ...(first ? {} : { '#t': token }) },
+          ExpressionAttributeValues: {
+            ':rows': rows,
+            ':nv': chunk.fv + 1,
+            ':done': 'done',
+            ...(first ? { ':pend': { [token]: pending } } : { ':p': pending, ':fv': chunk.fv }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  },
+
+  /** Takes over a pending count whose writer is gone (it still names `from`). */
+  async claimPending(
+    mailingId: string,
+    chunkId: string,
+    token: string,
+    from: string,
+    to: string,
+    at: number,
+  ): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('recipients'),
+          Key: keys.chunk(mailingId, chunkId),
+          UpdateExpression: 'SET pend.#t.o = :to, pend.#t.#at = :at',
+          ConditionExpression: 'pend.#t.o = :from',
+          ExpressionAttributeNames: { '#t': token, '#at': 'at' },
+          ExpressionAttributeValues: { ':to': to, ':from': from, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  },
+
+  /** Removes a pending count once the counters have it, if `owner` still holds it. */
+  async clearPending(mailingId: string, chunkId: string, token: string, owner: string): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('recipients'),
+          Key: keys.chunk(mailingId, chunkId),
+          UpdateExpression: 'REMOVE pend.#t',
+          ConditionExpression: 'pend.#t.o = :owner',
+          ExpressionAttributeNames: { '#t': token },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
   },
 
   /** Planning's tallies (eligible, excluded, queued, chunks, reason_*), read with the checkpoint. */

@@ -191,6 +191,8 @@ export const HistoryEntry = z
     added: z.array(z.string()).optional(),
     removed: z.array(z.string()).optional(),
     requestId: z.string().optional(),
+    reason: z.string().max(500).optional().describe('"Why are you leaving?" from the preference page'),
+    mailingId: z.string().optional().describe('The mailing whose link or header the change came through'),
   })
   .meta({ id: 'HistoryEntry' });
 

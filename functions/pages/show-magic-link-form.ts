@@ -1,0 +1,8 @@
+import { fromAcceptLanguage } from '#shared/domain/i18n.ts';
+import { htmlPage, page } from '#shared/http/page.ts';
+import { magicLinkPage } from '#shared/pages/magic-link-page.ts';
+
+/** Asks for an address to mail a preference link to. */
+export const handler = page('GET /p', async ({ request }) =>
+  htmlPage(magicLinkPage({ language: fromAcceptLanguage(request.acceptLanguage) ?? 'en', action: '/p' })),
+);

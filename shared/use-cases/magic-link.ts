@@ -1,0 +1,99 @@
+/**
+ * "Manage your subscriptions" on request (`GET /p` → `POST /p`): the person types an address, and
+ * if it belongs to a contact, a preference link valid for 7 days (a `magic` token) is mailed to it.
+ *
+ * No enumeration: the answer is the same whether the address is known or not; only the mailbox's
+ * owner learns the difference. Rate limits, per IP and per address, stop the form being used to
+ * flood someone's inbox or to probe at volume: fixed 15-minute windows, counters in the app table
+ * keyed by a keyed hash (never the address or IP itself), expiring by TTL.
+ */
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
+import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
+import { sendOne } from '#shared/adapters/ses/client.ts';
+import { loadConfig } from '#shared/config/env.ts';
+import { parseEmail } from '#shared/domain/email.ts';
+import { chooseLanguage } from '#shared/domain/i18n.ts';
+import { signToken } from '#shared/domain/tokens.ts';
+import { logger } from '#shared/observability/logger.ts';
+import { magicLinkMail } from '#shared/pages/mails.ts';
+
+/** Requests allowed per IP, and per address, in one window. */
+export const magicLinkLimit = 5;
+export const magicLinkWindowSeconds = 15 * 60;
+
+const config = () =>
+  loadConfig({
+    PUBLIC_BASE_URL: z.string().url(),
+    SENDER_ADDRESS: z.string().min(3).default('no-reply@localhost.localdomain'),
+    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  });
+
+export type MagicLinkOutcome = 'accepted' | 'invalid' | 'limited';
+
+// Keyed, so a counter's key tells nothing about the address or IP it counts.
+const counterKey = (secret: string, kind: string, value: string) =>
+  createHmac('sha256', secret).update(`rate:v1:${kind}:${value}`).digest('base64url');
+
+/**
+ * Request a magic link.
+ * Input: the address typed, the request's IP and Accept-Language. Output: `accepted` (the same for
+ * known and unknown addresses), `invalid` (not an address), or `limited` (429).
+ * 1. Count the request against its IP; over the limit → limited.
+ * 2. Validate the address; count it against the address; over the limit → limited.
+ * 3. Find the contact by address; if there is one (and its address does not hard-bounce), sign a
+ *    magic token (7 days) and mail the preference link in the contact's language.
+ */
+export const requestMagicLink = async (input: {
+  email: string;
+  ip?: string | undefined;
+  acceptLanguage?: string | undefined;
+}): Promise<MagicLinkOutcome> => {
+  const env = config();
+  const keys = await signingKeys();
+  const secret = keys.keys[keys.current] as string;
+  if (input.ip) {
+    const count = await pageGuards.count(
+      'magic-ip',
+      counterKey(secret, 'ip', input.ip),
+      magicLinkWindowSeconds,
+    );
+    if (count > magicLinkLimit) {
+      logger.info('magic link limited', { by: 'ip' });
+      return 'limited';
+    }
+  }
+  const parsed = parseEmail(input.email);
+  if (!parsed.ok) return 'invalid';
+  const key = parsed.address.key;
+  const count = await pageGuards.count(
+    'magic-address',
+    counterKey(secret, 'address', key),
+    magicLinkWindowSeconds,
+  );
+  if (count > magicLinkLimit) {
+    logger.info('magic link limited', { by: 'address' });
+    return 'limited';
+  }
+  const contact = await contacts.findByEmail(key);
+  if (!contact || contact.suppressed === 'hard_bounce') {
+    logger.info('magic link requested', { known: false });
+    return 'accepted';
+  }
+  const token = signToken(keys, { p: 'magic', c: contact.id });
+  const content = magicLinkMail(
+    chooseLanguage(contact.locale, input.acceptLanguage),
+    `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/p/${token}`,
+  );
+  await sendOne({
+    from: env.SENDER_ADDRESS,
+    to: contact.email,
+    ...content,
+    configurationSet: env.SES_CONFIGURATION_SET,
+    tags: { contactId: contact.id, kind: 'magic_link' },
+  });
+  logger.info('magic link requested', { known: true, contactId: contact.id });
+  return 'accepted';
+};

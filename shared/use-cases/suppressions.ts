@@ -1,0 +1,190 @@
+/**
+ * The suppression list: looking an address up, suppressing it (feedback, or an admin by hand) and
+ * lifting it (an admin). The entry (`S#<fingerprint>`, ./adapters/dynamodb/suppressions.ts) is the
+ * authority; the contact item mirrors its reason in `suppressed` (and the membership items carry
+ * it), which is what planning and the sender's last-moment check read. So every change here
+ * writes the authority and the mirror, in the order that leaves the address unmailable if a step
+ * fails, and every step can be repeated.
+ */
+import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';
+import { contacts, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
+import { type SuppressionRecord, suppressionWrites } from '#shared/adapters/dynamodb/suppression-writes.ts';
+import {
+  type Suppression,
+  type SuppressionReason,
+  suppressions,
+} from '#shared/adapters/dynamodb/suppressions.ts';
+import type { Actor } from '#shared/domain/api-key.ts';
+import { isStronger } from '#shared/domain/bounce-policy.ts';
+import type { ContactState } from '#shared/domain/contact.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { logger } from '#shared/observability/logger.ts';
+import { addressOf } from './contacts.ts';
+
+/** An entry as the API shows it: without the contact it is mirrored onto. */
+const toPublic = (entry: SuppressionRecord): Suppression => ({
+  id: entry.id,
+  reason: entry.reason,
+  at: entry.at,
+  source: entry.source,
+  ...(entry.sourceEvent ? { sourceEvent: entry.sourceEvent } : {}),
+  ...(entry.actor ? { actor: entry.actor } : {}),
+});
+
+/**
+ * Sets (or, with undefined, clears) a contact's `suppressed` mirror through the contacts
+ * repository, so its membership items follow. No history entry: a suppression is not a consent or
+ * subscription change (the entry itself records it). A contact erased meanwhile is no error.
+ * Returns whether anything changed.
+ */
+export const mirrorSuppression = async (contactId: string, reason: string | undefined): Promise<boolean> => {
+  try {
+    const { changed } = await contacts.change(contactId, (current) => {
+      if (current.suppressed === reason) return undefined;
+      const next: ContactState = { ...current };
+      if (reason === undefined) delete next.suppressed;
+      else next.suppressed = reason;
+      return { next, entries: [] };
+    });
+    return changed;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+};
+
+/**
+ * Writes `entry` unless the address has one at least as strong (domain/bounce-policy.ts
+ * `isStronger`), conditionally, retrying when another writer got there first. Returns what is
+ * stored afterwards.
+ */
+const putUnlessWeaker = async (entry: SuppressionRecord): Promise<SuppressionRecord> => {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await suppressionWrites.get(entry.id);
+    if (!existing) {
+      if (await suppressionWrites.create(entry)) return entry;
+      continue;
+    }
+    if (isStronger(entry.reason, existing.reason)) {
+      if (await suppressionWrites.replace(entry, existing.reason)) return entry;
+      continue;
+    }
+    if (entry.contactId && existing.contactId !== entry.contactId) {
+      await suppressionWrites.noteContact(entry.id, entry.contactId);
+    }
+    return existing;
+  }
+  throw new ConflictError('The suppression entry kept changing; retry');
+};
+
+/**
+ * Suppress an address because of feedback (or anything else that is not an admin's request).
+ * Input: the address key and its fingerprint, the entry's reason, time, source and source event,
+ * and the contact holding the address, if any. Output: the entry now stored (a stronger one that
+ * was there already wins).
+ * 1. Write the entry (the authority) unless a stronger one exists.
+ * 2. Mirror the stored entry's reason onto the contact, if it still has this address.
+ */
+export const suppressAddress = async (
+  emailKey: string,
+  fingerprint: string,
+  entry: Omit<Suppression, 'id'>,
+  contact: StoredContact | undefined,
+): Promise<Suppression> => {
+  const holder = contact?.emailKey === emailKey ? contact : undefined;
+  const stored = await putUnlessWeaker({
+    id: fingerprint,
+    ...entry,
+    ...(holder ? { contactId: holder.id } : {}),
+  });
+  if (holder) await mirrorSuppression(holder.id, stored.reason);
+  return toPublic(stored);
+};
+
+/** GET /suppressions?email=: a list of zero or one, found by the address's fingerprint. */
+export const findSuppressions = async (email: string) => {
+  const address = addressOf(email, 'query.email');
+  const entry = await suppressionWrites.get(await suppressions.fingerprint(address.key));
+  return { items: entry ? [toPublic(entry)] : [], nextCursor: null };
+};
+
+export interface ManualSuppression {
+  email: string;
+  reason: Exclude<SuppressionReason, 'erased'>;
+}
+
+/**
+ * Suppress an address by hand (admin).
+ * Input: address and reason; the admin. Output: the entry (201), or 409 when the address has one.
+ * 1. Create the entry (conditional: an existing one is never overwritten here). When one exists,
+ *    repair the contact's mirror from it (a request that crashed half way is retried this way)
+ *    and answer 409.
+ * 2. Record it in the audit log (the fingerprint, never the address).
+ * 3. Mirror the reason onto the contact that has the address, if any.
+ */
+export const createSuppression = async (input: ManualSuppression, actor: Actor): Promise<Suppression> => {
+  const address = addressOf(input.email, 'body.email');
+  const id = await suppressions.fingerprint(address.key);
+  const contact = await contacts.findByEmail(address.key);
+  const at = new Date().toISOString();
+  const entry: SuppressionRecord = {
+    id,
+    reason: input.reason,
+    at,
+    source: 'admin',
+    actor: actor.keyId,
+    ...(contact ? { contactId: contact.id } : {}),
+  };
+  if (!(await suppressionWrites.create(entry))) {
+    const existing = await suppressionWrites.get(id);
+    if (existing && contact) await mirrorSuppression(contact.id, existing.reason);
+    throw new ConflictError('The address is suppressed already', [
+      { path: 'body.email', code: 'suppressed', reason: existing?.reason, id },
+    ]);
+  }
+  await audit.record(actor, { action: 'suppression.created', details: { id, reason: input.reason } }, at);
+  if (contact) await mirrorSuppression(contact.id, input.reason);
+  return toPublic(entry);
+};
+
+/**
+ * Lift a suppression (admin).
+ * Input: the entry id (the fingerprint) and, optionally, the address (which must fingerprint to
+ * it) to find a contact the entry does not know; the admin. Output: the entry as it was; 404 when
+ * there is none.
+ * 1. Clear the mirror of the contact the entry names (if it still has that address) and of the
+ *    contact holding the given address.
+ * 2. Forget the address's bounce counts, so old soft bounces do not suppress it again at once.
+ * 3. Record it in the audit log.
+ * 4. Delete the entry LAST: until then a retry finds it and repeats what is left.
+ * Consent is not touched: a complaint's withdrawal stands until the person grants it again.
+ */
+export const deleteSuppression = async (id: string, actor: Actor, email?: string): Promise<Suppression> => {
+  const entry = await suppressionWrites.get(id);
+  if (!entry) throw new NotFoundError('No suppression entry with this id');
+  const holders: StoredContact[] = [];
+  if (email !== undefined) {
+    const address = addressOf(email, 'query.email');
+    if ((await suppressions.fingerprint(address.key)) !== id) {
+      throw new ValidationError('The address does not belong to this entry', [
+        { path: 'query.email', code: 'other_address', message: 'Its fingerprint is not the entry id' },
+      ]);
+    }
+    const found = await contacts.findByEmail(address.key);
+    if (found) holders.push(found);
+  }
+  if (entry.contactId && !holders.some((c) => c.id === entry.contactId)) {
+    const named = await contacts.get(entry.contactId);
+    if (named && (await suppressions.fingerprint(named.emailKey)) === id) holders.push(named);
+  }
+  for (const contact of holders) await mirrorSuppression(contact.id, undefined);
+  await bounceRecords.remove(id);
+  await audit.record(actor, {
+    action: 'suppression.deleted',
+    details: { id, reason: entry.reason, source: entry.source, contactsCleared: holders.map((c) => c.id) },
+  });
+  await suppressions.delete(id);
+  logger.info('suppression lifted', { id, reason: entry.reason, contacts: holders.length });
+  return toPublic(entry);
+};
