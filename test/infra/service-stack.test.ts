@@ -72,7 +72,12 @@ const expectSendingScoped = (statements: Statement[]) => {
   ]);
 };
 /** What a function that hands mail to SES gets (shared/use-cases/sending.ts reads them). */
-const emailVariables = ['SES_CONFIGURATION_SET', 'SES_RATE_PER_SECOND', 'UNSUBSCRIBE_ADDRESS', 'SENDER_ADDRESS'];
+const emailVariables = [
+  'SES_CONFIGURATION_SET',
+  'SES_RATE_PER_SECOND',
+  'UNSUBSCRIBE_ADDRESS',
+  'SENDER_ADDRESS',
+];
 const writeActions = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
