@@ -546,6 +546,19 @@ export const routes = {
     tables: { app: 'write' },
     queues: ['plan'],
   }),
+  'POST /mailings/{id}/resume': route({
+    method: 'POST',
+    path: '/mailings/{id}/resume',
+    entry: 'functions/api/resume-mailing.ts',
+    auth: 'admin',
+    summary: 'Resume a mailing the reputation guard paused (admin: the guard protects the whole account)',
+    tag: 'mailings',
+    status: 200,
+    params: IdParams,
+    response: Mailing,
+    tables: { app: 'write', contacts: 'read', recipients: 'read' },
+    queues: ['plan'],
+  }),
   'POST /mailings/{id}/cancel': route({
     method: 'POST',
     path: '/mailings/{id}/cancel',
@@ -557,6 +570,7 @@ export const routes = {
     params: IdParams,
     response: Mailing,
     tables: { app: 'write', contacts: 'read', recipients: 'read' },
+    queues: ['plan'],
   }),
   'GET /p': route({
     method: 'GET',

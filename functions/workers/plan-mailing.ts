@@ -1,12 +1,28 @@
 import { z } from 'zod';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
-import { planMailing } from '#shared/use-cases/planning.ts';
+import { planMailing, requeueParked } from '#shared/use-cases/planning.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 
-const PlanMessage = z.object({ mailingId: z.string().min(1).max(64) });
+const PlanMessage = z.object({
+  mailingId: z.string().min(1).max(64),
+  /** After a pause: queue the parked chunks again first, continuing after `after`. */
+  requeue: z.object({ after: z.string().max(100).optional() }).optional(),
+});
 
 /** Plans a mailing a Lambda-sized step at a time; re-queues itself until every source is done. */
-export const handler = sqsWorker('plan-mailing', PlanMessage, async ({ mailingId }, _record, context) => {
-  const { done } = await planMailing(mailingId, () => context.getRemainingTimeInMillis());
-  if (!done) await sendMessage('plan', JSON.stringify({ mailingId }));
-});
+export const handler = sqsWorker(
+  'plan-mailing',
+  PlanMessage,
+  async ({ mailingId, requeue }, _record, context) => {
+    const remainingMs = () => context.getRemainingTimeInMillis();
+    if (requeue) {
+      const after = await requeueParked(mailingId, requeue.after, remainingMs);
+      if (after) {
+        await sendMessage('plan', JSON.stringify({ mailingId, requeue: { after } }));
+        return;
+      }
+    }
+    const { done } = await planMailing(mailingId, remainingMs);
+    if (!done) await sendMessage('plan', JSON.stringify({ mailingId }));
+  },
+);

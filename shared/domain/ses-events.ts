@@ -210,8 +210,7 @@ export const eventKey = (event: SesEvent): string => {
   }
 };
 
-/** When the event happened (the mail's timestamp for events that carry none of their own). */
-export const eventTime = (event: SesEvent): string => {
+const rawEventTime = (event: SesEvent): string => {
   switch (event.eventType) {
     case 'Delivery':
       return event.delivery.timestamp;
@@ -225,6 +224,12 @@ export const eventTime = (event: SesEvent): string => {
       return event.mail.timestamp;
   }
 };
+
+/**
+ * When the event happened (the mail's timestamp for events that carry none of their own), as an ISO
+ * string in UTC with milliseconds, so times compare as strings whatever offset or precision SES used.
+ */
+export const eventTime = (event: SesEvent): string => new Date(rawEventTime(event)).toISOString();
 
 /** The addresses the event is about (bounced, complained, delivered to). */
 export const addressesOf = (event: SesEvent): string[] => {

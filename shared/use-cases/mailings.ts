@@ -208,7 +208,7 @@ export const cancelMailing = async (id: string, actor: Actor) => {
   const mailing = await mailings.getStored(id, true);
   if (!mailing) throw new NotFoundError('Mailing not found');
   const at = new Date().toISOString();
-  const moved = await mailings.transition(id, ['draft', 'planned', 'sending'], 'cancelled', {
+  const moved = await mailings.transition(id, ['draft', 'planned', 'sending', 'paused'], 'cancelled', {
     cancelledAt: at,
     cancelledBy: actor.keyId,
   });
@@ -216,5 +216,31 @@ export const cancelMailing = async (id: string, actor: Actor) => {
     throw new ConflictError(
       `The mailing is ${mailing.status}; only a draft or a mailing being sent can be cancelled`,
     );
+  // A paused mailing's parked chunks go through the sender once more, which records them cancelled.
+  if (mailing.status === 'paused') await sendMessage('plan', JSON.stringify({ mailingId: id, requeue: {} }));
+  return getMailing(id);
+};
+
+/**
+ * Resume a mailing the reputation guard paused (admin: the guard protects the whole account).
+ * 1. paused → sending (or planned, if planning had not finished); recorded in the audit log.
+ * 2. The plan worker queues the parked chunks again, then finishes planning if it must.
+ */
+export const resumeMailing = async (id: string, actor: Actor) => {
+  const mailing = await mailings.getStored(id, true);
+  if (!mailing) throw new NotFoundError('Mailing not found');
+  const at = new Date().toISOString();
+  const moved = await mailings.transition(id, ['paused'], mailing.plannedAt ? 'sending' : 'planned', {
+    resumedAt: at,
+    resumedBy: actor.keyId,
+  });
+  if (!moved)
+    throw new ConflictError(`The mailing is ${mailing.status}; only a paused mailing can be resumed`);
+  await audit.record(
+    actor,
+    { action: 'mailing.resumed', details: { mailingId: id, pausedReason: mailing.pausedReason } },
+    at,
+  );
+  await sendMessage('plan', JSON.stringify({ mailingId: id, requeue: {} }));
   return getMailing(id);
 };

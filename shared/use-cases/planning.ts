@@ -233,3 +233,29 @@ export const closeIfDone = async (mailingId: string): Promise<boolean> => {
     completedAt: new Date().toISOString(),
   });
 };
+
+/**
+ * Queues again the send chunks a paused mailing parked (`queued` chunks whose messages the sender
+ * let go), a Query page at a time; answers where to continue, or undefined when all are queued.
+ * Used by resume (they are sent) and by cancelling a paused mailing (the sender records them
+ * `skipped: cancelled`, so the counts add up).
+ */
+export const requeueParked = async (
+  mailingId: string,
+  after: string | undefined,
+  remainingMs: () => number,
+): Promise<string | undefined> => {
+  let position = after;
+  do {
+    const { chunkIds, last } = await recipients.queuedSendChunks(mailingId, position);
+    if (chunkIds.length) {
+      await sendMessages(
+        'send',
+        chunkIds.map((k) => JSON.stringify({ m: mailingId, k } satisfies SendMessage)),
+      );
+    }
+    if (!last) return undefined;
+    position = last;
+  } while (remainingMs() > reserveMs);
+  return position;
+};

@@ -443,6 +443,35 @@ describe('notifications that do not fit', () => {
   });
 });
 
+describe('events for a chunk the sender still holds', () => {
+  it('wait in the queue with a delay instead of failing or overwriting the sender', async () => {
+    const mailingId = await newMailing(listId);
+    expect(await mailings.transition(mailingId, ['draft'], 'sending')).toBe(true);
+    const contactId = newId();
+    const chunkId = 'h.000000.s000';
+    await recipients.putChunks([
+      {
+        mailingId,
+        chunkId,
+        kind: 'send',
+        state: 'sending',
+        rows: [{ c: contactId, r: 'eligible', s: 'sent' }],
+      },
+    ]);
+    await sendToFeedback([delivery('held@example.org', { mailingId, contactId, chunkId })]);
+    expect(await stack().consume('feedback')).toBe(1);
+    expect(await recipients.getChunk(mailingId, chunkId)).toMatchObject({ rows: [{ s: 'sent' }] });
+    const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+    const { Attributes } = await stack().sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: stack().queueUrls.feedback.url,
+        AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    expect(Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
+  });
+});
+
 describe('the reputation guard', () => {
   it('pauses a mailing whose hard-bounce rate passes 5 %, says why, and the sender stops', async () => {
     // A synthetic mailing half way through: 200 messages accepted by SES, one chunk of 20 sent

@@ -158,6 +158,30 @@ export const recipients = {
     }
   },
 
+  /**
+   * Ids of send chunks still `queued` (a paused mailing's parked work), one Query page at a time
+   * after chunk `after`.
+   */
+  async queuedSendChunks(mailingId: string, after?: string): Promise<{ chunkIds: string[]; last?: string }> {
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('recipients'),
+        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk AND begins_with(sk, :k)',
+        FilterExpression: '#state = :queued AND kind = :send',
+        ProjectionExpression: 'sk',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':pk': `R#${mailingId}`,
+          ':queued': 'queued',
+          ':send': 'send',
+          ...(after ? { ':after': `K#${after}` } : { ':k': 'K#' }),
+        },
+      }),
+    );
+    const last = result.LastEvaluatedKey ? String(result.LastEvaluatedKey.sk).slice(2) : undefined;
+    return { chunkIds: (result.Items ?? []).map((i) => String(i.sk).slice(2)), ...(last ? { last } : {}) };
+  },
+
   async getChunks(mailingId: string, chunkIds: string[]): Promise<Chunk[]> {
     const items = await batchGetAll(
       tableName('recipients'),

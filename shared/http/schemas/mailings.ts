@@ -141,6 +141,19 @@ export const Mailing = z
     plannedAt: Timestamp.optional(),
     completedAt: Timestamp.optional(),
     cancelledAt: Timestamp.optional(),
+    pausedAt: Timestamp.optional(),
+    pausedReason: z
+      .object({
+        code: z.enum(['bounce_rate', 'complaint_rate']),
+        rate: z.number(),
+        limit: z.number(),
+        sent: z.number().int(),
+        count: z.number().int(),
+      })
+      .optional()
+      .describe(
+        'Why the reputation guard paused the mailing: its hard-bounce or complaint rate passed the limit',
+      ),
   })
   .meta({ id: 'Mailing' });
 
