@@ -12,6 +12,15 @@ export interface ApiResponse<T = unknown> {
   text: string;
 }
 
+export interface RecipientRow {
+  contactId: string;
+  email: string | null;
+  verdict: string;
+  reason: string;
+  status: string;
+  detail?: string;
+}
+
 export interface RequestOptions {
   key?: string | null;
   body?: unknown;
@@ -65,5 +74,25 @@ export const useLocalStack = (options: LocalStackOptions = {}) => {
     return res.body.key;
   };
 
-  return { stack: current, request, createKey };
+  /** Every row of a mailing's recipient report, following the cursor page by page. */
+  const recipientRows = async (
+    mailingId: string,
+    options: { query?: string; key?: string; limit?: number } = {},
+  ): Promise<RecipientRow[]> => {
+    const rows: RecipientRow[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: ApiResponse<{ items: RecipientRow[]; nextCursor: string | null }> = await request(
+        'GET',
+        `/mailings/${mailingId}/recipients?limit=${options.limit ?? 100}${options.query ?? ''}${cursor ? `&cursor=${cursor}` : ''}`,
+        options.key ? { key: options.key } : {},
+      );
+      if (page.status !== 200) throw new Error(`recipient report: ${page.status} ${page.text}`);
+      rows.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return rows;
+  };
+
+  return { stack: current, request, createKey, recipientRows };
 };

@@ -5,19 +5,10 @@
  */
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, useLocalStack } from '#test/helpers/local-stack.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { inbox, mailTo, rawMime } from '#test/helpers/ses-inbox.ts';
 
-const { request, createKey, stack } = useLocalStack({ autoConsume: false });
-
-interface Row {
-  contactId: string;
-  email: string | null;
-  verdict: string;
-  reason: string;
-  status: string;
-  detail?: string;
-}
+const { request, createKey, stack, recipientRows } = useLocalStack({ autoConsume: false });
 
 let newsletter: string;
 let marketer: string;
@@ -45,18 +36,7 @@ const contact = async (
 };
 
 const report = async (mailingId: string, query = '') => {
-  const rows: Row[] = [];
-  let cursor: string | null = null;
-  do {
-    const res: ApiResponse<{ items: Row[]; nextCursor: string | null }> = await request(
-      'GET',
-      `/mailings/${mailingId}/recipients?limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`,
-      { key: marketer },
-    );
-    expect(res.status, res.text).toBe(200);
-    rows.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor);
+  const rows = await recipientRows(mailingId, { query, key: marketer, limit: 2 });
   return Object.fromEntries(rows.map((r) => [r.email?.split('@')[0] ?? r.contactId, r]));
 };
 

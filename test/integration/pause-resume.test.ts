@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { inbox } from '#test/helpers/ses-inbox.ts';
 
-const { request, stack, createKey } = useLocalStack({ autoConsume: false });
+const { request, stack, createKey, recipientRows } = useLocalStack({ autoConsume: false });
 const size = 120;
 let typeId: string;
 let listId: string;
@@ -23,20 +23,6 @@ const pausedMailing = async () => {
   );
   await stack().consume('send');
   return id;
-};
-
-const statuses = async (id: string) => {
-  const rows: Array<{ status: string; detail?: string }> = [];
-  let cursor: string | null = null;
-  do {
-    const page: { body: { items: typeof rows; nextCursor: string | null } } = await request(
-      'GET',
-      `/mailings/${id}/recipients?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    rows.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return rows;
 };
 
 beforeAll(async () => {
@@ -59,7 +45,7 @@ describe('a paused mailing', () => {
     const before = (await inbox(stack().sesUrl)).length;
     const id = await pausedMailing();
     expect((await inbox(stack().sesUrl)).length).toBe(before);
-    expect((await statuses(id)).every((r) => r.status === 'queued')).toBe(true);
+    expect((await recipientRows(id)).every((r) => r.status === 'queued')).toBe(true);
     const marketer = await createKey('marketer');
     expect((await request('POST', `/mailings/${id}/resume`, { key: marketer })).status).toBe(403);
     const resumed = await request<{ status: string }>('POST', `/mailings/${id}/resume`);
@@ -84,7 +70,7 @@ describe('a paused mailing', () => {
     await stack().consume('plan');
     await stack().consume('send');
     expect((await inbox(stack().sesUrl)).length).toBe(before);
-    const rows = await statuses(id);
+    const rows = await recipientRows(id);
     expect(rows.every((r) => r.status === 'skipped' && r.detail === 'cancelled')).toBe(true);
     const mailing = await request<{ counts: Record<string, number> }>('GET', `/mailings/${id}`);
     expect(mailing.body.counts).toMatchObject({ queued: 0, sent: 0 });

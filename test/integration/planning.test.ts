@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { inbox } from '#test/helpers/ses-inbox.ts';
 
-const { request, stack } = useLocalStack({ autoConsume: false });
+const { request, stack, recipientRows } = useLocalStack({ autoConsume: false });
 const size = 120;
 let typeId: string;
 let listId: string;
@@ -25,20 +25,6 @@ const newMailing = async () => {
   });
   expect((await request('POST', `/mailings/${created.body.id}/send`)).status).toBe(202);
   return created.body.id;
-};
-
-const allRows = async (mailingId: string) => {
-  const rows: Array<{ contactId: string; status: string }> = [];
-  let cursor: string | null = null;
-  do {
-    const page: { body: { items: typeof rows; nextCursor: string | null } } = await request(
-      'GET',
-      `/mailings/${mailingId}/recipients?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    rows.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return rows;
 };
 
 const queued = async () =>
@@ -82,7 +68,7 @@ describe('planning', () => {
       expect(steps).toBeLessThan(100);
     }
     expect(steps).toBeGreaterThan(2);
-    const rows = await allRows(id);
+    const rows = await recipientRows(id);
     expect(rows).toHaveLength(size);
     expect(new Set(rows.map((r) => r.contactId)).size).toBe(size);
     const mailing = await request<{ counts: Record<string, number> }>('GET', `/mailings/${id}`);
@@ -114,7 +100,7 @@ describe('planning', () => {
       dynamo.middlewareStack.remove('crash-once');
     }
     for (let done = false; !done; ) done = (await planMailing(id, () => 120_000, 7)).done;
-    const rows = await allRows(id);
+    const rows = await recipientRows(id);
     expect(rows).toHaveLength(size);
     expect(new Set(rows.map((r) => r.contactId)).size).toBe(size);
     const planned = await request<{ counts: Record<string, number> }>('GET', `/mailings/${id}`);

@@ -7,16 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { inbox } from '#test/helpers/ses-inbox.ts';
 
-const { request, stack } = useLocalStack({ autoConsume: false });
+const { request, stack, recipientRows } = useLocalStack({ autoConsume: false });
 let typeId: string;
 let listId: string;
 const size = 60;
-
-interface Row {
-  contactId: string;
-  status: string;
-  detail?: string;
-}
 
 const mailingTo = async () => {
   const id = (
@@ -34,20 +28,6 @@ const mailingTo = async () => {
   await request('POST', `/mailings/${id}/send`);
   await stack().consume('plan');
   return id;
-};
-
-const rows = async (id: string) => {
-  const out: Row[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { body: { items: Row[]; nextCursor: string | null } } = await request(
-      'GET',
-      `/mailings/${id}/recipients?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    out.push(...page.body.items);
-    cursor = page.body.nextCursor;
-  } while (cursor);
-  return out;
 };
 
 /** Waits until the messages a failed invocation left behind are visible again (1 s in this file). */
@@ -145,7 +125,7 @@ describe('sending', () => {
     for (const m of mails)
       perAddress.set(m.destination.to[0] ?? '', (perAddress.get(m.destination.to[0] ?? '') ?? 0) + 1);
     expect(Math.max(...perAddress.values())).toBe(1);
-    const all = await rows(id);
+    const all = await recipientRows(id);
     const unknown = all.filter((r) => r.detail === 'outcome_unknown');
     // The crashed call's rows were accepted by SES but are never resent; they say so.
     expect(unknown.length).toBeGreaterThan(0);
@@ -181,11 +161,11 @@ describe('sending', () => {
     }
     expect(throttled).toBeGreaterThan(0);
     expect(await mailsSince(before)).toHaveLength(0);
-    expect((await rows(id)).every((r) => r.status === 'queued')).toBe(true);
+    expect((await recipientRows(id)).every((r) => r.status === 'queued')).toBe(true);
     await redeliver();
     await stack().consume('send');
     expect(await mailsSince(before)).toHaveLength(size);
-    expect((await rows(id)).every((r) => r.status === 'sent')).toBe(true);
+    expect((await recipientRows(id)).every((r) => r.status === 'sent')).toBe(true);
   });
 
   it('marks recipients failed with SES’s reason when SES rejects the call for good', async () => {
@@ -205,7 +185,7 @@ describe('sending', () => {
     } finally {
       ses.middlewareStack.remove('reject');
     }
-    const all = await rows(id);
+    const all = await recipientRows(id);
     expect(all).toHaveLength(size);
     expect(all.every((r) => r.status === 'failed' && r.detail === 'MessageRejected')).toBe(true);
     const mailing = await request<{ status: string; counts: Record<string, number> }>(
