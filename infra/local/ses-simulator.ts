@@ -5,12 +5,13 @@
  * delivers, so the same feedback handler parses local and AWS events alike.
  *
  * Simulator addresses (as in SES):
- *   success@simulator.amazonses.com         → Send, Delivery
- *   bounce@simulator.amazonses.com          → Send, Bounce (Permanent / General)
- *   ooto@simulator.amazonses.com            → Send, Delivery (the auto-reply itself is not modelled)
- *   complaint@simulator.amazonses.com       → Send, Delivery, Complaint (abuse)
- *   suppressionlist@simulator.amazonses.com → Send, Bounce (Permanent / OnAccountSuppressionList)
- * Every other address gets Send and Delivery, as a real delivery would.
+ *   success@simulator.amazonses.com         → Delivery
+ *   bounce@simulator.amazonses.com          → Bounce (Permanent / General)
+ *   ooto@simulator.amazonses.com            → Delivery (the auto-reply itself is not modelled)
+ *   complaint@simulator.amazonses.com       → Delivery, Complaint (abuse)
+ *   suppressionlist@simulator.amazonses.com → Bounce (Permanent / OnAccountSuppressionList)
+ * Every other address gets a Delivery, as a real delivery would. No Send events: the configuration
+ * set does not publish them (infra/stacks/stateful-stack.ts).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -28,15 +29,16 @@ type EventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint';
 
 const eventsFor = (address: string): EventType[] => {
   const [local, domain] = address.toLowerCase().split('@');
-  if (domain !== simulatorDomain) return ['Send', 'Delivery'];
+  // As the configuration set publishes them: no Send events (infra/stacks/stateful-stack.ts says why).
+  if (domain !== simulatorDomain) return ['Delivery'];
   switch (local) {
     case 'bounce':
     case 'suppressionlist':
-      return ['Send', 'Bounce'];
+      return ['Bounce'];
     case 'complaint':
-      return ['Send', 'Delivery', 'Complaint'];
+      return ['Delivery', 'Complaint'];
     default:
-      return ['Send', 'Delivery'];
+      return ['Delivery'];
   }
 };
 
