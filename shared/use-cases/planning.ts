@@ -136,16 +136,26 @@ export const planMailing = async (
         enqueue = enqueue.filter((c) => (existing.get(c.chunkId) ?? 'queued') === 'queued');
       }
       await recipients.putChunks(write);
-      if (enqueue.length) {
+      // Queue in full SendMessageBatch calls of 10; the rest waits for the source's next page (or
+      // its end), recorded in the checkpoint below.
+      const ready = [...(state.carry ?? []), ...enqueue.map((c) => c.chunkId)];
+      const now = next ? ready.slice(0, ready.length - (ready.length % 10)) : ready;
+      const carry = ready.slice(now.length);
+      if (now.length) {
         if (mailing.status === 'planned' && (await mailings.transition(mailingId, ['planned'], 'sending'))) {
           mailing.status = 'sending';
         }
         await sendMessages(
           'send',
-          enqueue.map((c) => JSON.stringify({ m: mailingId, k: c.chunkId } satisfies SendMessage)),
+          now.map((k) => JSON.stringify({ m: mailingId, k } satisfies SendMessage)),
         );
       }
-      const nextState: SourceCheckpoint = { page: state.page + 1, ...(next ? { next } : {}), done: !next };
+      const nextState: SourceCheckpoint = {
+        page: state.page + 1,
+        ...(next ? { next } : {}),
+        done: !next,
+        ...(carry.length ? { carry } : {}),
+      };
       // Checkpoint and tallies in one atomic write: a page is counted exactly once.
       await recipients.advancePlan(mailingId, source.id, nextState, {
         ...tally,
@@ -156,14 +166,25 @@ export const planMailing = async (
       return nextState;
     };
 
+    let lastLook = 0;
+    let lastAnswer = false;
+    const cancelled = async () => {
+      if (Date.now() - lastLook >= 1000) {
+        lastLook = Date.now();
+        lastAnswer = (await mailings.getStored(mailingId, true))?.status === 'cancelled';
+      }
+      return lastAnswer;
+    };
+
     const runSource = async (source: ListSource): Promise<boolean> => {
       let state: SourceCheckpoint = plan.sources[source.id] ?? { page: 0, done: false };
       let resuming = !plan.fresh;
       while (!state.done && !stop && !failed && remainingMs() > reserveMs) {
         state = await planPage(source, state, resuming);
         resuming = false;
-        // A cancelled mailing stops planning between pages.
-        if ((await mailings.getStored(mailingId, true))?.status === 'cancelled') stop = true;
+        // A cancelled mailing stops planning between pages (looked at once a second, not by every
+        // source after every page: the sender stops its chunks anyway).
+        if (!state.done && (await cancelled())) stop = true;
       }
       return state.done;
     };

@@ -56,6 +56,11 @@ export interface SourceCheckpoint {
   page: number;
   next?: PageKey;
   done: boolean;
+  /**
+   * Send chunks written but not queued yet: queueing waits for a full SendMessageBatch of 10, so
+   * a page boundary does not cost a part-empty call. Kept here so a crash cannot lose them.
+   */
+  carry?: string[];
 }
 
 /**
