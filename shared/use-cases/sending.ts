@@ -15,10 +15,11 @@
  * Steps:
  * 1. Read the chunk; stop if done; take it over (new attempt) if queued or left `sending`.
  * 2. Read the mailing: cancelled → its queued rows are skipped (`cancelled`), chunk done.
- * 3. Last-moment check: read the chunk's contacts (one strongly consistent BatchGetItem) and judge
- *    again; whoever unsubscribed since planning is skipped with the new reason.
- * 4. Per sub-batch of ≤ min(50, rate) rows: wait for a slot of the account's sending rate, mark the
- *    rows `sending`, render and SendBulkEmail (headers as ReplacementHeaders, tags for feedback),
+ * 3. Per sub-batch of ≤ min(50, rate) rows: wait for a slot of the account's sending rate, mark the
+ *    rows `sending`, then the last-moment check: read their contacts (one strongly consistent
+ *    BatchGetItem) and judge again; whoever unsubscribed since planning, or while earlier sub-batches
+ *    waited for the rate, is skipped with the new reason.
+ * 4. Render and SendBulkEmail the rest at once (headers as ReplacementHeaders, tags for feedback),
  *    record the results.
  * 5. Add the counts (one atomic ADD) and close the mailing if this was its last chunk.
  */
@@ -139,32 +140,37 @@ export const sendChunk = async (
     return;
   }
 
-  // 3. Last-moment check against the contacts as they are now.
-  const items = await batchGetAll(
-    tableName('contacts'),
-    pending.map((r) => contactKeys.contact(r.c)),
-    true,
-  );
-  const contacts = new Map<string, Member>(items.map((item) => [String(item.id), toMember(item)]));
+  // 3. The last-moment check, per SES call (step 4): the call's contacts as they are now.
   const privacyEnabled = (mailing.privacyEnabled ?? true) || (await settings.getPrivacy()).enabled;
-  const toSend: Array<{ row: Row; member: Member }> = [];
-  for (const row of pending) {
-    const member = contacts.get(row.c);
-    const verdict = member ? verdictFor(mailing, privacyEnabled, member) : undefined;
-    const result = verdict?.result;
-    if (!member || result?.verdict !== 'included') {
-      const reason = result?.reason ?? 'invalid_email';
-      tally[`reason_${row.r}`] = (tally[`reason_${row.r}`] ?? 0) - 1;
-      tally[`reason_${reason}`] = (tally[`reason_${reason}`] ?? 0) + 1;
-      tally.late = (tally.late ?? 0) + 1;
-      const detail = member ? verdict?.detail : 'erased';
-      Object.assign(row, { s: 'skipped', r: reason, ...(detail ? { d: detail } : {}) });
-      continue;
+  const lastCheck = async (batch: Row[]): Promise<Array<{ row: Row; member: Member }>> => {
+    const items = await batchGetAll(
+      tableName('contacts'),
+      batch.map((r) => contactKeys.contact(r.c)),
+      true,
+    );
+    const contacts = new Map<string, Member>(items.map((item) => [String(item.id), toMember(item)]));
+    const toSend: Array<{ row: Row; member: Member }> = [];
+    for (const row of batch) {
+      const member = contacts.get(row.c);
+      const verdict = member ? verdictFor(mailing, privacyEnabled, member) : undefined;
+      const result = verdict?.result;
+      if (!member || result?.verdict !== 'included') {
+        const reason = result?.reason ?? 'invalid_email';
+        tally[`reason_${row.r}`] = (tally[`reason_${row.r}`] ?? 0) - 1;
+        tally[`reason_${reason}`] = (tally[`reason_${reason}`] ?? 0) + 1;
+        tally.late = (tally.late ?? 0) + 1;
+        const detail = member ? verdict?.detail : 'erased';
+        Object.assign(row, { s: 'skipped', r: reason, ...(detail ? { d: detail } : {}) });
+        continue;
+      }
+      toSend.push({ row, member });
     }
-    toSend.push({ row, member });
-  }
+    return toSend;
+  };
 
-  // 4. Hand them to SES at the account's rate.
+  // 4. Hand them to SES at the account's rate. Each call's rows are marked `sending` first and
+  // checked right before the call, after any wait for the rate: an unsubscribe answered while
+  // earlier calls went out (seconds, at a low rate) still stops this one.
   const type = await subscriptionTypes.get(mailing.subscriptionTypeId);
   const keys = await signingKeys();
   const base = env.PUBLIC_BASE_URL.replace(/\/$/, '');
@@ -174,16 +180,33 @@ export const sendChunk = async (
     listDomain: domainOf(mailing.from),
   };
   const size = Math.min(sesBulkLimit, env.SES_RATE_PER_SECOND);
-  for (let i = 0; i < toSend.length; i += size) {
-    const batch = toSend.slice(i, i + size);
+  for (let i = 0; i < pending.length; i += size) {
+    const marked = pending.slice(i, i + size);
     const deadline = Date.now() + remainingMs() - 20_000;
-    const slot = await acquireSendSlot(batch.length, env.SES_RATE_PER_SECOND, deadline);
+    const slot = await acquireSendSlot(marked.length, env.SES_RATE_PER_SECOND, deadline);
     if (!slot) {
       await giveBack();
       throw new RetryLater('no sending slot before the invocation ends');
     }
-    for (const { row } of batch) row.s = 'sending';
-    if (!(await save('sending'))) return lost();
+    for (const row of marked) row.s = 'sending';
+    if (!(await save('sending'))) {
+      await slot.release();
+      return lost();
+    }
+    let batch: Array<{ row: Row; member: Member }>;
+    try {
+      batch = await lastCheck(marked);
+    } catch (error) {
+      // Nothing was handed to SES: the rows wait for a retry rather than end `outcome_unknown`.
+      for (const row of marked) row.s = 'queued';
+      await slot.release();
+      await giveBack();
+      throw error;
+    }
+    if (!batch.length) {
+      await slot.release();
+      continue;
+    }
     const entries: BulkEntry[] = batch.map(({ row, member }) => {
       const unsubscribe = signToken(keys, {
         p: 'unsubscribe',
@@ -236,7 +259,7 @@ export const sendChunk = async (
       else Object.assign(row, { s: 'failed', d: result?.error ?? 'unknown' });
       tally[row.s === 'sent' ? 'sent' : 'failed'] = (tally[row.s === 'sent' ? 'sent' : 'failed'] ?? 0) + 1;
     });
-    if (i + size < toSend.length && !(await save('sending'))) return lost();
+    if (i + size < pending.length && !(await save('sending'))) return lost();
   }
 
   // 5. Record and count.

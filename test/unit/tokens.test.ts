@@ -1,5 +1,6 @@
+import * as crypto from 'node:crypto';
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   emailFingerprints,
   fingerprintEmail,
@@ -54,6 +55,12 @@ const forge = (payload: unknown, secret = secret1): string => {
 };
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+// The real node:crypto, with timingSafeEqual watched: the signature check must go through it.
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:crypto')>();
+  return { ...actual, timingSafeEqual: vi.fn(actual.timingSafeEqual) };
+});
 
 describe('tokens', () => {
   describe('round trip', () => {
@@ -352,5 +359,55 @@ describe('e-mail fingerprints', () => {
       fingerprintEmail(email, secret2),
       fingerprintEmail(email, secret1),
     ]);
+  });
+});
+
+describe('forged tokens', () => {
+  const a = signToken(k1Only, { p: 'unsubscribe', c: contactId, m: mailingId, t: typeId }, now);
+  const b = signToken(k1Only, { p: 'unsubscribe', c: otherContactId, m: mailingId, t: typeId }, now);
+  const [aPayload, aSignature] = a.split('.');
+  const [bPayload, bSignature] = b.split('.');
+
+  it('refuses a payload carrying the signature of another contact’s token, both ways', () => {
+    expect(verifyToken(k1Only, `${aPayload}.${bSignature}`, 'unsubscribe', now)).toEqual({
+      ok: false,
+      code: 'bad_signature',
+    });
+    expect(verifyToken(k1Only, `${bPayload}.${aSignature}`, 'unsubscribe', now)).toEqual({
+      ok: false,
+      code: 'bad_signature',
+    });
+  });
+
+  it('refuses 1000 random tokens of the right shape (seeded)', () => {
+    let state = 42;
+    const next = () => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return alphabet[state % 64] as string;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 1000; i++) {
+      const payload = Buffer.from(
+        JSON.stringify({ v: 1, kid: 'k1', p: 'unsubscribe', c: contactId, iat: i }),
+      ).toString('base64url');
+      const signature = Array.from({ length: 43 }, next).join('');
+      if (verifyToken(k1Only, `${payload}.${signature}`, 'unsubscribe', now).ok) accepted++;
+    }
+    expect(accepted).toBe(0);
+  });
+
+  it('compares signatures in constant time: through timingSafeEqual, on equal-length buffers', () => {
+    const watched = vi.mocked(crypto.timingSafeEqual);
+    watched.mockClear();
+    // Wrong in the first character and wrong in the last: both reach the constant-time comparison.
+    for (const forged of [
+      `${aPayload}.${aSignature?.[0] === 'A' ? 'B' : 'A'}${aSignature?.slice(1)}`,
+      `${aPayload}.${aSignature?.slice(0, -1)}${aSignature?.endsWith('A') ? 'B' : 'A'}`,
+    ])
+      expect(verifyToken(k1Only, forged, 'unsubscribe', now)).toEqual({ ok: false, code: 'bad_signature' });
+    expect(verifyToken(k1Only, a, 'unsubscribe', now).ok).toBe(true);
+    expect(watched).toHaveBeenCalledTimes(3);
+    for (const [given, expected] of watched.mock.calls)
+      expect((given as Buffer).length).toBe((expected as Buffer).length);
   });
 });
