@@ -80,7 +80,12 @@ export const sendChunk = async (
 ): Promise<void> => {
   const env = sendingConfig();
   const chunk = await recipients.getChunk(mailingId, chunkId);
-  if (chunk?.kind !== 'send' || chunk.state === 'done' || chunk.state === 'cancelled') return;
+  if (chunk?.kind !== 'send' || chunk.state === 'cancelled') return;
+  if (chunk.state === 'done') {
+    // Handled already; but the attempt that finished it may have died before closing the mailing.
+    await closeIfDone(mailingId);
+    return;
+  }
 
   // 1. Take the chunk for this attempt; rows a crashed attempt left `sending` are never resent.
   const attempt = newId();
