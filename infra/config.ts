@@ -5,7 +5,7 @@
  * app is built, so a bad value fails the synth, not the deploy.
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where each setting comes from: CDK context key first, then environment variable. */
 const sources = {

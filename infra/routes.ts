@@ -4,7 +4,7 @@
  * a handler's auth and schemas from here; the OpenAPI document is generated from it.
  * Find any behaviour in one hop: the `entry` file is the handler.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiKey, CreateApiKey, CreatedApiKey, PutPrivacy, Settings } from '#shared/http/schemas/admin.ts';
 import { IdParams, PageQuery, page } from '#shared/http/schemas/common.ts';
 import {

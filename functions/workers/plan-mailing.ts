@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { planMailing, requeueParked } from '#shared/use-cases/planning.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sendChunk, sendingConfig } from '#shared/use-cases/sending.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 

@@ -2,7 +2,7 @@
  * `npm start`: the whole stack on localhost with demo data. See API.md "Local stack" for the
  * variables: PORT, SES_PORT, LOCAL_ADMIN_API_KEY, DATA_DIR, SEED_DEMO.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from '#shared/config/env.ts';
 import { PortInUseError, startLocalStack } from './stack.ts';
 

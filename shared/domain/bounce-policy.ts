@@ -7,7 +7,7 @@
  * suppress it (a successful delivery in between starts the count again); a complaint suppresses the
  * address and withdraws e-marketing consent at once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PausedReason } from './mailing.ts';
 import type { SesEvent } from './ses-events.ts';
 import { isComplaint } from './ses-events.ts';

@@ -10,7 +10,7 @@
  * Nothing here ever puts an e-mail address into a reason or a log field: events carry addresses,
  * and parse failures are described by path and expectation only.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Timestamp = z.iso.datetime({ offset: true });
 

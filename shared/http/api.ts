@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Route, type RouteKey, routeTables, routes } from '#infra/routes.ts';
 import type { TableName } from '#infra/tables.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';

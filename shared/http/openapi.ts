@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDefinition, routeList } from '#infra/routes.ts';
 import { ErrorBody } from './schemas/common.ts';
+import { CreateContact } from './schemas/contacts.ts';
 
 type Json = Record<string, unknown>;
 
@@ -16,8 +17,26 @@ const errorStatus: Record<number, string> = {
   429: 'Throttled',
 };
 
-const schema = (type: z.ZodType, io: 'input' | 'output'): Json =>
+const jsonSchema = (type: z.ZodType, io: 'input' | 'output'): Json =>
   z.toJSONSchema(type, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Json;
+
+/** Schemas a placeholder names with `x-shape` (validated elsewhere, documented as this shape). */
+const shapes: Record<string, z.ZodType> = { CreateContact };
+
+/** Replaces every `{ 'x-shape': name }` node by the named schema's JSON Schema (input side). */
+const fillShapes = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(fillShapes);
+  if (!node || typeof node !== 'object') return node;
+  const { 'x-shape': shape, ...rest } = node as Json;
+  const named = typeof shape === 'string' ? shapes[shape] : undefined;
+  if (named) {
+    const { $schema: _schema, ...doc } = jsonSchema(named, 'input');
+    return { ...rest, ...doc };
+  }
+  return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, fillShapes(value)]));
+};
+
+const schema = (type: z.ZodType, io: 'input' | 'output'): Json => fillShapes(jsonSchema(type, io)) as Json;
 
 const errorsFor = (route: RouteDefinition): number[] => {
   const codes: number[] = [];
@@ -102,6 +121,13 @@ export const openApiDocument = (serverUrl?: string): Json => {
         description: 'Retrying with the same key and body within 24 h returns the first response.',
         schema: { type: 'string', maxLength: 200 },
       });
+    }
+    if (route.page) {
+      paths[route.path] = {
+        ...(paths[route.path] ?? {}),
+        [route.method.toLowerCase()]: pageOperation(route, parameters),
+      };
+      continue;
     }
     const responses: Json = {
       [route.status]: {

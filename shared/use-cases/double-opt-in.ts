@@ -8,7 +8,7 @@
  * gateway opening every link confirms nothing. The token names the contact and the type, and
  * expires after {@link confirmationTtlSeconds}.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';

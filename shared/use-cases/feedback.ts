@@ -57,7 +57,7 @@
  * measures it.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { bouncePolicies } from '#shared/adapters/dynamodb/bounce-policy.ts';
 import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';

@@ -8,7 +8,7 @@
  * keyed by a keyed hash (never the address or IP itself), expiring by TTL.
  */
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';

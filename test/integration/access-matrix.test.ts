@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDefinition, type RouteKey, routeList } from '#infra/routes.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { signToken } from '#shared/domain/tokens.ts';

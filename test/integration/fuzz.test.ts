@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDefinition, type RouteKey, routeList } from '#infra/routes.ts';
 import { dynamo } from '#shared/adapters/dynamodb/client.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';

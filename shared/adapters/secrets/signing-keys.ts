@@ -16,7 +16,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fingerprintEmail } from '#shared/domain/tokens.ts';
 
 const secretString = z.string().min(32).max(1024);

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type QueueName, queues } from '#infra/queues.ts';
 import { loadConfig } from '#shared/config/env.ts';
 

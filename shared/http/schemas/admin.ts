@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { roles } from '#shared/domain/api-key.ts';
 import { Timestamp } from './common.ts';
 

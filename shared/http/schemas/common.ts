@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idPattern } from '#shared/domain/ids.ts';
 
 export const Id = z.string().regex(idPattern, 'Not an id');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { changeKinds, consentStatuses, legalBases, maxInterests } from '#shared/domain/contact.ts';
 import { maxEmailLength, parseEmail } from '#shared/domain/email.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
@@ -84,13 +84,9 @@ export const CreateContact = z
 export type CreateContactInput = z.output<typeof CreateContact>;
 
 // Items are parsed one by one (validateImportItem), so one bad item fails alone; the document still
-// shows their shape: that of the POST /contacts body.
-const { $schema: _schema, ...createContactDoc } = z.toJSONSchema(CreateContact, {
-  target: 'draft-2020-12',
-  io: 'input',
-  unrepresentable: 'any',
-});
-const ImportItemDoc = z.unknown().meta(createContactDoc);
+// shows their shape: that of the POST /contacts body, put in by shared/http/openapi.ts where it
+// meets `x-shape` (so no handler converts schemas to JSON Schema when it loads).
+const ImportItemDoc = z.unknown().meta({ 'x-shape': 'CreateContact' });
 
 export const ImportContacts = z
   .strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BouncePolicy } from '#shared/domain/bounce-policy.ts';
 import { Timestamp } from './common.ts';
 import { Email, Suppression } from './contacts.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eligibilityReasons } from '#shared/domain/eligibility.ts';
 import { countNames, mailingStatuses, unknownMergeFields } from '#shared/domain/mailing.ts';
 import { recipientStatuses } from '#shared/adapters/dynamodb/recipients.ts';
