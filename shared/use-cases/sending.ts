@@ -12,23 +12,27 @@
  * - An SES call that fails as a whole (throttled after retries, 5xx) puts its rows back to `queued`
  *   and fails the message, so SQS retries it; nothing was accepted, nothing is lost.
  *
- * Steps:
- * 1. Read the chunk; stop if done; take it over (new attempt) if queued or left `sending`.
- * 2. Read the mailing: cancelled → its queued rows are skipped (`cancelled`), chunk done.
+ * Steps (independent calls run side by side; a chunk waits for ~8 round trips, not 13):
+ * 1. Read the chunk and the mailing together; stop if the chunk is done; take it over (new attempt)
+ *    if queued or left `sending`.
+ * 2. The mailing as read in step 1: cancelled → its queued rows are skipped (`cancelled`), chunk
+ *    done; paused → the chunk is given back.
  * 3. Per sub-batch of ≤ min(50, rate) rows: wait for a slot of the account's sending rate, mark the
- *    rows `sending`, then the last-moment check: read their contacts (one strongly consistent
- *    BatchGetItem) and judge again; whoever unsubscribed since planning, or while earlier sub-batches
- *    waited for the rate, is skipped with the new reason.
+ *    rows `sending` and, at the same time, run the last-moment check: read their contacts (one
+ *    strongly consistent BatchGetItem) and judge again; whoever unsubscribed since planning, or while
+ *    earlier sub-batches waited for the rate, is skipped with the new reason. Both finish before
+ *    the SES call: a row is `sending` in the table before SES can accept it.
  * 4. Render and SendBulkEmail the rest at once (headers as ReplacementHeaders, tags for feedback),
- *    record the results.
+ *    record the results. The rate slot is released in the background (awaited before the chunk
+ *    ends); until then it keeps counting, which only errs on the slow side.
  * 5. Add the counts (one atomic ADD) and close the mailing if this was its last chunk.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import { contactKeys } from '#shared/adapters/dynamodb/contact-keys.ts';
 import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
-import { acquireSendSlot } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { acquireSendSlot, type SendSlot } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { type Chunk, recipients, type Row } from '#shared/adapters/dynamodb/recipients.ts';
 import { settings } from '#shared/adapters/dynamodb/settings.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
@@ -73,13 +77,51 @@ const isRetryable = (error: unknown) => {
 
 const domainOf = (from: string) => /@([^>\s]+)>?\s*$/.exec(from)?.[1]?.toLowerCase() ?? 'localhost';
 
+/**
+ * A subscription type as the sender needs it (its name, for List-Id), kept for a minute per
+ * container: every chunk of a mailing names the same type.
+ */
+const typeCache = new Map<string, { at: number; type: ReturnType<typeof subscriptionTypes.get> }>();
+const typeFor = (typeId: string) => {
+  const cached = typeCache.get(typeId);
+  if (cached && cached.at > Date.now() - 60_000) return cached.type;
+  const type = subscriptionTypes.get(typeId);
+  typeCache.set(typeId, { at: Date.now(), type });
+  type.catch(() => typeCache.delete(typeId));
+  return type;
+};
+
+/** Releases a rate slot without holding the chunk up; a failure only keeps the slot counting. */
+const releaseLater = (slot: SendSlot): Promise<void> =>
+  slot.release().catch((error: unknown) => {
+    logger.warn('rate slot not released; it stops counting after 5 minutes', { error: String(error) });
+  });
+
 export const sendChunk = async (
   mailingId: string,
   chunkId: string,
   remainingMs: () => number,
 ): Promise<void> => {
+  // Rate slots released in the background: settled before the chunk's work ends, whatever the path.
+  const releases: Promise<void>[] = [];
+  try {
+    await sendChunkWith(mailingId, chunkId, remainingMs, releases);
+  } finally {
+    await Promise.all(releases);
+  }
+};
+
+const sendChunkWith = async (
+  mailingId: string,
+  chunkId: string,
+  remainingMs: () => number,
+  releases: Promise<void>[],
+): Promise<void> => {
   const env = sendingConfig();
-  const chunk = await recipients.getChunk(mailingId, chunkId);
+  const [chunk, mailing] = await Promise.all([
+    recipients.getChunk(mailingId, chunkId),
+    mailings.getStored(mailingId, true),
+  ]);
   if (chunk?.kind !== 'send' || chunk.state === 'cancelled') return;
   if (chunk.state === 'done') {
     // Handled already; but the attempt that finished it may have died before closing the mailing.
@@ -103,8 +145,11 @@ export const sendChunk = async (
   let recorded: Record<string, number> = { ...tally };
   /** Writes the rows as they are now; false when another attempt has taken the chunk over. */
   const save = async (state: Chunk['state']): Promise<boolean> => {
-    const saved = await recipients.replaceChunk({ ...take, state }, 'sending', attempt);
-    if (saved) recorded = { ...tally };
+    // The rows and counts as they are at the call: the last-moment check may change both meanwhile.
+    const counted = { ...tally };
+    const rowsNow = take.rows.map((row) => ({ ...row }));
+    const saved = await recipients.replaceChunk({ ...take, rows: rowsNow, state }, 'sending', attempt);
+    if (saved) recorded = counted;
     return saved;
   };
   /**
@@ -131,8 +176,7 @@ export const sendChunk = async (
   };
 
   // 2. A cancelled mailing sends nothing more; a paused one (reputation guard) keeps its rows
-  // queued for a resume, and its chunk `queued` again.
-  const mailing = await mailings.getStored(mailingId, true);
+  // queued for a resume, and its chunk `queued` again. (Read in step 1, beside the chunk.)
   if (mailing?.status === 'paused') {
     await giveBack();
     return;
@@ -176,8 +220,7 @@ export const sendChunk = async (
   // 4. Hand them to SES at the account's rate. Each call's rows are marked `sending` first and
   // checked right before the call, after any wait for the rate: an unsubscribe answered while
   // earlier calls went out (seconds, at a low rate) still stops this one.
-  const type = await subscriptionTypes.get(mailing.subscriptionTypeId);
-  const keys = await signingKeys();
+  const [type, keys] = await Promise.all([typeFor(mailing.subscriptionTypeId), signingKeys()]);
   const base = env.PUBLIC_BASE_URL.replace(/\/$/, '');
   const typeInfo = {
     id: mailing.subscriptionTypeId,
@@ -194,22 +237,28 @@ export const sendChunk = async (
       throw new RetryLater('no sending slot before the invocation ends');
     }
     for (const row of marked) row.s = 'sending';
-    if (!(await save('sending'))) {
+    // The rows' `sending` mark and the last-moment check, side by side; SES is called only after
+    // both, so the mark is in the table before SES can accept anything.
+    const [marking, checking] = await Promise.allSettled([save('sending'), lastCheck(marked)]);
+    if (marking.status === 'rejected' || !marking.value) {
       await slot.release();
+      if (marking.status === 'rejected') {
+        // Not marked, so not sent: the rows wait for a retry.
+        for (const row of marked) row.s = 'queued';
+        throw marking.reason;
+      }
       return lost();
     }
-    let batch: Array<{ row: Row; member: Member }>;
-    try {
-      batch = await lastCheck(marked);
-    } catch (error) {
+    if (checking.status === 'rejected') {
       // Nothing was handed to SES: the rows wait for a retry rather than end `outcome_unknown`.
       for (const row of marked) row.s = 'queued';
       await slot.release();
       await giveBack();
-      throw error;
+      throw checking.reason;
     }
+    const batch = checking.value;
     if (!batch.length) {
-      await slot.release();
+      releases.push(releaseLater(slot));
       continue;
     }
     const entries: BulkEntry[] = batch.map(({ row, member }) => {
@@ -247,7 +296,9 @@ export const sendChunk = async (
     });
     let results: Awaited<ReturnType<typeof sendBulk>>;
     try {
-      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries).finally(slot.release);
+      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries).finally(() => {
+        releases.push(releaseLater(slot));
+      });
     } catch (error) {
       if (isRetryable(error)) {
         // Not accepted: back to queued, and let SQS retry the message later.
