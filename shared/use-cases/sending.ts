@@ -23,8 +23,9 @@
  *    earlier sub-batches waited for the rate, is skipped with the new reason. Both finish before
  *    the SES call: a row is `sending` in the table before SES can accept it.
  * 4. Render and SendBulkEmail the rest at once (headers as ReplacementHeaders, tags for feedback),
- *    record the results. The rate slot is released in the background (awaited before the chunk
- *    ends); until then it keeps counting, which only errs on the slow side.
+ *    record the results. The call's rate slot is released by the next call's acquire, in the same
+ *    write, or when the invocation ends; until then it keeps counting, which only errs on the slow
+ *    side.
  * 5. Add the counts (one atomic ADD) and close the mailing if this was its last chunk.
  */
 import * as z from 'zod';
@@ -91,23 +92,43 @@ const typeFor = (typeId: string) => {
   return type;
 };
 
-/** Releases a rate slot without holding the chunk up; a failure only keeps the slot counting. */
-const releaseLater = (slot: SendSlot): Promise<void> =>
-  slot.release().catch((error: unknown) => {
+/**
+ * What the chunks of one invocation share: the rate slot of the last SES call, whose release is
+ * written by the next call's acquire (one conditional write for both) or by {@link closeSendSession}
+ * when the invocation's chunks are done.
+ */
+export interface SendSession {
+  held?: SendSlot;
+}
+
+/** Writes the release of the session's last slot; a failure only keeps the slot counting. */
+export const closeSendSession = async (session: SendSession): Promise<void> => {
+  const slot = session.held;
+  session.held = undefined;
+  await slot?.release().catch((error: unknown) => {
     logger.warn('rate slot not released; it stops counting after 5 minutes', { error: String(error) });
   });
+};
 
+/** Keeps a returned call's slot for the next acquire to release. */
+const hold = async (session: SendSession, slot: SendSlot) => {
+  await closeSendSession(session); // only if an earlier slot is somehow still held
+  session.held = slot;
+};
+
+/** Sends one chunk; `session` is shared by the chunks of one invocation (a fresh one otherwise). */
 export const sendChunk = async (
   mailingId: string,
   chunkId: string,
   remainingMs: () => number,
+  session?: SendSession,
 ): Promise<void> => {
-  // Rate slots released in the background: settled before the chunk's work ends, whatever the path.
-  const releases: Promise<void>[] = [];
+  if (session) return sendChunkWith(mailingId, chunkId, remainingMs, session);
+  const own: SendSession = {};
   try {
-    await sendChunkWith(mailingId, chunkId, remainingMs, releases);
+    await sendChunkWith(mailingId, chunkId, remainingMs, own);
   } finally {
-    await Promise.all(releases);
+    await closeSendSession(own);
   }
 };
 
@@ -115,7 +136,7 @@ const sendChunkWith = async (
   mailingId: string,
   chunkId: string,
   remainingMs: () => number,
-  releases: Promise<void>[],
+  session: SendSession,
 ): Promise<void> => {
   const env = sendingConfig();
   const [chunk, mailing] = await Promise.all([
@@ -231,7 +252,8 @@ const sendChunkWith = async (
   for (let i = 0; i < pending.length; i += size) {
     const marked = pending.slice(i, i + size);
     const deadline = Date.now() + remainingMs() - 20_000;
-    const slot = await acquireSendSlot(marked.length, env.SES_RATE_PER_SECOND, deadline);
+    const slot = await acquireSendSlot(marked.length, env.SES_RATE_PER_SECOND, deadline, session.held);
+    if (session.held?.released) session.held = undefined;
     if (!slot) {
       await giveBack();
       throw new RetryLater('no sending slot before the invocation ends');
@@ -258,7 +280,7 @@ const sendChunkWith = async (
     }
     const batch = checking.value;
     if (!batch.length) {
-      releases.push(releaseLater(slot));
+      await hold(session, slot);
       continue;
     }
     const entries: BulkEntry[] = batch.map(({ row, member }) => {
@@ -296,9 +318,9 @@ const sendChunkWith = async (
     });
     let results: Awaited<ReturnType<typeof sendBulk>>;
     try {
-      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries).finally(() => {
-        releases.push(releaseLater(slot));
-      });
+      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries).finally(() =>
+        hold(session, slot),
+      );
     } catch (error) {
       if (isRetryable(error)) {
         // Not accepted: back to queued, and let SQS retry the message later.
