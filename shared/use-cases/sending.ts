@@ -12,9 +12,10 @@
  * - An SES call that fails as a whole (throttled after retries, 5xx) puts its rows back to `queued`
  *   and fails the message, so SQS retries it; nothing was accepted, nothing is lost.
  *
- * Steps (independent calls run side by side; a chunk waits for ~8 round trips, not 13):
+ * Steps (independent calls run side by side; a chunk of one SES call waits for 7 round trips):
  * 1. Read the chunk and the mailing together; stop if the chunk is done; take it over (new attempt)
- *    if queued or left `sending`.
+ *    if queued or left `sending` — with the attempt's first write of the chunk, conditional on the
+ *    state just read, which also carries the first SES call's `sending` marks (step 3).
  * 2. The mailing as read in step 1: cancelled → its queued rows are skipped (`cancelled`), chunk
  *    done; paused → the chunk is given back.
  * 3. Per sub-batch of ≤ min(50, rate) rows: wait for a slot of the account's sending rate, mark the
@@ -151,6 +152,8 @@ const sendChunkWith = async (
   }
 
   // 1. Take the chunk for this attempt; rows a crashed attempt left `sending` are never resent.
+  // The take is this attempt's first write of the chunk (conditional on the state just read), so it
+  // carries the first SES call's `sending` marks too: one write, not two.
   const attempt = newId();
   const previous = chunk.state === 'sending' ? chunk.attempt : undefined;
   const rows: Row[] = chunk.rows.map((row) =>
@@ -158,19 +161,28 @@ const sendChunkWith = async (
   );
   const unknown = rows.filter((r, i) => r.s === 'failed' && chunk.rows[i]?.s === 'sending').length;
   const take: Chunk = { ...chunk, state: 'sending', rows, attempt };
-  if (!(await recipients.replaceChunk(take, chunk.state, previous))) return; // someone else took it
   if (unknown) logger.warn('rows of a crashed attempt not resent', { mailingId, chunkId, rows: unknown });
 
   const tally: Record<string, number> = { failed: unknown };
+  let taken = false;
   // What this attempt has written into the chunk so far: counted even if the chunk is taken from it.
-  let recorded: Record<string, number> = { ...tally };
-  /** Writes the rows as they are now; false when another attempt has taken the chunk over. */
+  let recorded: Record<string, number> = {};
+  /**
+   * Writes the rows as they are now: the first time on condition that the chunk is still as read
+   * (the take), then on condition that this attempt still holds it. False when another attempt
+   * took it first or has taken it over.
+   */
   const save = async (state: Chunk['state']): Promise<boolean> => {
     // The rows and counts as they are at the call: the last-moment check may change both meanwhile.
     const counted = { ...tally };
-    const rowsNow = take.rows.map((row) => ({ ...row }));
-    const saved = await recipients.replaceChunk({ ...take, rows: rowsNow, state }, 'sending', attempt);
-    if (saved) recorded = counted;
+    const item = { ...take, rows: take.rows.map((row) => ({ ...row })), state };
+    const saved = taken
+      ? await recipients.replaceChunk(item, 'sending', attempt)
+      : await recipients.replaceChunk(item, chunk.state, previous);
+    if (saved) {
+      taken = true;
+      recorded = counted;
+    }
     return saved;
   };
   /**
@@ -180,6 +192,7 @@ const sendChunkWith = async (
    * attempt counts what it records, and closes the chunk).
    */
   const lost = async () => {
+    if (!taken) return; // another attempt took it first: this one wrote nothing, counts nothing
     logger.warn('chunk taken over by another attempt; this one stops', { mailingId, chunkId });
     await mailings.addCounts(mailingId, recorded);
   };
@@ -192,6 +205,7 @@ const sendChunkWith = async (
 
   /** Ends this attempt early: what was done is kept and counted, the rest waits for a retry. */
   const giveBack = async () => {
+    if (!taken && chunk.state === 'queued') return; // nothing to write: the chunk is as it was
     if (!(await save('queued'))) return lost();
     await mailings.addCounts(mailingId, tally);
   };
