@@ -52,7 +52,7 @@
  * ## Cost
  * Per chunk and batch: one read of the chunk and, only when a row changes, two writes of it (the
  * rows with what they owe; removing what they owed). Per mailing and batch: two writes of the small
- * counters item. Send events (rows already `sent`) cost no write. With a batch of up to 100 events
+ * counters item. Events that change no row (duplicates) cost no write. With a batch of up to 100 events
  * of one chunk's 50 recipients, a delivery costs a fraction of a write; the integration test
  * measures it.
  */

@@ -8,7 +8,7 @@
  *   right after it. A row found `queued` was never handed to SES: safe to send. A row found
  *   `sending` by a later attempt may have been accepted just before a crash: it is never sent
  *   again (a second mail is worse than a missing one) and is marked `failed` with
- *   `outcome_unknown`, which SES's own Send event can later correct.
+ *   `outcome_unknown`, which the message's first SES event (Delivery, Bounce, …) later corrects.
  * - An SES call that fails as a whole (throttled after retries, 5xx) puts its rows back to `queued`
  *   and fails the message, so SQS retries it; nothing was accepted, nothing is lost.
  *
