@@ -12,7 +12,8 @@
  * left undeleted comes back when the consumer's round ends, in place of the queue's visibility
  * timeout, or goes to the DLQ after maxReceiveCount receives. Fault decisions are seeded (keyed by
  * what the call is about, so they do not depend on which consumer asks first). FAULT_SIZE (default
- * 10,000) sets the number of recipients.
+ * 10,000) sets the number of recipients, FAULT_SEED another set of fault decisions (timing between
+ * the two consumers still varies from run to run).
  *
  * DynamoDB throttling is the kind the SDK's retries absorb (never on the last attempt). A write that
  * fails for good is, for the sender, a crash at that write; the crash modelled here is the one the
@@ -51,7 +52,7 @@ process.env.SES_RATE_PER_SECOND = '100000';
 const size = Number(process.env.FAULT_SIZE ?? 10_000);
 /** Subscribed without consent: excluded at planning, never mailed. */
 const withoutConsent = Math.max(10, Math.round(size / 100));
-const seed = 20_250_901;
+const seed = Number(process.env.FAULT_SEED ?? 20_250_901);
 const rates = {
   /** A received message is delivered once more, concurrently, to whichever consumer asks next. */
   duplicate: 0.1,
