@@ -7,8 +7,9 @@
  *
  * planned / sending ──reputation guard──▶ paused: the feedback found the mailing's bounce or
  * complaint rate too high (`pausedReason` says which and how high). The sender stops as for a
- * cancel but leaves the rows `queued`, so a resume can send them later (resume is not built yet).
+ * cancel but leaves the rows `queued`, so an admin's resume sends them later.
  */
+import type { LinkAction } from './tokens.ts';
 export const mailingStatuses = ['draft', 'planned', 'sending', 'sent', 'cancelled', 'paused'] as const;
 export type MailingStatus = (typeof mailingStatuses)[number];
 
@@ -43,6 +44,20 @@ export const zeroCounts = (): Counts => ({
   failed: 0,
 });
 
+/**
+ * A tracked link a mailing declares: `{{links.NAME}}` in its body becomes, for each recipient, a
+ * signed `/l/<token>` URL that applies `action` (if any) for that person once, then redirects to
+ * `url` (both signed into the token: no open redirect).
+ */
+export interface TrackedLink {
+  url: string;
+  action?: LinkAction;
+}
+
+/** Most tracked links one mailing may declare, and the shape of their names. */
+export const maxTrackedLinks = 20;
+export const linkNamePattern = /^[A-Za-z0-9_-]{1,40}$/;
+
 export interface Mailing {
   id: string;
   name: string;
@@ -52,6 +67,8 @@ export interface Mailing {
   subject: string;
   text: string;
   html?: string;
+  /** By name, as `{{links.NAME}}` uses them. */
+  links?: Record<string, TrackedLink>;
   overrideConsent: boolean;
   overrideReason?: string;
   status: MailingStatus;
@@ -78,16 +95,45 @@ export const mergeFields = ['firstName', 'lastName', 'email', 'preferencesUrl', 
 
 const fieldPattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const customField = /^fields\.[A-Za-z0-9_-]{1,64}$/;
+const linkField = /^links\.([A-Za-z0-9_-]{1,40})$/;
 
-/** Unknown merge fields in a text, so a typo is a 422 at creation rather than a blank in a mail. */
+/**
+ * Unknown merge fields in a text, so a typo is a 422 at creation rather than a blank in a mail.
+ * `links.NAME` is a merge field; whether NAME is declared is {@link undeclaredLinks}' question.
+ */
 export const unknownMergeFields = (text: string): string[] => {
   const unknown = new Set<string>();
   for (const match of text.matchAll(fieldPattern)) {
     const name = match[1] ?? '';
-    if (!(mergeFields as readonly string[]).includes(name) && !customField.test(name)) unknown.add(name);
+    if (
+      !(mergeFields as readonly string[]).includes(name) &&
+      !customField.test(name) &&
+      !linkField.test(name)
+    )
+      unknown.add(name);
   }
   return [...unknown];
 };
+
+/** The tracked-link names the texts use, each once. */
+export const usedLinks = (...texts: Array<string | undefined>): string[] => {
+  const used = new Set<string>();
+  for (const text of texts)
+    for (const match of (text ?? '').matchAll(fieldPattern)) {
+      const name = linkField.exec(match[1] ?? '')?.[1];
+      if (name) used.add(name);
+    }
+  return [...used];
+};
+
+/** `{{links.NAME}}` uses whose NAME the mailing does not declare. */
+export const undeclaredLinks = (
+  content: { subject?: string | undefined; text?: string | undefined; html?: string | null | undefined },
+  links: Readonly<Record<string, TrackedLink>> | undefined,
+): string[] =>
+  usedLinks(content.subject, content.text, content.html ?? undefined).filter(
+    (name) => !links || !Object.hasOwn(links, name),
+  );
 
 /** Does the body already carry an unsubscribe or preference link? If not, a footer is added. */
 export const hasOptOutLink = (text: string): boolean =>

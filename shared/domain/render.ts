@@ -28,6 +28,8 @@ export interface Links {
   preferencesUrl: string;
   /** `mailto:` URI for List-Unsubscribe, if an unsubscribe mailbox is configured. */
   unsubscribeMailto?: string | undefined;
+  /** This recipient's signed URL of each tracked link the body uses, by name (`{{links.NAME}}`). */
+  tracked?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface Rendered {
@@ -64,6 +66,7 @@ const mergeValue = (name: string, recipient: Recipient, links: Links): string =>
     case 'preferencesUrl':
       return links.preferencesUrl;
     default: {
+      if (name.startsWith('links.')) return links.tracked?.[name.slice(6)] ?? '';
       if (!name.startsWith('fields.')) return '';
       const value = recipient.fields?.[name.slice(7)];
       return value === undefined || value === null ? '' : String(value);

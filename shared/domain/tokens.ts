@@ -42,7 +42,8 @@ const interestTag = z
   .max(100)
   .regex(/^\P{Cc}+$/u);
 
-const isHttpUrl = (value: string): boolean => {
+/** An absolute http(s) URL without credentials: what a tracked link may redirect to. */
+export const isHttpUrl = (value: string): boolean => {
   const url = URL.parse(value);
   // No credentials: `https://bank.example@evil.example/` reads as one host and goes to another.
   return (
@@ -50,7 +51,8 @@ const isHttpUrl = (value: string): boolean => {
   );
 };
 
-const linkAction = z.discriminatedUnion('kind', [
+/** What a tracked link does on click, as signed into its token and declared on a mailing. */
+export const linkAction = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.enum(['add_interest', 'remove_interest']), value: interestTag }),
   z.strictObject({ kind: z.enum(['subscribe', 'unsubscribe']), value: id }),
 ]);
@@ -172,6 +174,20 @@ export const signToken = (keys: KeySet, claims: TokenClaims, now: number = Date.
   const token = `${body}.${mac(secret, body)}`;
   if (token.length > maxTokenLength) throw new TokenSigningError('token would exceed the maximum length');
   return token;
+};
+
+/**
+ * Does a tracked link's token stay within {@link maxTokenLength} whoever receives it? Measured on a
+ * token with the longest key id and issue time and the ids this system makes (domain/ids.ts, 26
+ * characters), so a mailing that passes never fails to sign for one of its recipients.
+ */
+export const linkTokenFits = (url: string, action: LinkAction | undefined): boolean => {
+  const id = 'x'.repeat(26);
+  const payload = { p: 'link', c: id, m: id, ...(action ? { a: action } : {}), u: url };
+  const body = Buffer.from(
+    JSON.stringify({ ...payload, v: 1, kid: 'x'.repeat(32), iat: 99_999_999_999 }),
+  ).toString('base64url');
+  return body.length + 1 + 43 <= maxTokenLength; // '.' and a base64url SHA-256 MAC
 };
 
 /** Why a token was refused. Enough for logs and metrics; callers show every one the same way. */

@@ -8,7 +8,13 @@ import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '#shared/domain/errors.ts';
 import { newId } from '#shared/domain/ids.ts';
-import { type Counts, type Mailing, zeroCounts } from '#shared/domain/mailing.ts';
+import {
+  type Counts,
+  type Mailing,
+  type TrackedLink,
+  undeclaredLinks,
+  zeroCounts,
+} from '#shared/domain/mailing.ts';
 import { judge } from './judge.ts';
 import { listSources } from './list-resolution.ts';
 
@@ -20,6 +26,7 @@ export interface MailingInput {
   subject: string;
   text: string;
   html?: string | null | undefined;
+  links?: Record<string, TrackedLink> | undefined;
   overrideConsent?: boolean | undefined;
   overrideReason?: string | undefined;
 }
@@ -61,6 +68,7 @@ export const createMailing = async (input: MailingInput, actor: Actor): Promise<
     subject: input.subject,
     text: input.text,
     ...(input.html ? { html: input.html } : {}),
+    ...(input.links && Object.keys(input.links).length ? { links: input.links } : {}),
     overrideConsent: input.overrideConsent ?? false,
     ...(input.overrideConsent && input.overrideReason ? { overrideReason: input.overrideReason } : {}),
     status: 'draft',
@@ -80,6 +88,19 @@ export const updateMailing = async (id: string, changes: Partial<MailingInput>) 
   if (!current) throw new NotFoundError('Mailing not found');
   if (current.status !== 'draft') throw new ConflictError('Only a draft can be edited');
   await checkReferences(changes.subscriptionTypeId, changes.listId);
+  const undeclared = undeclaredLinks(
+    {
+      subject: changes.subject ?? current.subject,
+      text: changes.text ?? current.text,
+      html: changes.html === undefined ? current.html : changes.html,
+    },
+    changes.links ?? current.links,
+  );
+  if (undeclared.length) {
+    throw new RuleViolationError('Tracked links used but not declared', [
+      { path: 'body.links', message: `Used but not declared in links: ${undeclared.join(', ')}` },
+    ]);
+  }
   const override = changes.overrideConsent ?? current.overrideConsent;
   if (override && !(changes.overrideReason ?? current.overrideReason)) {
     throw new RuleViolationError('overrideReason is required with overrideConsent', [

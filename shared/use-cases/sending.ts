@@ -44,6 +44,7 @@ import { loadConfig } from '#shared/config/env.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { chooseLanguage } from '#shared/domain/i18n.ts';
 import type { Member } from '#shared/domain/list.ts';
+import { usedLinks } from '#shared/domain/mailing.ts';
 import { render } from '#shared/domain/render.ts';
 import { signToken } from '#shared/domain/tokens.ts';
 import { logger } from '#shared/observability/logger.ts';
@@ -262,6 +263,11 @@ const sendChunkWith = async (
     name: type?.name ?? 'our mailings',
     listDomain: domainOf(mailing.from),
   };
+  // The tracked links the body uses, signed per recipient below (`{{links.NAME}}`).
+  const tracked = usedLinks(mailing.subject, mailing.text, mailing.html).flatMap((name) => {
+    const link = mailing.links?.[name];
+    return link ? [{ name, link }] : [];
+  });
   const size = Math.min(sesBulkLimit, env.SES_RATE_PER_SECOND);
   for (let i = 0; i < pending.length; i += size) {
     const marked = pending.slice(i, i + size);
@@ -325,6 +331,12 @@ const sendChunkWith = async (
           ...(env.UNSUBSCRIBE_ADDRESS
             ? { unsubscribeMailto: `mailto:${env.UNSUBSCRIBE_ADDRESS}?subject=unsubscribe-${unsubscribe}` }
             : {}),
+          tracked: Object.fromEntries(
+            tracked.map(({ name, link }) => [
+              name,
+              `${base}/l/${signToken(keys, { p: 'link', c: row.c, m: mailingId, u: link.url, ...(link.action ? { a: link.action } : {}) })}`,
+            ]),
+          ),
         },
         typeInfo,
       );

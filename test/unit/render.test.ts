@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseLanguage, fromAcceptLanguage, languageOf } from '#shared/domain/i18n.ts';
+import { undeclaredLinks, unknownMergeFields } from '#shared/domain/mailing.ts';
 import { escapeHtml, listId, render } from '#shared/domain/render.ts';
 
 const links = {
@@ -31,6 +32,22 @@ describe('rendering a message', () => {
     expect(out.text).toBe(
       `Ann Lee <Ann@example.com> in Lund ${links.unsubscribeUrl} ${links.preferencesUrl}`,
     );
+  });
+
+  it('puts in each tracked link the recipient’s own URL, escaped in HTML, and nothing for an unknown one', () => {
+    const tracked = { offer: 'https://sc.example/l/T1?a=1&b=2' };
+    const out = render(
+      {
+        subject: 's',
+        text: 'Go {{links.offer}}{{links.none}} {{unsubscribeUrl}}',
+        html: '<a href="{{ links.offer }}">',
+      },
+      recipient,
+      { ...links, tracked },
+      type,
+    );
+    expect(out.text).toBe(`Go ${tracked.offer} ${links.unsubscribeUrl}`);
+    expect(out.html).toContain('<a href="https://sc.example/l/T1?a=1&amp;b=2">');
   });
 
   it('escapes values in HTML but keeps them as text in the text part and subject', () => {
@@ -123,5 +140,18 @@ describe('choosing a language', () => {
   it('understands only the languages it speaks', () => {
     expect(languageOf('es')).toBeUndefined();
     expect(fromAcceptLanguage('*')).toBeUndefined();
+  });
+});
+
+describe('merge fields a mailing may use', () => {
+  it('knows links.NAME as a merge field and names the links a body uses but does not declare', () => {
+    expect(unknownMergeFields('{{links.offer}} {{links.bad name}} {{fields.x}} {{nope}}')).toEqual([
+      'links.bad name',
+      'nope',
+    ]);
+    const content = { subject: '{{links.a}}', text: '{{links.b}} {{links.a}}', html: '{{links.c}}' };
+    expect(undeclaredLinks(content, { a: { url: 'https://x.example' } })).toEqual(['b', 'c']);
+    expect(undeclaredLinks(content, undefined)).toEqual(['a', 'b', 'c']);
+    expect(undeclaredLinks({ text: 'no links' }, undefined)).toEqual([]);
   });
 });

@@ -1,6 +1,15 @@
 import * as z from 'zod';
 import { eligibilityReasons } from '#shared/domain/eligibility.ts';
-import { countNames, mailingStatuses, unknownMergeFields } from '#shared/domain/mailing.ts';
+import {
+  countNames,
+  linkNamePattern,
+  mailingStatuses,
+  maxTrackedLinks,
+  type TrackedLink,
+  undeclaredLinks,
+  unknownMergeFields,
+} from '#shared/domain/mailing.ts';
+import { isHttpUrl, linkAction, linkTokenFits, maxLinkTargetLength } from '#shared/domain/tokens.ts';
 import { recipientStatuses } from '#shared/adapters/dynamodb/recipients.ts';
 import { Id, PageQuery, Timestamp } from './common.ts';
 
@@ -64,6 +73,47 @@ const mergeChecked = (max: number) =>
         ctx.addIssue({ code: 'custom', message: `Unknown merge fields: ${unknown.join(', ')}` });
     });
 
+const TrackedLinkSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .max(maxLinkTargetLength)
+      .refine(isHttpUrl, 'An absolute http(s) URL without user name or password')
+      .describe('Where the click goes, after the action'),
+    action: linkAction
+      .optional()
+      .describe(
+        'Applied once for the person who clicks: add_interest / remove_interest (value: a tag), subscribe / unsubscribe (value: a subscription type id)',
+      ),
+  })
+  .refine((link) => linkTokenFits(link.url, link.action), {
+    message: 'URL and action too long for a link token; shorten the URL',
+    path: ['url'],
+  })
+  .describe('A tracked link: `{{links.NAME}}` in the body becomes a signed /l/ URL per recipient');
+
+const Links = z
+  .record(z.string().regex(linkNamePattern, 'Link names: 1–40 of A–Z a–z 0–9 _ -'), TrackedLinkSchema)
+  .refine((links) => Object.keys(links).length <= maxTrackedLinks, `At most ${maxTrackedLinks} links`);
+
+const linksDeclared = (
+  m: {
+    subject?: string | undefined;
+    text?: string | undefined;
+    html?: string | null | undefined;
+    links?: Record<string, TrackedLink> | undefined;
+  },
+  ctx: z.RefinementCtx,
+) => {
+  const undeclared = undeclaredLinks(m, m.links);
+  if (undeclared.length)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['links'],
+      message: `Used but not declared in links: ${undeclared.join(', ')}`,
+    });
+};
+
 const mailingFields = {
   name: z.string().trim().min(1).max(200),
   subscriptionTypeId: Id,
@@ -80,6 +130,7 @@ const mailingFields = {
   subject: mergeChecked(998).refine((s) => !/[\r\n]/.test(s), 'A subject is one line'),
   text: mergeChecked(500_000),
   html: mergeChecked(500_000).optional(),
+  links: Links.optional().describe('Tracked links by name, for `{{links.NAME}}` in subject, text and html'),
   overrideConsent: z
     .boolean()
     .optional()
@@ -98,10 +149,13 @@ const overrideNeedsReason = (m: {
   overrideReason?: string | undefined;
 }) => !m.overrideConsent || Boolean(m.overrideReason);
 
-export const CreateMailing = z.strictObject(mailingFields).refine(overrideNeedsReason, {
-  message: 'overrideReason is required with overrideConsent',
-  path: ['overrideReason'],
-});
+export const CreateMailing = z
+  .strictObject(mailingFields)
+  .refine(overrideNeedsReason, {
+    message: 'overrideReason is required with overrideConsent',
+    path: ['overrideReason'],
+  })
+  .superRefine(linksDeclared);
 
 export const UpdateMailing = z
   .strictObject({ ...mailingFields, html: mailingFields.html.nullable() })
@@ -125,6 +179,7 @@ export const Mailing = z
     subject: z.string(),
     text: z.string(),
     html: z.string().optional(),
+    links: z.record(z.string(), TrackedLinkSchema).optional(),
     overrideConsent: z.boolean(),
     overrideReason: z.string().optional(),
     status: z.enum(mailingStatuses),
