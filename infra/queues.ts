@@ -76,6 +76,30 @@ export const queues = {
     },
   },
   /**
+   * Double opt-in confirmations a batch import owes: one message per contact with the types that
+   * became pending (ids only). A batch of 1000 would take longer to mail than an API request may
+   * last, and must keep to the account's SES rate, so a paced worker mails them.
+   */
+  confirm: {
+    id: 'ConfirmQueue',
+    envVar: 'CONFIRM_QUEUE_URL',
+    description: 'double opt-in confirmation mails owed by a batch import',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/send-confirmations.ts',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 1,
+      maxConcurrency: 2,
+      timeoutSeconds: 60,
+      // app: the subscription types, and the SES rate log (written).
+      tables: { app: 'write', contacts: 'read' },
+      secrets: ['signing'],
+      sendsEmail: true,
+    },
+  },
+  /**
    * SES events of the configuration set, as SNS delivers them (the notification envelope: raw
    * message delivery off), for shared/use-cases/feedback.ts. Batches of up to 100 so one batch
    * holds many events of a chunk: one write of its rows for all of them. Only three receives: what

@@ -321,6 +321,8 @@ export const routes = {
     response: ImportResults,
     tables: { contacts: 'write', app: 'read' },
     secrets: ['signing'],
+    // Double opt-in confirmations go out through the paced confirm worker.
+    queues: ['confirm'],
   }),
   'GET /contacts': route({
     method: 'GET',

@@ -115,17 +115,25 @@ const invoke = async (options: PollerOptions, messages: Message[]) => {
 export const startPoller = (options: PollerOptions): Poller => {
   let running = true;
   let emptyStreak = 0;
+  // Workers between receiving messages and the end of their invocation.
+  let busy = 0;
   const workers: Promise<void>[] = [];
 
   const worker = async () => {
     while (running) {
       try {
-        const count = await pollOnce(options, () => running);
-        if (count === 0) {
+        const messages = await receiveBatch(options, () => running);
+        if (messages.length === 0) {
           emptyStreak++;
           continue;
         }
         emptyStreak = 0;
+        busy++;
+        try {
+          await invoke(options, messages);
+        } finally {
+          busy--;
+        }
       } catch (error) {
         if (!running) break;
         logger.warn('poller receive failed', {
@@ -146,7 +154,9 @@ export const startPoller = (options: PollerOptions): Poller => {
     },
     idle: async () => {
       emptyStreak = 0;
-      while (emptyStreak < options.maxConcurrency) await new Promise((r) => setTimeout(r, 50));
+      // Empty receives by every worker's count, and no invocation still running: another worker's
+      // empty polls say nothing about a batch being handled.
+      while (emptyStreak < options.maxConcurrency || busy > 0) await new Promise((r) => setTimeout(r, 50));
     },
   };
 };

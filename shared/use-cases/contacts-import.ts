@@ -8,6 +8,7 @@ import { ConflictError, DomainError, ValidationError } from '#shared/domain/erro
 import { newId } from '#shared/domain/ids.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { type CreateContactInput, type RequestInfo, changeContext } from './contacts.ts';
+import { newlyPending, type OwedConfirmations, queueConfirmations } from './double-opt-in.ts';
 
 /** Most contacts one call may import (API.md). */
 export const maxImportBatch = 1000;
@@ -47,6 +48,9 @@ interface Pending {
  *    was not written are given back before the error is raised.
  * 6. Existing contacts: the single-contact change path (conditional UpdateItem with its outbox),
  *    10 at a time; one whose import changes nothing is `unchanged`.
+ * 7. Queue the confirmation mails owed for double opt-in types that became `pending` (one message
+ *    per contact, ids only); the paced confirm worker sends them (a batch of 1000 mails would not
+ *    fit in an API request, nor in the account's SES rate).
  */
 export const importContacts = async (
   items: readonly ImportItem[],
@@ -185,8 +189,15 @@ export const importContacts = async (
     }
     throw error;
   }
-  for (const { p, change } of toInsert)
+  const owed: OwedConfirmations[] = [];
+  const owe = (before: Parameters<typeof newlyPending>[0], after: Parameters<typeof newlyPending>[1]) => {
+    const types = newlyPending(before, after);
+    if (types.length) owed.push({ c: after.id, t: types });
+  };
+  for (const { p, change } of toInsert) {
     results[p.index] = { index: p.index, status: 'created', id: change.next.id };
+    owe(undefined, change.next);
+  }
 
   // 6. Existing ones.
   await inParallel(updates, updateConcurrency, async ({ p, holder }) => {
@@ -212,13 +223,17 @@ export const importContacts = async (
         holder,
       );
       results[p.index] = { index: p.index, status: changed ? 'updated' : 'unchanged', id: contact.id };
+      if (changed) owe(holder, contact);
     } catch (error) {
       fail(p.index, error as Error);
     }
   });
 
+  // 7. Confirmations.
+  await queueConfirmations(owed);
+
   const counts = { created: 0, updated: 0, unchanged: 0, failed: 0 };
   for (const r of results) counts[r.status]++;
-  logger.info('contacts imported', { items: items.length, ...counts });
+  logger.info('contacts imported', { items: items.length, ...counts, confirmationsQueued: owed.length });
   return results;
 };

@@ -11,8 +11,10 @@
 import * as z from 'zod';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import { acquireSendSlot } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
+import { sendMessages } from '#shared/adapters/sqs/client.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { type ContactState, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
@@ -72,6 +74,12 @@ export const sendConfirmation = async (
   return messageId;
 };
 
+/** The types of `after` that became pending with a change (absent or not pending before). */
+export const newlyPending = (before: ContactState | undefined, after: ContactState): string[] =>
+  Object.entries(after.subscriptions)
+    .filter(([typeId, s]) => s.status === 'pending' && before?.subscriptions[typeId]?.status !== 'pending')
+    .map(([typeId]) => typeId);
+
 /**
  * After a change by any channel: sends the confirmation of every type that went to `pending` in it.
  * Input: the contact before and after, the types by id.
@@ -82,8 +90,7 @@ export const confirmNewlyPending = async (
   types: ReadonlyMap<string, SubscriptionType>,
   acceptLanguage?: string,
 ): Promise<void> => {
-  for (const [typeId, subscription] of Object.entries(after.subscriptions)) {
-    if (subscription.status !== 'pending' || before?.subscriptions[typeId]?.status === 'pending') continue;
+  for (const typeId of newlyPending(before, after)) {
     const type = types.get(typeId) ?? (await subscriptionTypes.get(typeId));
     if (type) await sendConfirmation(after, type, acceptLanguage);
   }
@@ -175,3 +182,50 @@ export const confirmSubscription = async (
     preferencesToken: await preferencesToken(contact.id),
   };
 };
+
+/** The confirm queue's message: a contact and the types whose confirmation it is owed (ids only). */
+export interface OwedConfirmations {
+  c: string;
+  t: string[];
+}
+
+/**
+ * Queues the confirmations a batch import owes (shared/use-cases/contacts-import.ts): one message
+ * per contact, ten per SendMessageBatch. The paced confirm worker mails them.
+ */
+export const queueConfirmations = async (owed: readonly OwedConfirmations[]): Promise<void> => {
+  if (owed.length)
+    await sendMessages(
+      'confirm',
+      owed.map((o) => JSON.stringify(o)),
+    );
+};
+
+/**
+ * Mails the confirmations of one confirm-queue message, at the account's SES rate.
+ * 1. Read the contact as it is now (strongly consistent); gone (erased) → nothing to do.
+ * 2. For each type still `pending` (a confirmation or an unsubscribe since the import settles it):
+ *    take a slot of the SES rate the mailings share, then send the confirmation mail.
+ * A redelivered message mails again only what is still pending: at worst a second confirmation
+ * link for the same subscription, never a mailing.
+ */
+export const sendOwedConfirmations = async (owed: OwedConfirmations, remainingMs: () => number) => {
+  const contact = await contacts.get(owed.c);
+  if (!contact) return;
+  const rate = rateConfig().SES_RATE_PER_SECOND;
+  for (const typeId of owed.t) {
+    if (contact.subscriptions[typeId]?.status !== 'pending') continue;
+    const type = await subscriptionTypes.get(typeId);
+    if (!type) continue;
+    const slot = await acquireSendSlot(1, rate, Date.now() + remainingMs() - 10_000);
+    if (!slot) throw new Error('no sending slot before the invocation ends');
+    try {
+      await sendConfirmation(contact, type);
+    } finally {
+      await slot.release();
+    }
+  }
+};
+
+const rateConfig = () =>
+  loadConfig({ SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14) });

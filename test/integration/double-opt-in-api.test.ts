@@ -72,4 +72,45 @@ describe('double opt-in by API', () => {
     );
     expect(history.body.items.map((e) => e.source)).toEqual(expect.arrayContaining(['api', 'confirmation']));
   });
+
+  it('has the confirmations a batch import owes mailed by the paced confirm worker, once per pending type', async () => {
+    const type = (
+      await request<{ id: string }>('POST', '/subscription-types', {
+        body: { name: 'Events', doubleOptIn: true },
+      })
+    ).body.id;
+    const plain = (await request<{ id: string }>('POST', '/subscription-types', { body: { name: 'Plain' } }))
+      .body.id;
+    const already = await request<{ id: string }>('POST', '/contacts', {
+      body: { email: 'known@example.com', subscriptions: { [plain]: 'subscribed' } },
+    });
+    expect(already.status).toBe(201);
+    const res = await request<{ results: Array<{ status: string }> }>('POST', '/contacts/batch', {
+      body: {
+        contacts: [
+          { email: 'batch1@example.com', subscriptions: { [type]: 'subscribed' } },
+          { email: 'batch2@example.com', subscriptions: { [type]: 'subscribed', [plain]: 'subscribed' } },
+          { email: 'known@example.com', subscriptions: { [type]: 'subscribed' } },
+          { email: 'nothing@example.com', subscriptions: { [plain]: 'subscribed' } },
+        ],
+      },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.results.map((r) => r.status)).toEqual(['created', 'created', 'updated', 'created']);
+    await stack().drain();
+
+    for (const address of ['batch1@example.com', 'batch2@example.com', 'known@example.com']) {
+      const mails = await mailTo(stack().sesUrl, address);
+      expect(mails, address).toHaveLength(1);
+      expect(await confirmLink(address)).toBeDefined();
+    }
+    expect(await mailTo(stack().sesUrl, 'nothing@example.com')).toHaveLength(0);
+
+    // Importing the same again changes nothing and owes nothing.
+    await request('POST', '/contacts/batch', {
+      body: { contacts: [{ email: 'batch1@example.com', subscriptions: { [type]: 'subscribed' } }] },
+    });
+    await stack().drain();
+    expect(await mailTo(stack().sesUrl, 'batch1@example.com')).toHaveLength(1);
+  });
 });
