@@ -76,24 +76,26 @@ export const queues = {
     },
   },
   /**
-   * Double opt-in confirmations a batch import owes: one message per contact with the types that
-   * became pending (ids only). A batch of 1000 would take longer to mail than an API request may
-   * last, and must keep to the account's SES rate, so a paced worker mails them.
+   * Transactional mails owed, sent by a worker at the account's SES rate (shared with mailings):
+   * - the double opt-in confirmations of a batch import (contact and type ids): a batch of 1000
+   *   would take longer to mail than an API request may last;
+   * - magic links (`POST /p`): the page answers before anyone looks the address up, so a known
+   *   address answers exactly like an unknown one, in the same time.
    */
-  confirm: {
-    id: 'ConfirmQueue',
-    envVar: 'CONFIRM_QUEUE_URL',
-    description: 'double opt-in confirmation mails owed by a batch import',
+  mail: {
+    id: 'MailQueue',
+    envVar: 'MAIL_QUEUE_URL',
+    description: 'transactional mails owed: double opt-in confirmations of a batch import, magic links',
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
     dlqRetentionDays: 14,
     consumer: {
-      entry: 'functions/workers/send-confirmations.ts',
+      entry: 'functions/workers/send-transactional-mail.ts',
       batchSize: 10,
       maxBatchingWindowSeconds: 1,
       maxConcurrency: 2,
       timeoutSeconds: 60,
-      // app: the subscription types, and the SES rate log (written).
+      // app: the subscription types, and the SES rate log (written); contacts: find and read them.
       tables: { app: 'write', contacts: 'read' },
       secrets: ['signing'],
       sendsEmail: true,

@@ -11,7 +11,7 @@
 import * as z from 'zod';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
-import { acquireSendSlot } from '#shared/adapters/dynamodb/rate-limiter.ts';
+import { sendPaced } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';
@@ -183,7 +183,7 @@ export const confirmSubscription = async (
   };
 };
 
-/** The confirm queue's message: a contact and the types whose confirmation it is owed (ids only). */
+/** A `confirm` message of the mail queue: a contact and the types it is owed confirmations of (ids only). */
 export interface OwedConfirmations {
   c: string;
   t: string[];
@@ -191,18 +191,18 @@ export interface OwedConfirmations {
 
 /**
  * Queues the confirmations a batch import owes (shared/use-cases/contacts-import.ts): one message
- * per contact, ten per SendMessageBatch. The paced confirm worker mails them.
+ * per contact, ten per SendMessageBatch. The paced mail worker sends them.
  */
 export const queueConfirmations = async (owed: readonly OwedConfirmations[]): Promise<void> => {
   if (owed.length)
     await sendMessages(
-      'confirm',
-      owed.map((o) => JSON.stringify(o)),
+      'mail',
+      owed.map((o) => JSON.stringify({ k: 'confirm', ...o })),
     );
 };
 
 /**
- * Mails the confirmations of one confirm-queue message, at the account's SES rate.
+ * Mails the confirmations of one `confirm` message of the mail queue, at the account's SES rate.
  * 1. Read the contact as it is now (strongly consistent); gone (erased) → nothing to do.
  * 2. For each type still `pending` (a confirmation or an unsubscribe since the import settles it):
  *    take a slot of the SES rate the mailings share, then send the confirmation mail.
@@ -212,20 +212,9 @@ export const queueConfirmations = async (owed: readonly OwedConfirmations[]): Pr
 export const sendOwedConfirmations = async (owed: OwedConfirmations, remainingMs: () => number) => {
   const contact = await contacts.get(owed.c);
   if (!contact) return;
-  const rate = rateConfig().SES_RATE_PER_SECOND;
   for (const typeId of owed.t) {
     if (contact.subscriptions[typeId]?.status !== 'pending') continue;
     const type = await subscriptionTypes.get(typeId);
-    if (!type) continue;
-    const slot = await acquireSendSlot(1, rate, Date.now() + remainingMs() - 10_000);
-    if (!slot) throw new Error('no sending slot before the invocation ends');
-    try {
-      await sendConfirmation(contact, type);
-    } finally {
-      await slot.release();
-    }
+    if (type) await sendPaced(remainingMs, () => sendConfirmation(contact, type));
   }
 };
-
-const rateConfig = () =>
-  loadConfig({ SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14) });

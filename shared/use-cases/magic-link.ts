@@ -2,8 +2,9 @@
  * "Manage your subscriptions" on request (`GET /p` → `POST /p`): the person types an address, and
  * if it belongs to a contact, a preference link valid for 7 days (a `magic` token) is mailed to it.
  *
- * No enumeration: the answer is the same whether the address is known or not; only the mailbox's
- * owner learns the difference. Rate limits, per IP and per address, stop the form being used to
+ * No enumeration: the answer is the same whether the address is known or not, and so is the time
+ * it takes: the page only counts the request and queues it (the `mail` queue); the mail worker
+ * looks the address up and mails the link. Only the mailbox's owner learns the difference. Rate limits, per IP and per address, stop the form being used to
  * flood someone's inbox or to probe at volume: fixed 15-minute windows, counters in the app table
  * keyed by a keyed hash (never the address or IP itself), expiring by TTL.
  */
@@ -12,10 +13,12 @@ import * as z from 'zod';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
+import { sendPaced } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
+import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { parseEmail } from '#shared/domain/email.ts';
-import { chooseLanguage } from '#shared/domain/i18n.ts';
+import { fromAcceptLanguage, type Language, languageOf } from '#shared/domain/i18n.ts';
 import { signToken } from '#shared/domain/tokens.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { magicLinkMail } from '#shared/pages/mails.ts';
@@ -43,15 +46,14 @@ const counterKey = (secret: string, kind: string, value: string) =>
  * known and unknown addresses), `invalid` (not an address), or `limited` (429).
  * 1. Count the request against its IP; over the limit → limited.
  * 2. Validate the address; count it against the address; over the limit → limited.
- * 3. Find the contact by address; if there is one (and its address does not hard-bounce), sign a
- *    magic token (7 days) and mail the preference link in the contact's language.
+ * 3. Queue the request for the mail worker ({@link mailMagicLink}), known address or not, with the
+ *    page's language (from Accept-Language) for a contact without a locale of its own.
  */
 export const requestMagicLink = async (input: {
   email: string;
   ip?: string | undefined;
   acceptLanguage?: string | undefined;
 }): Promise<MagicLinkOutcome> => {
-  const env = config();
   const keys = await signingKeys();
   const secret = keys.keys[keys.current] as string;
   if (input.ip) {
@@ -77,23 +79,44 @@ export const requestMagicLink = async (input: {
     logger.info('magic link limited', { by: 'address' });
     return 'limited';
   }
-  const contact = await contacts.findByEmail(key);
+  await sendMessage(
+    'mail',
+    JSON.stringify({ k: 'magic', a: key, l: fromAcceptLanguage(input.acceptLanguage) ?? 'en' }),
+  );
+  return 'accepted';
+};
+
+/**
+ * The mail worker's half of a magic-link request.
+ * Input: the normalised address asked for, the page's language. Output: none; a mail or not.
+ * 1. Find the contact by address; none, or its address hard-bounces → nothing (logged without it).
+ * 2. Sign a magic token (7 days) and mail the preference link in the contact's language (else the
+ *    page's), at the account's SES rate.
+ */
+export const mailMagicLink = async (
+  addressKey: string,
+  pageLanguage: Language,
+  remainingMs: () => number,
+): Promise<void> => {
+  const env = config();
+  const contact = await contacts.findByEmail(addressKey);
   if (!contact || contact.suppressed === 'hard_bounce') {
     logger.info('magic link requested', { known: false });
-    return 'accepted';
+    return;
   }
-  const token = signToken(keys, { p: 'magic', c: contact.id });
+  const token = signToken(await signingKeys(), { p: 'magic', c: contact.id });
   const content = magicLinkMail(
-    chooseLanguage(contact.locale, input.acceptLanguage),
+    languageOf(contact.locale) ?? pageLanguage,
     `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/p/${token}`,
   );
-  await sendOne({
-    from: env.SENDER_ADDRESS,
-    to: contact.email,
-    ...content,
-    configurationSet: env.SES_CONFIGURATION_SET,
-    tags: { contactId: contact.id, kind: 'magic_link' },
-  });
+  await sendPaced(remainingMs, () =>
+    sendOne({
+      from: env.SENDER_ADDRESS,
+      to: contact.email,
+      ...content,
+      configurationSet: env.SES_CONFIGURATION_SET,
+      tags: { contactId: contact.id, kind: 'magic_link' },
+    }),
+  );
   logger.info('magic link requested', { known: true, contactId: contact.id });
-  return 'accepted';
 };

@@ -295,6 +295,7 @@ describe('personal data', () => {
     await visit('magic link request', 'POST', '/p', `email=${encodeURIComponent(people.ann)}`);
     await visit('magic link request (unknown)', 'POST', '/p', `email=${encodeURIComponent(people.stranger)}`);
     expect((await request('POST', `/contacts/${ids.eve}/privacy-email`, { key: marketer })).status).toBe(202);
+    await local.stack().consume('mail');
     const requested = await newMails();
     expect(requested.length).toBe(2);
     for (const mail of requested)

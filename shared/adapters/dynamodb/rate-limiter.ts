@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { loadConfig } from '#shared/config/env.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 
 /**
@@ -131,5 +133,23 @@ const release = async (id: string): Promise<void> => {
     const now = Date.now();
     const next = live(log, now).map((entry): Entry => (entry[0] === id ? [id, entry[1], now] : entry));
     if (await write(version, next)) return;
+  }
+};
+
+/**
+ * One transactional mail (a confirmation, a magic link) at the account's SES rate, which it shares
+ * with the mailings: waits for a slot of one, runs `send`, releases the slot. Throws when no slot
+ * opens while `remainingMs` leaves time to send, so the message is retried later.
+ */
+export const sendPaced = async <T>(remainingMs: () => number, send: () => Promise<T>): Promise<T> => {
+  const { SES_RATE_PER_SECOND: rate } = loadConfig({
+    SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
+  });
+  const slot = await acquireSendSlot(1, rate, Date.now() + remainingMs() - 10_000);
+  if (!slot) throw new Error('no sending slot before the invocation ends');
+  try {
+    return await send();
+  } finally {
+    await slot.release();
   }
 };
