@@ -117,14 +117,18 @@ export const startPoller = (options: PollerOptions): Poller => {
   let emptyStreak = 0;
   // Workers between receiving messages and the end of their invocation.
   let busy = 0;
+  // Bumped by `idle`: an empty receive counts only if it started after the last call (one that was
+  // already under way may have missed a message sent just before).
+  let epoch = 0;
   const workers: Promise<void>[] = [];
 
   const worker = async () => {
     while (running) {
       try {
+        const startedIn = epoch;
         const messages = await receiveBatch(options, () => running);
         if (messages.length === 0) {
-          emptyStreak++;
+          if (startedIn === epoch) emptyStreak++;
           continue;
         }
         emptyStreak = 0;
@@ -153,6 +157,7 @@ export const startPoller = (options: PollerOptions): Poller => {
       await Promise.all(workers);
     },
     idle: async () => {
+      epoch++;
       emptyStreak = 0;
       // Empty receives by every worker's count, and no invocation still running: another worker's
       // empty polls say nothing about a batch being handled.
