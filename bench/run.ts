@@ -8,6 +8,8 @@
  *   npm run bench -- --skip bundles,eligibility   leave phases out (also: import, mailing,
  *                                        feedback, message-size, preference-page, one-click)
  *   npm run bench -- --init-runs 10      cold module init runs per bundle
+ *   npm run bench -- --report-only       no measuring: the table again from the figures in
+ *                                        bench/results/latest.json (after a change to the report)
  *
  * Writes the progress to stderr, the Markdown table to stdout, and the same figures as JSON to
  * bench/results/latest.json; the handlers' logs go to bench/results/run.log.
@@ -37,8 +39,22 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
     'init-runs': { type: 'string' },
+    'report-only': { type: 'boolean', default: false },
   },
 });
+
+if (args['report-only']) {
+  const latest = join(resultsDir, 'latest.json');
+  const { raw: saved } = JSON.parse(readFileSync(latest, 'utf8')) as { raw: Raw };
+  const { buildReport } = await import('./lib/report.ts');
+  const report = buildReport(saved);
+  writeFileSync(
+    latest,
+    `${JSON.stringify({ meta: saved.meta, rows: report.rows, perThousand: report.perThousand, cost: report.cost, raw: saved }, null, 2)}\n`,
+  );
+  process.stdout.write(report.markdown);
+  process.exit(0);
+}
 const size = Number(args.size ?? (args.quick ? 10_000 : 100_000));
 if (!Number.isInteger(size) || size < 100) throw new Error('--size must be an integer ≥ 100');
 const initRuns = Number(args['init-runs'] ?? (args.quick ? 3 : 10));
