@@ -17,6 +17,7 @@ const sources = {
   configurationSetName: { context: 'configurationSetName', env: 'SES_CONFIGURATION_SET' },
   unsubscribeAddress: { context: 'unsubscribeAddress', env: 'UNSUBSCRIBE_ADDRESS' },
   sesRatePerSecond: { context: 'sesRatePerSecond', env: 'SES_RATE_PER_SECOND' },
+  deliveryEvents: { context: 'deliveryEvents', env: 'SES_DELIVERY_EVENTS' },
   logRetentionDays: { context: 'logRetentionDays', env: 'LOG_RETENTION_DAYS' },
   logLevel: { context: 'logLevel', env: 'LOG_LEVEL' },
   apiThrottleRate: { context: 'apiThrottleRate', env: 'API_THROTTLE_RATE' },
@@ -62,6 +63,11 @@ const schema = z
       .optional(),
     // SES's maximum send rate of the account (the sandbox allows 1); the sender paces itself to it.
     sesRatePerSecond: z.coerce.number().int().min(1).max(100_000).default(14),
+    // `false` stops SES publishing Delivery events (infra/ses-events.ts says what that trades away).
+    deliveryEvents: z
+      .union([z.boolean(), z.enum(['true', 'false'])])
+      .transform((v) => v === true || v === 'true')
+      .default(true),
     logRetentionDays: z.coerce
       .number()
       .int()
@@ -96,6 +102,8 @@ export interface DeploymentConfig {
     readonly unsubscribeAddress: string;
     /** SES maximum send rate, messages per second; the sender paces itself to it. */
     readonly sendRatePerSecond: number;
+    /** Whether the configuration set publishes Delivery events (infra/ses-events.ts). */
+    readonly deliveryEvents: boolean;
   };
   readonly logRetention: RetentionDays;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -144,6 +152,7 @@ export const loadDeploymentConfig = (
       configurationSetName: c.configurationSetName ?? `subscription-center-${c.stage}`,
       unsubscribeAddress: c.unsubscribeAddress ?? `unsubscribe@${c.senderDomain}`,
       sendRatePerSecond: c.sesRatePerSecond,
+      deliveryEvents: c.deliveryEvents,
     },
     logRetention: c.logRetentionDays as RetentionDays,
     logLevel: c.logLevel,

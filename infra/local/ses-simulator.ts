@@ -14,6 +14,7 @@
  * set does not publish them (infra/stacks/stateful-stack.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { publishedSesEvents } from '#infra/ses-events.ts';
 
 export const simulatorDomain = 'simulator.amazonses.com';
 
@@ -126,9 +127,18 @@ export const snsEnvelope = (payload: unknown, at: Date) => ({
   UnsubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
 });
 
-/** The SNS-wrapped events SES would publish for one accepted message, in order. */
-export const simulateEvents = (message: SentMessage, at = new Date()): string[] =>
-  eventsFor(message.to).map((type) => JSON.stringify(snsEnvelope(sesEvent(type, message, at), at)));
+/**
+ * The SNS-wrapped events SES would publish for one accepted message, in order: those of the
+ * configuration set's `published` events (infra/ses-events.ts) only.
+ */
+export const simulateEvents = (
+  message: SentMessage,
+  at = new Date(),
+  published: readonly string[] = publishedSesEvents(true),
+): string[] =>
+  eventsFor(message.to)
+    .filter((type) => published.includes(type))
+    .map((type) => JSON.stringify(snsEnvelope(sesEvent(type, message, at), at)));
 
 interface BulkRequest {
   FromEmailAddress?: string;

@@ -17,6 +17,7 @@ import { type Emulators, PortInUseError, startEmulators } from './emulators.ts';
 import { createGateway } from './gateway.ts';
 import { loadHandler } from './lambda.ts';
 import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller.ts';
+import { publishedSesEvents } from '#infra/ses-events.ts';
 import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
 
@@ -34,6 +35,11 @@ export interface LocalStackOptions {
   pollWaitSeconds?: number;
   /** The account's SES sending rate the senders pace to (SES_RATE_PER_SECOND; default 14/s, SES's usual start). */
   sesRatePerSecond?: number;
+  /**
+   * Whether SES publishes Delivery events, as the deployment's `deliveryEvents` setting (default
+   * true; else `SES_DELIVERY_EVENTS`).
+   */
+  sesDeliveryEvents?: boolean;
   /**
    * Run the queue consumers in the background, as Lambda's event source mappings do (default).
    * Tests that must see each step turn this off and call `consume` themselves.
@@ -103,8 +109,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const published = async () => {
     while (publishing.size) await Promise.all(publishing);
   };
+  const publishedTypes = publishedSesEvents(
+    options.sesDeliveryEvents ?? process.env.SES_DELIVERY_EVENTS !== 'false',
+  );
   const onSesSent = (operation: 'SendEmail' | 'SendBulkEmail', request: unknown, response: unknown) => {
-    const bodies = acceptedMessages(operation, request, response).flatMap((m) => simulateEvents(m));
+    const bodies = acceptedMessages(operation, request, response).flatMap((m) =>
+      simulateEvents(m, new Date(), publishedTypes),
+    );
     if (!publishEvents || !bodies.length) return;
     const sending: Promise<void> = publishEvents(bodies)
       .catch((error: unknown) =>

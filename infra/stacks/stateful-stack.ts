@@ -13,22 +13,18 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '#infra/config.ts';
 import type { DefinedTable } from '#infra/constructs/node-function.ts';
+import { publishedSesEvents, type SesEventName } from '#infra/ses-events.ts';
 import { type IndexDefinition, type TableDefinition, type TableName, tables } from '#infra/tables.ts';
 
-/**
- * The SES events the feedback handler learns from. Not `Send`: SendBulkEmail's answer already says
- * what SES accepted, and a Delivery, Bounce or Complaint proves acceptance of a row whose answer was
- * lost (`outcome_unknown`). Leaving it out halves the events per mail, and with them the SNS and SQS
- * cost of feedback.
- */
-export const sesEventTypes = [
-  ses.EmailSendingEvent.DELIVERY,
-  ses.EmailSendingEvent.BOUNCE,
-  ses.EmailSendingEvent.COMPLAINT,
-  ses.EmailSendingEvent.REJECT,
-  ses.EmailSendingEvent.DELIVERY_DELAY,
-  ses.EmailSendingEvent.RENDERING_FAILURE,
-];
+/** CDK's name of each event infra/ses-events.ts lists. */
+const cdkEventType: Record<SesEventName, ses.EmailSendingEvent> = {
+  Delivery: ses.EmailSendingEvent.DELIVERY,
+  Bounce: ses.EmailSendingEvent.BOUNCE,
+  Complaint: ses.EmailSendingEvent.COMPLAINT,
+  Reject: ses.EmailSendingEvent.REJECT,
+  DeliveryDelay: ses.EmailSendingEvent.DELIVERY_DELAY,
+  'Rendering Failure': ses.EmailSendingEvent.RENDERING_FAILURE,
+};
 
 const projection = (index: IndexDefinition) =>
   index.projection === 'all'
@@ -135,7 +131,7 @@ export class StatefulStack extends Stack {
     // Also adds the topic policy: ses.amazonaws.com may publish, for this account and configuration set only.
     this.configurationSet.addEventDestination('ToSesEventsTopic', {
       destination: ses.EventDestination.snsTopic(this.sesEvents),
-      events: sesEventTypes,
+      events: publishedSesEvents(props.config.email.deliveryEvents).map((name) => cdkEventType[name]),
     });
 
     new CfnOutput(this, 'SesEventsTopicArn', { value: this.sesEvents.topicArn });

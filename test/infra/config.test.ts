@@ -16,11 +16,22 @@ describe('deployment config', () => {
         configurationSetName: 'subscription-center-dev',
         unsubscribeAddress: 'unsubscribe@example.com',
         sendRatePerSecond: 14,
+        deliveryEvents: true,
       },
       logRetention: RetentionDays.ONE_MONTH,
       logLevel: 'info',
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
     });
+  });
+
+  it('turns Delivery events off only when told so, by context or environment, and refuses anything else', () => {
+    expect(loadDeploymentConfig(context({ deliveryEvents: 'false' }), {}).email.deliveryEvents).toBe(false);
+    expect(loadDeploymentConfig(context({ deliveryEvents: false }), {}).email.deliveryEvents).toBe(false);
+    expect(loadDeploymentConfig(noContext, { SES_DELIVERY_EVENTS: 'false' }).email.deliveryEvents).toBe(
+      false,
+    );
+    expect(loadDeploymentConfig(noContext, { SES_DELIVERY_EVENTS: 'true' }).email.deliveryEvents).toBe(true);
+    expect(() => loadDeploymentConfig(noContext, { SES_DELIVERY_EVENTS: 'no' })).toThrow(/deliveryEvents/);
   });
 
   it('reads the environment, coercing numbers, and lets context win over it', () => {

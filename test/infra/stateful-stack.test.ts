@@ -152,4 +152,14 @@ describe('stateful stack: SES events', () => {
     template.hasOutput('ConfigurationSetName', {});
     template.hasOutput('SesEventsTopicArn', {});
   });
+
+  it('publishes no Delivery events when the deployment turns them off', () => {
+    const { stateful } = buildApp({ ...fast, context: { ...fast.context, deliveryEvents: 'false' } });
+    const [destination] = Object.values(
+      Template.fromStack(stateful).findResources('AWS::SES::ConfigurationSetEventDestination'),
+    );
+    expect([...(destination?.Properties.EventDestination.MatchingEventTypes ?? [])].sort()).toEqual(
+      ['bounce', 'complaint', 'deliveryDelay', 'reject', 'renderingFailure'].sort(),
+    );
+  });
 });
