@@ -217,6 +217,25 @@ if (stackPhases.some((p) => !skip.has(p))) {
         progress,
       }),
     );
+    // 6b. The same with the deployment setting deliveryEvents=false: SES publishes no Delivery
+    //     events (infra/ses-events.ts); what the feedback path then costs.
+    if (!skip.has('feedback')) {
+      await stack.setDeliveryEvents(false);
+      raw.feedbackMailingNoDeliveries = await phase('feedback', () =>
+        runMailing({
+          stack,
+          api,
+          consumers: [planSend, feedbackConsumer],
+          queues: ['plan', 'send', 'feedback'],
+          typeId: events,
+          listId: eventList,
+          recipients: feedbackCount,
+          label: `mailing ${feedbackCount.toLocaleString('en-US')}, deliveryEvents=false`,
+          progress,
+        }),
+      );
+      await stack.setDeliveryEvents(true);
+    }
     await feedbackConsumer.stop();
 
     // 7. The large mailing. The feedback consumer waits: locally it would share the two cores with

@@ -186,7 +186,8 @@ export const costPerMillion = (
   const fbSqsFn = total(fbCounts, (k) => k.origin === 'feedback' && k.service === 'sqs');
   const fbEsm = total(fbCounts, (k) => k.origin === 'esm' && k.target === 'feedback');
   const fbLambda = lambdaCost(feedback?.invocations.feedback, memoryMb);
-  const feedbackEstimated = !feedback?.invocations.feedback?.invocations;
+  // Nothing to estimate when the run published no events (deliveryEvents=false, no bounces).
+  const feedbackEstimated = !feedback?.invocations.feedback?.invocations && published.messages > 0;
   // Without a consumer: 10 events per receive and per delete, one invocation per 100 events of
   // 1 ms per event, one write unit per event: an estimate, labelled as one.
   const fbEvents = eventsPerMail * million;

@@ -54,6 +54,8 @@ export interface BenchStack {
   localCounts: () => Counts;
   /** Starts the consumers of these queues (their event source mappings) in this process. */
   startConsumers: (names: readonly string[]) => Promise<Consumers>;
+  /** Turns the local SES's Delivery events on or off, as a deployment's `deliveryEvents` setting. */
+  setDeliveryEvents: (on: boolean) => Promise<void>;
   /** Deletes every message of a queue (PurgeQueue), with an uncounted client. */
   purge: (queue: string) => Promise<void>;
   /** Queue depth (visible, in flight and delayed), read with an uncounted client. */
@@ -122,6 +124,18 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
       };
       child.on('message', listener);
       child.send({ type: 'counts', id });
+    });
+
+  const setDeliveryEvents = (on: boolean) =>
+    new Promise<void>((resolve) => {
+      const id = ++requestId;
+      const listener = (message: { type?: string; id?: number }) => {
+        if (message.type !== 'deliveryEvents' || message.id !== id) return;
+        child.off('message', listener);
+        resolve();
+      };
+      child.on('message', listener);
+      child.send({ type: 'deliveryEvents', id, on });
     });
 
   const startConsumers = async (names: readonly string[]): Promise<Consumers> => {
@@ -193,6 +207,7 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
       if (url) await plain.send(new PurgeQueueCommand({ QueueUrl: url }));
     },
     startConsumers,
+    setDeliveryEvents,
     depth: async (queue) => {
       const url = ready.info.queueUrls[queue]?.url;
       if (!url) return 0;

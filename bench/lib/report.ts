@@ -37,6 +37,8 @@ export interface Raw {
   /** Bytes the handlers logged during the large mailing. */
   mailingLogBytes?: number;
   feedbackMailing?: MailingRun;
+  /** The same mailing with the deployment setting deliveryEvents=false. */
+  feedbackMailingNoDeliveries?: MailingRun;
   messageSize?: MessageSizeFigures;
   preferencePage?: PreferencePageFigures;
   oneClick?: UnsubscribeFigures;
@@ -223,6 +225,21 @@ export const buildReport = (raw: Raw): Report => {
       baseline: f.usd(cost.baselineTotal),
       result: cost.total <= cost.budget ? 'PASS' : 'MISS',
     });
+    if (raw.feedbackMailingNoDeliveries) {
+      const quiet = costPerMillion(big, raw.feedbackMailingNoDeliveries, raw.meta.lambdaMemoryMb, p);
+      rows.push({
+        figure:
+          'The same with `deliveryEvents=false` (SES publishes no Delivery events; bounces, complaints and everything else on)',
+        measured: `${f.usd(quiet.total)} (${quiet.eventsPerMail.toFixed(2)} SES events per mail): ${quiet.perMillion
+          .filter((s) => s.measured >= 0.001)
+          .map((s) => `${s.service} ${f.usd(s.measured)}`)
+          .join(', ')}`,
+        goal: 'report (the budget counts deliveries)',
+        floor: f.usd(quiet.floorTotal),
+        baseline: f.usd(quiet.baselineTotal),
+        result: 'report',
+      });
+    }
   } else {
     rows.push(missing('Send request → last mail at the local SES', '≤ 60 s on 2 cores', err('mailing')));
   }

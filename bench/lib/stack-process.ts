@@ -5,8 +5,9 @@
  * (gateway and queue consumers) on the other, as Lambda's machines are not DynamoDB's.
  *
  * Protocol (IPC): sends `{type: 'ready', env, info}` once up; answers `{type: 'counts'}` with the
- * SDK calls made in this process (by handlers the stack itself runs, if any), and stops on
- * `{type: 'stop'}`.
+ * SDK calls made in this process (by handlers the stack itself runs, if any), turns the SES
+ * simulator's Delivery events on or off on `{type: 'deliveryEvents', on}` (answering
+ * `{type: 'deliveryEvents', id}`), and stops on `{type: 'stop'}`.
  */
 import { createWriteStream } from 'node:fs';
 import { startLocalStack } from '#infra/local/stack.ts';
@@ -52,8 +53,12 @@ send({
   },
 });
 
-process.on('message', (message: { type?: string; id?: number }) => {
+process.on('message', (message: { type?: string; id?: number; on?: boolean }) => {
   if (message.type === 'counts') send({ type: 'counts', id: message.id, counts: counter.snapshot() });
+  if (message.type === 'deliveryEvents') {
+    stack.setSesDeliveryEvents(message.on !== false);
+    send({ type: 'deliveryEvents', id: message.id });
+  }
   if (message.type === 'stop') {
     void stack.stop().finally(() => {
       log.end();

@@ -60,6 +60,8 @@ export interface LocalStack {
   /** Invokes a queue's consumer with what is waiting, batch by batch, until the queue is empty. */
   consume: (queue: QueueName) => Promise<number>;
   sweep: () => Promise<number>;
+  /** Turns the simulator's Delivery events on or off from now on (`sesDeliveryEvents`). */
+  setSesDeliveryEvents: (on: boolean) => void;
   seeded?: { preferenceUrl?: string };
   stop: () => Promise<void>;
 }
@@ -109,7 +111,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const published = async () => {
     while (publishing.size) await Promise.all(publishing);
   };
-  const publishedTypes = publishedSesEvents(
+  let publishedTypes = publishedSesEvents(
     options.sesDeliveryEvents ?? process.env.SES_DELIVERY_EVENTS !== 'false',
   );
   const onSesSent = (operation: 'SendEmail' | 'SendBulkEmail', request: unknown, response: unknown) => {
@@ -205,6 +207,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       dynamo,
       sqs,
       sweep,
+      setSesDeliveryEvents: (on) => {
+        publishedTypes = publishedSesEvents(on);
+      },
       drain: async () => {
         // Until a round passes in which sending published no new events for the feedback consumer.
         let seen: number;
