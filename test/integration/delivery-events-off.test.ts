@@ -57,3 +57,48 @@ it('keeps delivered mail `sent` and still records bounces and complaints', async
     .counts;
   expect(counts).toMatchObject({ sent: 4, delivered: 0, bounced: 1, complained: 1 });
 });
+
+it('publishes Delivery events again once switched on at run time', async () => {
+  stack().setSesDeliveryEvents(true);
+  try {
+    const typeId = (await request<{ id: string }>('POST', '/subscription-types', { body: { name: 'Loud' } }))
+      .body.id;
+    await request('POST', '/contacts/batch', {
+      body: {
+        contacts: [
+          {
+            email: 'loud@example.com',
+            consent: { status: 'granted', source: 'form' },
+            subscriptions: { [typeId]: 'subscribed' },
+          },
+        ],
+      },
+    });
+    const listId = (
+      await request<{ id: string }>('POST', '/lists', {
+        body: { name: 'l', criteria: { subscribedTo: typeId } },
+      })
+    ).body.id;
+    const mailingId = (
+      await request<{ id: string }>('POST', '/mailings', {
+        body: {
+          name: 'l',
+          subscriptionTypeId: typeId,
+          listId,
+          from: 'n@sc.example',
+          subject: 's',
+          text: 't',
+        },
+      })
+    ).body.id;
+    await request('POST', `/mailings/${mailingId}/send`);
+    await stack().consume('plan');
+    await stack().consume('send');
+    expect(await stack().consume('feedback')).toBe(1);
+    const counts = (await request<{ counts: Record<string, number> }>('GET', `/mailings/${mailingId}`)).body
+      .counts;
+    expect(counts).toMatchObject({ sent: 1, delivered: 1 });
+  } finally {
+    stack().setSesDeliveryEvents(false);
+  }
+});
