@@ -17,8 +17,8 @@
  * Phases, in order: the eligibility micro-benchmark (bench/eligibility.ts, its own process); the
  * Lambda bundles and their cold module init (quiet machine first); then the local stack over two
  * processes (bench/lib/local-stack.ts): the import over HTTP, seeding the rest of the list, the
- * large mailing, a mailing with the feedback consumer on, the worst-case message, the preference
- * page and one-click unsubscribe.
+ * mailings with the feedback consumer on (everything on, then deliveryEvents=false), the large
+ * mailing, the worst-case message, the preference page and one-click unsubscribe.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,16 +43,20 @@ const { values: args } = parseArgs({
   },
 });
 
-if (args['report-only']) {
-  const latest = join(resultsDir, 'latest.json');
-  const { raw: saved } = JSON.parse(readFileSync(latest, 'utf8')) as { raw: Raw };
+/** Builds the report from the figures: the table to stdout, everything to latest.json. */
+const writeReport = async (figures: Raw) => {
   const { buildReport } = await import('./lib/report.ts');
-  const report = buildReport(saved);
+  const report = buildReport(figures);
   writeFileSync(
-    latest,
-    `${JSON.stringify({ meta: saved.meta, rows: report.rows, perThousand: report.perThousand, cost: report.cost, raw: saved }, null, 2)}\n`,
+    join(resultsDir, 'latest.json'),
+    `${JSON.stringify({ meta: figures.meta, rows: report.rows, perThousand: report.perThousand, cost: report.cost, raw: figures }, null, 2)}\n`,
   );
   process.stdout.write(report.markdown);
+};
+
+if (args['report-only']) {
+  const { raw: saved } = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8')) as { raw: Raw };
+  await writeReport(saved);
   process.exit(0);
 }
 const size = Number(args.size ?? (args.quick ? 10_000 : 100_000));
@@ -204,24 +208,8 @@ if (stackPhases.some((p) => !skip.has(p))) {
     //    the feedback path's counts.
     const eventList = await newList('Event invitees', events);
     const feedbackConsumer = await stack.startConsumers(['feedback']);
-    raw.feedbackMailing = await phase('feedback', () =>
-      runMailing({
-        stack,
-        api,
-        consumers: [planSend, feedbackConsumer],
-        queues: ['plan', 'send', 'feedback'],
-        typeId: events,
-        listId: eventList,
-        recipients: feedbackCount,
-        label: `mailing ${feedbackCount.toLocaleString('en-US')}, everything on`,
-        progress,
-      }),
-    );
-    // 6b. The same with the deployment setting deliveryEvents=false: SES publishes no Delivery
-    //     events (infra/ses-events.ts); what the feedback path then costs.
-    if (!skip.has('feedback')) {
-      await stack.setDeliveryEvents(false);
-      raw.feedbackMailingNoDeliveries = await phase('feedback', () =>
+    const feedbackMailing = (setting: string) =>
+      phase('feedback', () =>
         runMailing({
           stack,
           api,
@@ -230,10 +218,16 @@ if (stackPhases.some((p) => !skip.has(p))) {
           typeId: events,
           listId: eventList,
           recipients: feedbackCount,
-          label: `mailing ${feedbackCount.toLocaleString('en-US')}, deliveryEvents=false`,
+          label: `mailing ${feedbackCount.toLocaleString('en-US')}, ${setting}`,
           progress,
         }),
       );
+    raw.feedbackMailing = await feedbackMailing('everything on');
+    // 6b. The same with the deployment setting deliveryEvents=false: SES publishes no Delivery
+    //     events (infra/ses-events.ts); what the feedback path then costs.
+    if (!skip.has('feedback')) {
+      await stack.setDeliveryEvents(false);
+      raw.feedbackMailingNoDeliveries = await feedbackMailing('deliveryEvents=false');
       await stack.setDeliveryEvents(true);
     }
     await feedbackConsumer.stop();
@@ -286,13 +280,7 @@ if (stackPhases.some((p) => !skip.has(p))) {
 // 10. The report.
 raw.meta.seconds = (performance.now() - started) / 1000;
 raw.meta.loadAverageAtEnd = loadavg();
-const { buildReport } = await import('./lib/report.ts');
-const report = buildReport(raw);
-writeFileSync(
-  join(resultsDir, 'latest.json'),
-  `${JSON.stringify({ meta: raw.meta, rows: report.rows, perThousand: report.perThousand, cost: report.cost, raw }, null, 2)}\n`,
-);
-process.stdout.write(report.markdown);
+await writeReport(raw);
 process.stderr.write(
   `\nFigures as JSON: ${join('bench', 'results', 'latest.json')}; handler logs: bench/results/run.log\n`,
 );

@@ -1,3 +1,5 @@
+import { type SesEventType, sesEventTypes } from '#shared/domain/ses-events.ts';
+
 /**
  * The SES events the configuration set publishes, by the `eventType` names of SES's event
  * publishing. Read by CDK (infra/stacks/stateful-stack.ts maps them to its event types) and by the
@@ -10,15 +12,10 @@
  * instead of `delivered`, soft-bounce counts that no longer start over after a delivery, and
  * `outcome_unknown` rows corrected only by a bounce or complaint.
  */
-export const sesEventNames = [
-  'Delivery',
-  'Bounce',
-  'Complaint',
-  'Reject',
-  'DeliveryDelay',
-  'Rendering Failure',
-] as const;
-export type SesEventName = (typeof sesEventNames)[number];
+export type SesEventName = Exclude<SesEventType, 'Send'>;
+
+/** Every event type the feedback handler parses (shared/domain/ses-events.ts) but `Send`. */
+export const sesEventNames = sesEventTypes.filter((type): type is SesEventName => type !== 'Send');
 
 export const publishedSesEvents = (deliveryEvents: boolean): readonly SesEventName[] =>
   sesEventNames.filter((name) => deliveryEvents || name !== 'Delivery');

@@ -2,7 +2,7 @@ import { type StoredContact, contacts, inParallel } from '#shared/adapters/dynam
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
-import { type Change, importIntoContact, newContact } from '#shared/domain/contact.ts';
+import { type Change, type ContactState, importIntoContact, newContact } from '#shared/domain/contact.ts';
 import { type EmailAddress, parseEmail } from '#shared/domain/email.ts';
 import { ConflictError, DomainError, ValidationError } from '#shared/domain/errors.ts';
 import { newId } from '#shared/domain/ids.ts';
@@ -190,7 +190,7 @@ export const importContacts = async (
     throw error;
   }
   const owed: OwedConfirmations[] = [];
-  const owe = (before: Parameters<typeof newlyPending>[0], after: Parameters<typeof newlyPending>[1]) => {
+  const owe = (before: ContactState | undefined, after: ContactState) => {
     const types = newlyPending(before, after);
     if (types.length) owed.push({ c: after.id, t: types });
   };

@@ -51,12 +51,27 @@ const checkReferences = async (typeId: string | undefined, listId: string | unde
   }
 };
 
+/** Every `{{links.NAME}}` the content uses is declared in `links` (422 naming the others). */
+const checkLinks = (
+  content: { subject: string; text: string; html?: string | null | undefined },
+  links: Readonly<Record<string, TrackedLink>> | undefined,
+) => {
+  const undeclared = undeclaredLinks(content, links);
+  if (undeclared.length) {
+    throw new RuleViolationError('Tracked links used but not declared', [
+      { path: 'body.links', message: `Used but not declared in links: ${undeclared.join(', ')}` },
+    ]);
+  }
+};
+
 /**
  * Create a mailing as a draft.
- * 1. Its subscription type exists and is not archived; its list exists.
+ * 1. Its subscription type exists and is not archived; its list exists; every tracked link its
+ *    content uses is declared.
  * 2. Store it (merge fields were checked by the schema).
  */
 export const createMailing = async (input: MailingInput, actor: Actor): Promise<Mailing> => {
+  checkLinks(input, input.links);
   await checkReferences(input.subscriptionTypeId, input.listId);
   const at = new Date().toISOString();
   const mailing: Mailing = {
@@ -88,7 +103,7 @@ export const updateMailing = async (id: string, changes: Partial<MailingInput>) 
   if (!current) throw new NotFoundError('Mailing not found');
   if (current.status !== 'draft') throw new ConflictError('Only a draft can be edited');
   await checkReferences(changes.subscriptionTypeId, changes.listId);
-  const undeclared = undeclaredLinks(
+  checkLinks(
     {
       subject: changes.subject ?? current.subject,
       text: changes.text ?? current.text,
@@ -96,11 +111,6 @@ export const updateMailing = async (id: string, changes: Partial<MailingInput>) 
     },
     changes.links ?? current.links,
   );
-  if (undeclared.length) {
-    throw new RuleViolationError('Tracked links used but not declared', [
-      { path: 'body.links', message: `Used but not declared in links: ${undeclared.join(', ')}` },
-    ]);
-  }
   const override = changes.overrideConsent ?? current.overrideConsent;
   if (override && !(changes.overrideReason ?? current.overrideReason)) {
     throw new RuleViolationError('overrideReason is required with overrideConsent', [

@@ -112,12 +112,6 @@ export const closeSendSession = async (session: SendSession): Promise<void> => {
   });
 };
 
-/** Keeps a returned call's slot for the next acquire to release. */
-const hold = async (session: SendSession, slot: SendSlot) => {
-  await closeSendSession(session); // only if an earlier slot is somehow still held
-  session.held = slot;
-};
-
 /** Sends one chunk; `session` is shared by the chunks of one invocation (a fresh one otherwise). */
 export const sendChunk = async (
   mailingId: string,
@@ -272,8 +266,10 @@ const sendChunkWith = async (
   for (let i = 0; i < pending.length; i += size) {
     const marked = pending.slice(i, i + size);
     const deadline = Date.now() + remainingMs() - 20_000;
+    // The acquire releases the held slot in its own write (also when it finds no room), so once
+    // it returns, nothing is held; the slot of this call is held from its return on.
     const slot = await acquireSendSlot(marked.length, env.SES_RATE_PER_SECOND, deadline, session.held);
-    if (session.held?.released) session.held = undefined;
+    session.held = undefined;
     if (!slot) {
       await giveBack();
       throw new RetryLater('no sending slot before the invocation ends');
@@ -300,7 +296,7 @@ const sendChunkWith = async (
     }
     const batch = checking.value;
     if (!batch.length) {
-      await hold(session, slot);
+      session.held = slot;
       continue;
     }
     const entries: BulkEntry[] = batch.map(({ row, member }) => {
@@ -344,9 +340,9 @@ const sendChunkWith = async (
     });
     let results: Awaited<ReturnType<typeof sendBulk>>;
     try {
-      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries).finally(() =>
-        hold(session, slot),
-      );
+      results = await sendBulk(mailing.from, env.SES_CONFIGURATION_SET, entries).finally(() => {
+        session.held = slot;
+      });
     } catch (error) {
       if (isRetryable(error)) {
         // Not accepted: back to queued, and let SQS retry the message later.

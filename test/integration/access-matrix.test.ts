@@ -17,11 +17,10 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type RouteDefinition, type RouteKey, routeList } from '#infra/routes.ts';
-import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
-import { signToken } from '#shared/domain/tokens.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { isDocumentedError, type JsonSchema, sample } from '#test/helpers/fuzz.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { routeFixtures } from '#test/helpers/route-fixtures.ts';
 
 const { request, createKey } = useLocalStack({ autoConsume: false });
 
@@ -36,8 +35,7 @@ const keys: Record<Column, string | null> = {
   marketer: '',
   admin: '',
 };
-const ids = { type: '', list: '', mailing: '', contact: '', victim: '', apiKey: '', suppression: '' };
-const tokens: Record<string, string> = {};
+let fixtures: Awaited<ReturnType<typeof routeFixtures>>;
 let emails = 0;
 
 beforeAll(async () => {
@@ -50,50 +48,10 @@ beforeAll(async () => {
   keys['revoked key'] = revoked.body.key;
   expect((await request('DELETE', `/api-keys/${revoked.body.id}`)).status).toBe(200);
 
-  const created = async (path: string, body: unknown) => {
-    const res = await request<{ id: string }>('POST', path, { body });
-    expect(res.status, `${path}: ${res.text}`).toBe(201);
-    return res.body.id;
-  };
-  ids.type = await created('/subscription-types', { name: 'Matrix news' });
-  const person = (email: string) => ({
-    email,
-    consent: { status: 'granted', source: 'form' },
-    subscriptions: { [ids.type]: 'subscribed' },
-  });
-  ids.contact = await created('/contacts', person('matrix@matrix.example'));
-  ids.victim = await created('/contacts', person('erased@matrix.example'));
-  ids.list = await created('/lists', { name: 'Matrix list', criteria: { subscribedTo: ids.type } });
-  ids.mailing = await created('/mailings', {
-    name: 'Matrix mailing',
-    subscriptionTypeId: ids.type,
-    listId: ids.list,
-    from: 'News <news@matrix.example>',
-    subject: 'Hi',
-    text: 'Hello',
-  });
-  ids.apiKey = (
-    await request<{ id: string }>('POST', '/api-keys', { body: { name: 'to revoke', role: 'marketer' } })
-  ).body.id;
-  ids.suppression = await created('/suppressions', { email: 'suppressed@matrix.example', reason: 'manual' });
-  const set = await signingKeys();
-  const c = ids.contact;
-  tokens.unsubscribe = signToken(set, { p: 'unsubscribe', c, m: ids.mailing, t: ids.type });
-  tokens.preferences = signToken(set, { p: 'preferences', c, m: ids.mailing, t: ids.type });
-  tokens.link = signToken(set, { p: 'link', c, m: ids.mailing, u: 'https://example.com/' });
+  fixtures = await routeFixtures(request, 'matrix');
 }, 60_000);
 
-const idFor = (route: Route, param: string): string => {
-  if (param === 'token') return tokens[route.page?.purposes?.[0] ?? 'preferences'] ?? '';
-  if (param === 'typeId') return ids.type;
-  if (route.path.startsWith('/api-keys')) return ids.apiKey;
-  if (route.path.startsWith('/suppressions')) return ids.suppression;
-  if (route.path.startsWith('/subscription-types')) return ids.type;
-  if (route.path.startsWith('/lists')) return ids.list;
-  if (route.path.startsWith('/mailings')) return ids.mailing;
-  if (route.path.startsWith('/contacts')) return route.method === 'DELETE' ? ids.victim : ids.contact;
-  return '01h00000000000000000000000';
-};
+const idFor = (route: Route, param: string) => fixtures.idFor(route, param);
 
 const jsonSchema = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
@@ -105,7 +63,7 @@ const sampleContext = {
 
 /** A request the route would accept from a caller allowed to make it. */
 const requestFor = (route: Route) => {
-  Object.assign(sampleContext.ids, ids);
+  Object.assign(sampleContext.ids, fixtures.ids);
   let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(idFor(route, name)));
   if (route.query) {
     const schema = jsonSchema(route.query);

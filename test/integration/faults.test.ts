@@ -43,7 +43,7 @@ import {
   SimulatedCrash,
   sesThrottle,
 } from '#test/helpers/faults.ts';
-import { type ApiResponse, useLocalStack } from '#test/helpers/local-stack.ts';
+import { type RecipientRow, useLocalStack } from '#test/helpers/local-stack.ts';
 import { inbox } from '#test/helpers/ses-inbox.ts';
 
 // The account's SES rate is not what is under test here: let the sender go as fast as it can.
@@ -68,16 +68,8 @@ const rates = {
   crash: 0.1,
 };
 
-const { request, createKey, stack } = useLocalStack({ autoConsume: false });
+const { request, createKey, stack, recipientRows } = useLocalStack({ autoConsume: false });
 
-interface Row {
-  contactId: string;
-  email: string | null;
-  verdict: string;
-  reason: string;
-  status: string;
-  detail?: string;
-}
 interface MailingView {
   status: string;
   counts: Record<string, number>;
@@ -299,22 +291,6 @@ const queueDepth = async (url: string) => {
   );
 };
 
-const allRows = async (mailingId: string, key: string): Promise<Row[]> => {
-  const rows: Row[] = [];
-  let cursor: string | null = null;
-  do {
-    const res: ApiResponse<{ items: Row[]; nextCursor: string | null }> = await request(
-      'GET',
-      `/mailings/${mailingId}/recipients?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      { key },
-    );
-    expect(res.status, res.text.slice(0, 300)).toBe(200);
-    rows.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor);
-  return rows;
-};
-
 let marketer: string;
 let mailingId: string;
 const logs: string[] = [];
@@ -405,7 +381,7 @@ describe(`a ${size.toLocaleString('en')}-recipient mailing under faults`, () => 
     expect(figures.dynamoThrottled).toBeGreaterThan(0);
     expect(figures.crashes).toBeGreaterThan(0);
 
-    const rows = await allRows(mailingId, marketer);
+    const rows = await recipientRows(mailingId, { key: marketer });
     // Recipients of a chunk whose message ended in the DLQ, unfinished: "failed, in the DLQ".
     const inDlq = new Set<string>();
     for (const body of deadLetters) {
@@ -433,7 +409,7 @@ describe(`a ${size.toLocaleString('en')}-recipient mailing under faults`, () => 
     // One row per list member, each in a final state with its reason.
     expect(rows).toHaveLength(size + withoutConsent);
     expect(new Set(rows.map((r) => r.contactId)).size).toBe(rows.length);
-    const final = (r: Row) =>
+    const final = (r: RecipientRow) =>
       r.status === 'sent' ||
       (r.status === 'failed' && Boolean(r.detail)) ||
       (r.status === 'skipped' && r.verdict === 'excluded' && Boolean(r.reason));
@@ -444,7 +420,7 @@ describe(`a ${size.toLocaleString('en')}-recipient mailing under faults`, () => 
     const failed = byStatus('failed');
     const skipped = byStatus('skipped');
     const unknown = failed.filter((r) => r.detail === 'outcome_unknown');
-    const mailsOf = (r: Row) => mailsTo.get(r.email?.toLowerCase() ?? '') ?? 0;
+    const mailsOf = (r: RecipientRow) => mailsTo.get(r.email?.toLowerCase() ?? '') ?? 0;
     const unknownButMailed = unknown.filter((r) => mailsOf(r) === 1).length;
 
     const mailing = await request<MailingView>('GET', `/mailings/${mailingId}`, { key: marketer });

@@ -40,6 +40,9 @@ import {
   wrongTypes,
 } from '#test/helpers/fuzz.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
+import { routeFixtures } from '#test/helpers/route-fixtures.ts';
+
+type Fixtures = Awaited<ReturnType<typeof routeFixtures>>;
 
 const { request, stack, createKey } = useLocalStack({ autoConsume: false });
 
@@ -154,8 +157,9 @@ const changes = (before: Map<string, string>, after: Map<string, string>): strin
 
 // ----- the world the fuzz runs in -----
 let adminKey: string;
-const ids = { type: '', list: '', contact: '', victim: '', mailing: '', apiKey: '', suppression: '' };
-const tokens: Record<string, string> = {};
+let ids: Fixtures['ids'];
+let tokens: Fixtures['tokens'];
+let idFor: Fixtures['idFor'];
 let emails = 0;
 const ctx: SampleContext = {
   ids: { type: '', list: '', contact: '', mailing: '' },
@@ -183,49 +187,8 @@ beforeAll(async () => {
     keys: { ...original.keys, rotated: randomBytes(32).toString('base64url') },
   });
   adminKey = await createKey('admin', 'fuzz admin');
-  const created = async (path: string, body: unknown) => {
-    const res = await request<{ id: string }>('POST', path, { key: adminKey, body });
-    expect(res.status, `${path}: ${res.text}`).toBe(201);
-    return res.body.id;
-  };
-  ids.type = await created('/subscription-types', { name: 'Fuzzed news' });
-  const person = (email: string) => ({
-    email,
-    firstName: 'Fuzz',
-    consent: { status: 'granted', source: 'form' },
-    subscriptions: { [ids.type]: 'subscribed' },
-  });
-  ids.contact = await created('/contacts', person('target@fuzz.example'));
-  ids.victim = await created('/contacts', person('victim@fuzz.example'));
-  ids.list = await created('/lists', { name: 'Fuzz list', criteria: { subscribedTo: ids.type } });
-  ids.mailing = await created('/mailings', {
-    name: 'Fuzz mailing',
-    subscriptionTypeId: ids.type,
-    listId: ids.list,
-    from: 'News <news@fuzz.example>',
-    subject: 'Hi {{firstName}}',
-    text: 'Hello',
-  });
-  const key = await request<{ id: string }>('POST', '/api-keys', {
-    key: adminKey,
-    body: { name: 'sacrificial', role: 'marketer' },
-  });
-  ids.apiKey = key.body.id;
-  const suppression = await request<{ id: string }>('POST', '/suppressions', {
-    key: adminKey,
-    body: { email: 'suppressed@fuzz.example', reason: 'manual' },
-  });
-  expect(suppression.status, suppression.text).toBe(201);
-  ids.suppression = suppression.body.id;
+  ({ ids, tokens, idFor } = await routeFixtures(request, 'fuzz', adminKey));
   Object.assign(ctx.ids, { type: ids.type, list: ids.list, contact: ids.contact, mailing: ids.mailing });
-
-  const keys = await signingKeys();
-  const c = ids.contact;
-  tokens.unsubscribe = signToken(keys, { p: 'unsubscribe', c, m: ids.mailing, t: ids.type });
-  tokens.preferences = signToken(keys, { p: 'preferences', c, m: ids.mailing, t: ids.type });
-  tokens.link = signToken(keys, { p: 'link', c, m: ids.mailing, u: 'https://example.com/landing' });
-  tokens.magic = signToken(keys, { p: 'magic', c });
-  tokens.confirm = signToken(keys, { p: 'confirm', c, t: ids.type });
   trackEffects();
 }, 60_000);
 
@@ -249,17 +212,6 @@ afterAll(() => {
 });
 
 // ----- the cases, from the route table -----
-const idFor = (route: Route, param: string): string => {
-  if (param === 'token') return tokens[route.page?.purposes?.[0] ?? 'preferences'] ?? '';
-  if (param === 'typeId') return ids.type;
-  if (route.path.startsWith('/api-keys')) return ids.apiKey;
-  if (route.path.startsWith('/suppressions')) return ids.suppression;
-  if (route.path.startsWith('/subscription-types')) return ids.type;
-  if (route.path.startsWith('/lists')) return ids.list;
-  if (route.path.startsWith('/mailings')) return ids.mailing;
-  if (route.path.startsWith('/contacts')) return route.method === 'DELETE' ? ids.victim : ids.contact;
-  return '01h00000000000000000000000';
-};
 
 const paramNames = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
 

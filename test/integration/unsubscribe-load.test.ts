@@ -24,7 +24,7 @@ import { ses } from '#shared/adapters/ses/client.ts';
 import { signToken } from '#shared/domain/tokens.ts';
 import { logger, setLogSink } from '#shared/observability/logger.ts';
 import { type FaultableClient, injectOnCommand, injectOnWire } from '#test/helpers/faults.ts';
-import { type ApiResponse, useLocalStack } from '#test/helpers/local-stack.ts';
+import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { inbox } from '#test/helpers/ses-inbox.ts';
 
 // Pacing is not under test here; an unsubscribe racing the sender is.
@@ -33,14 +33,7 @@ process.env.SES_RATE_PER_SECOND = '100000';
 const unsubscribers = 1000;
 const stayers = 1000;
 
-const { request, stack, createKey } = useLocalStack({ autoConsume: false });
-
-interface Row {
-  contactId: string;
-  email: string | null;
-  reason: string;
-  status: string;
-}
+const { request, stack, createKey, recipientRows } = useLocalStack({ autoConsume: false });
 
 let marketer: string;
 let typeId: string;
@@ -150,21 +143,6 @@ afterAll(() => {
   removeRecorder();
   setLogSink((line) => process.stdout.write(`${line}\n`));
 });
-
-const allRows = async (): Promise<Row[]> => {
-  const rows: Row[] = [];
-  let cursor: string | null = null;
-  do {
-    const res: ApiResponse<{ items: Row[]; nextCursor: string | null }> = await request(
-      'GET',
-      `/mailings/${mailingId}/recipients?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      { key: marketer },
-    );
-    rows.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor);
-  return rows;
-};
 
 describe('one-click unsubscribe under load', () => {
   it('persists 1,000 concurrent unsubscribes and mails none of them after their answer', async () => {
@@ -280,7 +258,7 @@ describe('one-click unsubscribe under load', () => {
       for (const to of mail.destination.to)
         perAddress.set(to.toLowerCase(), (perAddress.get(to.toLowerCase()) ?? 0) + 1);
     const leaverMails = [...perAddress.keys()].filter((to) => to.startsWith('leaves')).length;
-    const rows = await allRows();
+    const rows = await recipientRows(mailingId, { key: marketer });
     const mailing = await request<{ status: string; counts: Record<string, number> }>(
       'GET',
       `/mailings/${mailingId}`,

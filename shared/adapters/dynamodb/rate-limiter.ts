@@ -136,15 +136,18 @@ const release = async (id: string): Promise<void> => {
   }
 };
 
+/** The account's SES rate (SES_RATE_PER_SECOND), read once per container. */
+let rate: number | undefined;
+
 /**
  * One transactional mail (a confirmation, a magic link) at the account's SES rate, which it shares
  * with the mailings: waits for a slot of one, runs `send`, releases the slot. Throws when no slot
  * opens while `remainingMs` leaves time to send, so the message is retried later.
  */
 export const sendPaced = async <T>(remainingMs: () => number, send: () => Promise<T>): Promise<T> => {
-  const { SES_RATE_PER_SECOND: rate } = loadConfig({
+  rate ??= loadConfig({
     SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
-  });
+  }).SES_RATE_PER_SECOND;
   const slot = await acquireSendSlot(1, rate, Date.now() + remainingMs() - 10_000);
   if (!slot) throw new Error('no sending slot before the invocation ends');
   try {

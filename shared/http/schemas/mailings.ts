@@ -5,8 +5,6 @@ import {
   linkNamePattern,
   mailingStatuses,
   maxTrackedLinks,
-  type TrackedLink,
-  undeclaredLinks,
   unknownMergeFields,
 } from '#shared/domain/mailing.ts';
 import { isHttpUrl, linkAction, linkTokenFits, maxLinkTargetLength } from '#shared/domain/tokens.ts';
@@ -96,24 +94,6 @@ const Links = z
   .record(z.string().regex(linkNamePattern, 'Link names: 1–40 of A–Z a–z 0–9 _ -'), TrackedLinkSchema)
   .refine((links) => Object.keys(links).length <= maxTrackedLinks, `At most ${maxTrackedLinks} links`);
 
-const linksDeclared = (
-  m: {
-    subject?: string | undefined;
-    text?: string | undefined;
-    html?: string | null | undefined;
-    links?: Record<string, TrackedLink> | undefined;
-  },
-  ctx: z.RefinementCtx,
-) => {
-  const undeclared = undeclaredLinks(m, m.links);
-  if (undeclared.length)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['links'],
-      message: `Used but not declared in links: ${undeclared.join(', ')}`,
-    });
-};
-
 const mailingFields = {
   name: z.string().trim().min(1).max(200),
   subscriptionTypeId: Id,
@@ -149,13 +129,10 @@ const overrideNeedsReason = (m: {
   overrideReason?: string | undefined;
 }) => !m.overrideConsent || Boolean(m.overrideReason);
 
-export const CreateMailing = z
-  .strictObject(mailingFields)
-  .refine(overrideNeedsReason, {
-    message: 'overrideReason is required with overrideConsent',
-    path: ['overrideReason'],
-  })
-  .superRefine(linksDeclared);
+export const CreateMailing = z.strictObject(mailingFields).refine(overrideNeedsReason, {
+  message: 'overrideReason is required with overrideConsent',
+  path: ['overrideReason'],
+});
 
 export const UpdateMailing = z
   .strictObject({ ...mailingFields, html: mailingFields.html.nullable() })
