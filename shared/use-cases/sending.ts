@@ -112,23 +112,8 @@ export const closeSendSession = async (session: SendSession): Promise<void> => {
   });
 };
 
-/** Sends one chunk; `session` is shared by the chunks of one invocation (a fresh one otherwise). */
+/** Sends one chunk; `session` is shared by the chunks of one invocation, which closes it. */
 export const sendChunk = async (
-  mailingId: string,
-  chunkId: string,
-  remainingMs: () => number,
-  session?: SendSession,
-): Promise<void> => {
-  if (session) return sendChunkWith(mailingId, chunkId, remainingMs, session);
-  const own: SendSession = {};
-  try {
-    await sendChunkWith(mailingId, chunkId, remainingMs, own);
-  } finally {
-    await closeSendSession(own);
-  }
-};
-
-const sendChunkWith = async (
   mailingId: string,
   chunkId: string,
   remainingMs: () => number,
