@@ -44,6 +44,7 @@ const parsedLogs = () => logs.map((line) => JSON.parse(line) as LogLine);
 
 const people = [
   'reader',
+  'retried',
   'auto',
   'precedence',
   'autoreply',
@@ -428,11 +429,45 @@ describe('a message delivered twice', () => {
   });
 });
 
+describe('a dependency that fails', () => {
+  it('fails the invocation, which is retried (as Lambda retries an asynchronous one) and then acts once', async () => {
+    const { s3 } = await import('#shared/adapters/s3/client.ts');
+    let failures = 0;
+    // The first read of the raw message fails, as S3 may.
+    s3.middlewareStack.add(
+      (next) => async (args) => {
+        if (failures === 0) {
+          failures++;
+          throw Object.assign(new Error('S3 is unavailable'), { name: 'ServiceUnavailable' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failOnce' },
+    );
+    try {
+      const { to, subject } = await mailtoOf('retried');
+      const info = await smtp().sendMail({ from: emailOf('retried'), to, subject, text: 'x' });
+      await stack().drain();
+      const messageId = queuedId(info.response);
+      expect(failures).toBe(1);
+      expect(
+        parsedLogs().filter(
+          (l) => l.message === 'local SES inbound: the handler failed' && l.messageId === messageId,
+        ),
+      ).toEqual([expect.objectContaining({ retry: true })]);
+      expect(outcomeOf(messageId)).toEqual([expect.objectContaining({ outcome: 'unsubscribed' })]);
+      expect(await mailtoEntries('retried')).toHaveLength(1);
+    } finally {
+      s3.middlewareStack.remove('failOnce');
+    }
+  });
+});
+
 describe('the logs', () => {
-  it('name no address and no token, and show no retried invocation', () => {
+  it('name no address and no token, and show no retry but the one a failing dependency caused', () => {
     const text = logs.join('\n');
     for (const name of people) expect(text).not.toContain(emailOf(name));
     expect(text).not.toMatch(/unsubscribe-[\w-]{20,}/);
-    expect(parsedLogs().filter((l) => l.message.includes('handler failed'))).toEqual([]);
+    expect(parsedLogs().filter((l) => l.message.includes('handler failed'))).toHaveLength(1);
   });
 });
