@@ -50,6 +50,7 @@ export const buildApp = (options: BuildAppOptions = {}): SubscriptionCenterApp =
     description: `Subscription Center (${config.stage}): HTTP API, functions and queues`,
     config,
     tables: stateful.tables,
+    buckets: stateful.buckets,
     signingKeys: stateful.signingKeys,
     sesEvents: stateful.sesEvents,
   });

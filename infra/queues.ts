@@ -30,6 +30,8 @@ export interface QueueDefinition {
     readonly secrets?: readonly 'signing'[];
     /** Sends e-mail through SES. */
     readonly sendsEmail?: boolean;
+    /** Adds suppressions, mirrored into SES's account-level suppression list when the deployment says so. */
+    readonly mirrorsSuppressions?: boolean;
   };
 }
 
@@ -127,6 +129,7 @@ export const queues = {
       // Its own queue: events for a chunk the sender still holds wait there with a delay.
       queues: ['feedback'],
       secrets: ['signing'],
+      mirrorsSuppressions: true,
     },
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -81,6 +81,8 @@ export interface RouteDefinition {
   readonly queues?: readonly QueueName[];
   /** Sends e-mail through SES (CDK grants ses:SendEmail on the identity and configuration set). */
   readonly sendsEmail?: boolean;
+  /** Adds or lifts suppressions, mirrored into SES's account-level suppression list when the deployment says so. */
+  readonly mirrorsSuppressions?: boolean;
   /**
    * A hosted page for recipients (shared/http/page.ts) rather than JSON: it answers HTML (or a
    * redirect) and takes form bodies (urlencoded or multipart, at most 64 KB), never JSON.
@@ -227,6 +229,7 @@ export const routes = {
     tables: { contacts: 'write', app: 'write' },
     secrets: ['signing'],
     idempotent: true,
+    mirrorsSuppressions: true,
   }),
   'DELETE /suppressions/{id}': route({
     method: 'DELETE',
@@ -242,6 +245,7 @@ export const routes = {
     response: SuppressionEntry,
     tables: { contacts: 'write', app: 'write' },
     secrets: ['signing'],
+    mirrorsSuppressions: true,
   }),
   'POST /subscription-types': route({
     method: 'POST',

@@ -1,6 +1,7 @@
 /**
- * The whole local stack in one process: the emulators, tables and queues from the shared
- * definitions, the gateway serving the route table, a poller per queue consumer, the TTL sweeper.
+ * The whole local stack in one process: the emulators, tables, queues and buckets from the shared
+ * definitions, the gateway serving the route table, a poller per queue consumer, the SMTP server of
+ * the unsubscribe mailbox (SES inbound), the TTL sweeper.
  * `npm start` runs it on fixed ports with data on disk; tests run it in memory on random ports.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,13 +10,17 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type BucketName, buckets } from '#infra/buckets.ts';
+import { inboundMail } from '#infra/inbound-mail.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type TableName, tables } from '#infra/tables.ts';
 import { logger } from '#shared/observability/logger.ts';
-import { createQueues, createTables } from './bootstrap.ts';
-import { type Emulators, PortInUseError, startEmulators } from './emulators.ts';
+import { createBuckets, createQueues, createTables } from './bootstrap.ts';
+import { type Emulators, localAccessKey, PortInUseError, startEmulators } from './emulators.ts';
 import { createGateway } from './gateway.ts';
-import { loadHandler } from './lambda.ts';
+import { type InboundSmtp, startInboundSmtp } from './inbound-smtp.ts';
+import { lambdaContext, loadHandler } from './lambda.ts';
 import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller.ts';
 import { publishedSesEvents } from '#infra/ses-events.ts';
 import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
@@ -25,7 +30,19 @@ export interface LocalStackOptions {
   /** API port; 0 picks a free one. */
   port?: number;
   sesPort?: number;
-  /** Folder for the database and signing keys; in memory when absent. */
+  /** SMTP port of the unsubscribe mailbox (SES inbound); 0 picks a free one. */
+  smtpPort?: number;
+  /**
+   * The `mailto:` of every List-Unsubscribe header, the one address the SMTP port accepts
+   * (default `UNSUBSCRIBE_ADDRESS`, else `unsubscribe@localhost`).
+   */
+  unsubscribeAddress?: string;
+  /**
+   * Whether suppressions are mirrored into the local SES's account-level suppression list, as the
+   * deployment's `sesSuppressionMirror` (default true; else `SES_SUPPRESSION_MIRROR`).
+   */
+  sesSuppressionMirror?: boolean;
+  /** Folder for the database, the local S3's objects and the signing keys; in memory when absent. */
   dataDir?: string;
   /** Fixes the admin key; otherwise one is generated. */
   adminKey?: string;
@@ -50,6 +67,11 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   sesUrl: string;
+  s3Url: string;
+  /** The SMTP port of the unsubscribe mailbox, and its address. */
+  smtpPort: number;
+  unsubscribeAddress: string;
+  bucketNames: Record<BucketName, string>;
   adminKey: string;
   queueUrls: Record<QueueName, { url: string; dlqUrl: string }>;
   tableNames: Record<TableName, string>;
@@ -114,9 +136,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let publishedTypes = publishedSesEvents(
     options.sesDeliveryEvents ?? process.env.SES_DELIVERY_EVENTS !== 'false',
   );
-  const onSesSent = (operation: 'SendEmail' | 'SendBulkEmail', request: unknown, response: unknown) => {
+  const onSesSent = (
+    operation: 'SendEmail' | 'SendBulkEmail',
+    request: unknown,
+    response: unknown,
+    suppressed: ReadonlySet<string>,
+  ) => {
     const bodies = acceptedMessages(operation, request, response).flatMap((m) =>
-      simulateEvents(m, new Date(), publishedTypes),
+      simulateEvents({ ...m, suppressed: suppressed.has(m.to.toLowerCase()) }, new Date(), publishedTypes),
     );
     if (!publishEvents || !bodies.length) return;
     const sending: Promise<void> = publishEvents(bodies)
@@ -127,9 +154,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     publishing.add(sending);
     publishedCount++;
   };
+  let inbound: InboundSmtp | undefined;
+  const unsubscribeAddress =
+    options.unsubscribeAddress ?? process.env.UNSUBSCRIBE_ADDRESS ?? 'unsubscribe@localhost';
   try {
     emulators = await startEmulators({
-      ...(dataDir ? { dynamoPath: join(dataDir, 'dynamodb') } : {}),
+      ...(dataDir
+        ? {
+            dynamoPath: join(dataDir, 'dynamodb'),
+            s3Path: join(dataDir, 's3'),
+            sesSuppressionFile: join(dataDir, 'ses-suppression-list.json'),
+          }
+        : {}),
       sesPort: options.sesPort ?? 0,
       onSesSent,
     });
@@ -139,12 +175,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // The same variables the functions get in AWS; only the endpoints differ.
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: localAccessKey,
+      AWS_SECRET_ACCESS_KEY: localAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoUrl,
       AWS_ENDPOINT_URL_SQS: emulators.sqsUrl,
       AWS_ENDPOINT_URL_SESV2: emulators.sesUrl,
+      AWS_ENDPOINT_URL_S3: emulators.s3Url,
       PUBLIC_BASE_URL: apiUrl,
+      UNSUBSCRIBE_ADDRESS: unsubscribeAddress,
+      SES_SUPPRESSION_MIRROR: String(
+        options.sesSuppressionMirror ?? process.env.SES_SUPPRESSION_MIRROR !== 'false',
+      ),
+      [inboundMail.prefixEnvVar]: inboundMail.objectKeyPrefix,
       SIGNING_KEYS: signingKeys(dataDir),
       SES_RATE_PER_SECOND: String(options.sesRatePerSecond ?? process.env.SES_RATE_PER_SECOND ?? 14),
     });
@@ -156,6 +198,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const queueUrls = await createQueues(sqs);
     for (const [name, urls] of Object.entries(queueUrls))
       process.env[queues[name as QueueName].envVar] = urls.url;
+    // The local S3 serves buckets by path, not by host name.
+    const s3 = new S3Client({ forcePathStyle: true });
+    const bucketNames = await createBuckets(s3);
+    for (const [name, physical] of Object.entries(bucketNames))
+      process.env[buckets[name as BucketName].envVar] = physical;
     publishEvents = async (bodies) => {
       for (let i = 0; i < bodies.length; i += 10) {
         await sqs.send(
@@ -189,6 +236,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       if (options.autoConsume !== false) pollers.push(startPoller(poller));
     }
 
+    // The unsubscribe mailbox: stored as the receipt rule's S3 action would, handled by the same handler.
+    const inboundHandler = await loadHandler(inboundMail.entry);
+    inbound = await startInboundSmtp({
+      port: options.smtpPort ?? 0,
+      address: unsubscribeAddress,
+      objectKeyPrefix: inboundMail.objectKeyPrefix,
+      store: async (key, raw) => {
+        await s3.send(new PutObjectCommand({ Bucket: bucketNames[inboundMail.bucket], Key: key, Body: raw }));
+      },
+      handler: inboundHandler,
+      context: () => lambdaContext('InboundMail', inboundMail.timeoutSeconds * 1000),
+    });
+    const mailbox = inbound;
+
     const sweep = () => sweepExpired(dynamo, tableNames);
     const sweeper = setInterval(() => void sweep().catch(() => undefined), options.ttlSweepMs ?? 60_000);
     sweeper.unref();
@@ -201,6 +262,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const stack: LocalStack = {
       apiUrl,
       sesUrl: emulators.sesUrl,
+      s3Url: emulators.s3Url,
+      smtpPort: mailbox.port,
+      unsubscribeAddress,
+      bucketNames,
       adminKey,
       queueUrls,
       tableNames,
@@ -214,6 +279,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         // Until a round passes in which sending published no new events for the feedback consumer.
         let seen: number;
         do {
+          await mailbox.idle();
           seen = publishedCount;
           await published();
           await Promise.all(pollers.map((p) => p.idle()));
@@ -231,6 +297,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         }
       },
       stop: async () => {
+        await mailbox.stop();
         publishEvents = undefined;
         await published();
         clearInterval(sweeper);
@@ -242,6 +309,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await emulators?.stop();
         dynamo.destroy();
         sqs.destroy();
+        s3.destroy();
       },
     };
     if (options.seedDemo) {
@@ -251,6 +319,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     return stack;
   } catch (error) {
     gateway.close();
+    await inbound?.stop();
     await emulators?.stop();
     throw error;
   }

@@ -23,8 +23,16 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import type { BucketName } from '#infra/buckets.ts';
 import type { DeploymentConfig } from '#infra/config.ts';
-import { type DefinedTable, type FunctionDefaults, NodeFunction } from '#infra/constructs/node-function.ts';
+import { InboundMail } from '#infra/constructs/inbound-mail.ts';
+import {
+  type DefinedBucket,
+  type DefinedTable,
+  type FunctionDefaults,
+  NodeFunction,
+} from '#infra/constructs/node-function.ts';
+import { inboundMail } from '#infra/inbound-mail.ts';
 import { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import {
@@ -40,6 +48,7 @@ import type { TableName } from '#infra/tables.ts';
 export interface ServiceStackProps extends StackProps {
   readonly config: DeploymentConfig;
   readonly tables: Readonly<Record<TableName, DefinedTable>>;
+  readonly buckets: Readonly<Record<BucketName, DefinedBucket>>;
   readonly signingKeys: secretsmanager.ISecret;
   /** The configuration set's events; the feedback queue subscribes to it. */
   readonly sesEvents: sns.ITopic;
@@ -108,6 +117,8 @@ export class ServiceStack extends Stack {
   readonly functions: ReadonlyMap<RouteKey, NodeFunction>;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
   readonly reputationAlarms: readonly cloudwatch.Alarm[];
+  /** The unsubscribe mailbox (SES receiving), unless the deployment receives no mail. */
+  readonly inboundMail?: InboundMail;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -166,6 +177,9 @@ export class ServiceStack extends Stack {
     }
     // The send queue's consumer is the sender: it hands mail to SES.
     this.queues.send.consumer?.bindEmailSending(config.email);
+    for (const { definition, consumer } of Object.values(this.queues))
+      if (definition.consumer?.mirrorsSuppressions)
+        consumer?.bindSuppressionMirror(config.email.suppressionMirror);
 
     const functions = new Map<RouteKey, NodeFunction>();
     for (const route of routeList()) {
@@ -179,6 +193,7 @@ export class ServiceStack extends Stack {
       for (const queue of route.queues ?? []) fn.bindQueue(this.queues[queue]);
       for (const secret of route.secrets ?? []) fn.bindSecret(secrets[secret]);
       if (route.sendsEmail) fn.bindEmailSending(config.email);
+      if (route.mirrorsSuppressions) fn.bindSuppressionMirror(config.email.suppressionMirror);
       const httpRoute = new apigwv2.HttpRoute(this, `${name}Route`, {
         httpApi: this.api,
         routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
@@ -191,6 +206,19 @@ export class ServiceStack extends Stack {
       functions.set(route.key, fn);
     }
     this.functions = functions;
+
+    // The List-Unsubscribe mailto: SES receiving → inbound bucket → handler.
+    if (config.inboundMail && config.email.unsubscribeAddress) {
+      this.inboundMail = new InboundMail(this, 'InboundMail', {
+        definition: inboundMail,
+        address: config.email.unsubscribeAddress,
+        stage: config.stage,
+        bucket: props.buckets[inboundMail.bucket],
+        tables,
+        signingKeys: props.signingKeys,
+        functionDefaults: defaults,
+      });
+    }
 
     // SES events: topic → feedback queue → its consumer (partial batch failures, DLQ), rather than
     // invoking a Lambda from SNS directly: batches (one write per chunk for many events), a

@@ -12,3 +12,12 @@ export const loadConfig = <S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
   }
   return parsed.data;
 };
+
+/**
+ * An e-mail address as a setting: `local@domain`, where the domain may be a bare host name
+ * (`unsubscribe@localhost` on the local stack), which `z.email()` refuses.
+ */
+export const mailboxAddress = z
+  .string()
+  .max(254)
+  .regex(/^[^\s@<>()[\]",;:]+@[A-Za-z0-9.-]+$/, 'must be an address such as unsubscribe@example.com');

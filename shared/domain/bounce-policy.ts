@@ -76,6 +76,7 @@ const strength: Record<string, number> = {
   soft_bounce: 1,
   hard_bounce: 2,
   manual: 2,
+  ses_suppressed: 2,
   complaint: 3,
 };
 export const isStronger = (reason: string, than: string): boolean =>

@@ -35,6 +35,20 @@ export interface Evidence {
   /** … the version of that wording. */
   textVersion?: string;
   formId?: string;
+  /** The message that carried the act (a mailto unsubscribe), as SES received it. */
+  mail?: MailEvidence;
+}
+
+/**
+ * An inbound message as proof: SES's id of it (the raw message is kept under it for a while) and
+ * SES's SPF, DKIM and DMARC verdicts (`PASS`, `FAIL`, `GRAY`, `PROCESSING_FAILED`). Never the
+ * sender's address.
+ */
+export interface MailEvidence {
+  messageId: string;
+  spf?: string;
+  dkim?: string;
+  dmarc?: string;
 }
 
 export interface Consent {

@@ -328,9 +328,16 @@ export const rowAfter = (row: RowState, event: SesEvent): RowState | undefined =
   }
 };
 
-/** The bounce of a row is hard (SES's bounce rate, and the reputation guard, count only these). */
+/**
+ * The bounce of a row is hard (SES's bounce rate, and the reputation guard, count only these). A
+ * message SES did not send because the address is on the account's suppression list bounces as
+ * `Permanent:OnAccountSuppressionList`, which SES leaves out of the account's bounce rate: so does
+ * the guard.
+ */
 export const isHardBounce = (row: RowState): boolean =>
-  row.s === 'bounced' && (row.d?.startsWith('Permanent:') ?? false);
+  row.s === 'bounced' &&
+  (row.d?.startsWith('Permanent:') ?? false) &&
+  row.d !== 'Permanent:OnAccountSuppressionList';
 
 /**
  * What a row in this state contributes to the mailing's counters. `sent` counts every message SES

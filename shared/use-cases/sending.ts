@@ -40,7 +40,7 @@ import { settings } from '#shared/adapters/dynamodb/settings.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { type BulkEntry, sendBulk, sesBulkLimit } from '#shared/adapters/ses/client.ts';
-import { loadConfig } from '#shared/config/env.ts';
+import { loadConfig, mailboxAddress } from '#shared/config/env.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { chooseLanguage } from '#shared/domain/i18n.ts';
 import type { Member } from '#shared/domain/list.ts';
@@ -63,7 +63,7 @@ const load = () =>
     PUBLIC_BASE_URL: z.string().url(),
     SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
     SES_CONFIGURATION_SET: z.string().min(1).optional(),
-    UNSUBSCRIBE_ADDRESS: z.string().email().optional(),
+    UNSUBSCRIBE_ADDRESS: mailboxAddress.optional(),
   });
 
 /** Thrown to fail the SQS message so it is retried later (nothing was handed to SES). */

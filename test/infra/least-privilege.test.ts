@@ -7,10 +7,12 @@
  *   consumes only its own queue, reads the signing secret only when it declares it, and publishes to
  *   no topic (SES alone publishes to the event topic).
  * - Each route function is invocable by API Gateway alone, for this API and its own route's path;
- *   queue consumers by no one (their event source mapping uses their role); no function URL.
+ *   queue consumers by no one (their event source mapping uses their role); the unsubscribe
+ *   mailbox's handler by SES alone, for its own receipt rule; no function URL.
  * - A `*` action appears only in Deny statements or in the KMS key's delegation to the account's
- *   own IAM; a `*` resource in an Allow only for X-Ray (no resource-level permissions) or inside a
- *   key policy (where `*` is the key itself).
+ *   own IAM; a `*` resource in an Allow only for what has no resource-level permissions (X-Ray, and
+ *   SES's account-level suppression list, pinned to the region) or inside a key policy (where `*`
+ *   is the key itself).
  * - Every resource policy's Allow names a principal narrower than everyone: a service restricted by
  *   source ARN or account, or this account.
  * - The API has the route table's routes and nothing else: no `$default` catch-all, no `ANY`, no
@@ -20,9 +22,11 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
 import type { NodeFunction } from '#infra/constructs/node-function.ts';
+import { inboundMail } from '#infra/inbound-mail.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { routeList } from '#infra/routes.ts';
 import type { ServiceStack } from '#infra/stacks/service-stack.ts';
@@ -68,6 +72,7 @@ const declaredFunctions = () => [
     name: route.key,
     fn: service.functions.get(route.key) as NodeFunction,
     sendsTo: [...(route.queues ?? [])] as QueueName[],
+    deadLetters: [] as unknown[],
     consumes: undefined as QueueName | undefined,
     secrets: [...(route.secrets ?? [])],
   })),
@@ -77,9 +82,21 @@ const declaredFunctions = () => [
       name: `${name} consumer`,
       fn: service.queues[name].consumer as NodeFunction,
       sendsTo: [...(definition.consumer?.queues ?? [])] as QueueName[],
+      deadLetters: [] as unknown[],
       consumes: name as QueueName | undefined,
       secrets: [...(definition.consumer?.secrets ?? [])],
     })),
+  {
+    name: 'inbound mail handler',
+    fn: service.inboundMail?.handler as NodeFunction,
+    sendsTo: [] as QueueName[],
+    // Where Lambda puts an asynchronous invocation that failed all its tries, with the function's role.
+    deadLetters: [
+      { 'Fn::GetAtt': [logicalId(service.inboundMail?.deadLetterQueue.queue as sqs.IQueue), 'Arn'] },
+    ],
+    consumes: undefined as QueueName | undefined,
+    secrets: [...inboundMail.secrets],
+  },
 ];
 
 const queueArn = (name: QueueName) => ({ 'Fn::GetAtt': [logicalId(service.queues[name].queue), 'Arn'] });
@@ -93,12 +110,14 @@ describe('each function reaches only what it declares', () => {
 
   it.each(declaredFunctions().map((entry) => [entry.name, entry] as const))(
     '%s: its queues, its secrets, no topic',
-    (_name, { fn, sendsTo, consumes, secrets }) => {
+    (_name, { fn, sendsTo, deadLetters, consumes, secrets }) => {
       const statements = policyOf(fn).filter((s) => s.Effect === 'Allow');
       expect(statements.length).toBeGreaterThan(0);
       const sqs = statements.filter((s) => actions(s).some((a) => a.startsWith('sqs:')));
       const sending = sqs.filter((s) => actions(s).includes('sqs:SendMessage'));
-      expect(sending.flatMap(resources).sort(byJson)).toEqual(sendsTo.map(queueArn).sort(byJson));
+      expect(sending.flatMap(resources).sort(byJson)).toEqual(
+        [...sendsTo.map(queueArn), ...deadLetters].sort(byJson),
+      );
       for (const statement of sending) expect(actions(statement)).toEqual(['sqs:SendMessage']);
       const consuming = sqs.filter((s) => !actions(s).includes('sqs:SendMessage'));
       expect(consuming.flatMap(resources)).toEqual(consumes ? [queueArn(consumes)] : []);
@@ -108,7 +127,25 @@ describe('each function reaches only what it declares', () => {
       for (const statement of reading) expect(actions(statement)).toEqual(['secretsmanager:GetSecretValue']);
 
       const everything = statements.flatMap(actions);
-      expect(everything.filter((a) => /^(sns|kms|iam|lambda|sts|s3|ssm):/.test(a))).toEqual([]);
+      const s3 = statements.filter((s) => actions(s).some((a) => a.startsWith('s3:')));
+      if (fn === service.inboundMail?.handler) {
+        // Reading raw messages under its prefix: nothing else of the bucket, nothing of any other.
+        expect(s3).toEqual([
+          expect.objectContaining({
+            Action: 's3:GetObject',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  { 'Fn::ImportValue': expect.stringMatching(/InboundMailBucket.*Arn/) },
+                  `/${inboundMail.objectKeyPrefix}*`,
+                ],
+              ],
+            },
+          }),
+        ]);
+      } else expect(s3).toEqual([]);
+      expect(everything.filter((a) => /^(sns|kms|iam|lambda|sts|ssm):/.test(a))).toEqual([]);
     },
   );
 });
@@ -117,7 +154,9 @@ const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.
 
 describe('who may invoke what', () => {
   it('lets API Gateway alone invoke each route function, for this API and that route', () => {
-    const permissions = Object.values(serviceResources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+    const permissions = Object.values(serviceResources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'apigateway.amazonaws.com',
+    );
     expect(permissions).toHaveLength(routeList().length);
     for (const route of routeList()) {
       const fnId = logicalId(service.functions.get(route.key) as NodeFunction);
@@ -130,6 +169,28 @@ describe('who may invoke what', () => {
       expect(arn, route.key).toContain(JSON.stringify({ Ref: logicalId(service.api) }));
       expect(arn, route.key).toContain(`${route.path}"`);
     }
+  });
+
+  it('lets SES alone invoke the unsubscribe mailbox handler, for its own receipt rule in this account', () => {
+    const permissions = Object.values(serviceResources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+    // Every permission is API Gateway's for a route, or this one.
+    const ses = permissions.filter((p) => p.Properties.Principal !== 'apigateway.amazonaws.com');
+    expect(ses).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Action: 'lambda:InvokeFunction',
+          Principal: 'ses.amazonaws.com',
+          FunctionName: { 'Fn::GetAtt': [logicalId(service.inboundMail?.handler as NodeFunction), 'Arn'] },
+          SourceAccount: { Ref: 'AWS::AccountId' },
+          SourceArn: {
+            'Fn::Join': [
+              '',
+              expect.arrayContaining([expect.stringMatching(/:receipt-rule-set\/.+:receipt-rule\/.+$/)]),
+            ],
+          },
+        }),
+      }),
+    ]);
   });
 
   it('gives queue consumers no invoke permission and no function a public URL', () => {
@@ -170,12 +231,24 @@ describe('wildcards', () => {
     }
   });
 
-  it('allow "*" resources only to X-Ray, or within a key policy (where "*" is the key)', () => {
+  it('allow "*" resources only to X-Ray and the SES suppression list in this region, or within a key policy (where "*" is the key)', () => {
     for (const { id, type, statements } of allDocuments()) {
       for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
         if (!resources(statement).includes('*')) continue;
         if (type === 'AWS::KMS::Key') continue;
-        expect(actions(statement).sort(), id).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        if (actions(statement).some((a) => a.startsWith('ses:'))) {
+          expect(actions(statement).sort(), id).toEqual([
+            'ses:DeleteSuppressedDestination',
+            'ses:PutSuppressedDestination',
+          ]);
+          expect(statement.Condition, id).toEqual({
+            StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } },
+          });
+        } else
+          expect(actions(statement).sort(), id).toEqual([
+            'xray:PutTelemetryRecords',
+            'xray:PutTraceSegments',
+          ]);
       }
     }
   });

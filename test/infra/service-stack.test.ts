@@ -53,6 +53,21 @@ const routeFunctionActions = [
   'secretsmanager:GetSecretValue',
 ];
 const sesActions = ['ses:SendEmail', 'ses:SendBulkEmail'];
+/** What a function that adds or lifts suppressions may do with SES's account-level list. */
+const suppressionListActions = ['ses:PutSuppressedDestination', 'ses:DeleteSuppressedDestination'];
+/** Those two on "*" (the list has no ARN), in this stack's region only; nothing else of SES. */
+const expectSuppressionListScoped = (statements: Statement[]) => {
+  const mirror = statements.filter((statement) =>
+    actions(statement).some((action) => suppressionListActions.includes(action)),
+  );
+  expect(mirror).toEqual([
+    expect.objectContaining({
+      Action: suppressionListActions,
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+    }),
+  ]);
+};
 const sqsConsumeActions = [
   'sqs:ReceiveMessage',
   'sqs:ChangeMessageVisibility',
@@ -63,7 +78,9 @@ const sqsConsumeActions = [
 /** SES sending only as the sender domain, only through the configuration set (defaults of infra/config.ts). */
 const expectSendingScoped = (statements: Statement[]) => {
   const ses = statements.filter((statement) =>
-    actions(statement).some((action) => action.startsWith('ses:')),
+    actions(statement).some(
+      (action) => action.startsWith('ses:') && !suppressionListActions.includes(action),
+    ),
   );
   expect(ses).toHaveLength(1);
   expect(ses[0]?.Resource).toEqual([
@@ -187,6 +204,7 @@ describe('service stack: functions', () => {
         ...(route.queues ?? []).map((name) => queues[name].envVar),
         ...(route.secrets ?? []).map(() => 'SIGNING_KEYS_SECRET_ARN'),
         ...(route.sendsEmail ? emailVariables : []),
+        ...(route.mirrorsSuppressions ? ['SES_SUPPRESSION_MIRROR'] : []),
       ];
       const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(variables).sort(), route.key).toEqual([...new Set(expected)].sort());
@@ -251,16 +269,23 @@ describe('service stack: queues', () => {
         ...(consumer.secrets ?? []).map(() => 'SIGNING_KEYS_SECRET_ARN'),
         // The sender paces itself and builds List-Unsubscribe from these.
         ...(name === 'send' ? emailVariables : []),
+        ...(consumer.mirrorsSuppressions ? ['SES_SUPPRESSION_MIRROR'] : []),
       ];
       const variables = Object.keys((functionProps(fn).Environment as { Variables: object }).Variables);
       expect(variables.sort()).toEqual([...new Set(expected)].sort());
       const statements = policyStatements(fn);
       expect(tablesIn(statements).sort()).toEqual(Object.keys(consumer.tables).sort());
       const sends = name === 'send';
-      const allowed = [...routeFunctionActions, ...sqsConsumeActions, ...(sends ? sesActions : [])];
+      const allowed = [
+        ...routeFunctionActions,
+        ...sqsConsumeActions,
+        ...(sends ? sesActions : []),
+        ...(consumer.mirrorsSuppressions ? suppressionListActions : []),
+      ];
       const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
       if (sends) expectSendingScoped(statements);
+      if (consumer.mirrorsSuppressions) expectSuppressionListScoped(statements);
     });
   });
 });
@@ -343,13 +368,15 @@ describe('least privilege', () => {
     ...Object.values(template.findResources('AWS::IAM::Policy')),
   ];
 
-  it('grants no "*" action anywhere, and "*" resources only to X-Ray, which has no resource-level permissions', () => {
+  it('grants no "*" action anywhere, and "*" resources only to what has no resource-level permissions: X-Ray, and SES\'s suppression list in this region', () => {
     const statements = allPolicies().flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       for (const action of actions(statement)) expect(action).not.toMatch(/(^|:)\*$/);
       if ([statement.Resource].flat().includes('*')) {
-        expect(actions(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        if (actions(statement).some((action) => suppressionListActions.includes(action)))
+          expectSuppressionListScoped([statement]);
+        else expect(actions(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
     }
   });
@@ -383,10 +410,15 @@ describe('least privilege', () => {
           ]);
         }
       }
-      const allowed = [...routeFunctionActions, ...(route.sendsEmail ? sesActions : [])];
+      const allowed = [
+        ...routeFunctionActions,
+        ...(route.sendsEmail ? sesActions : []),
+        ...(route.mirrorsSuppressions ? suppressionListActions : []),
+      ];
       const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
       if (route.sendsEmail) expectSendingScoped(statements);
+      if (route.mirrorsSuppressions) expectSuppressionListScoped(statements);
     },
   );
 });

@@ -51,6 +51,19 @@ export const Evidence = z
   })
   .describe(`What proves the act (GDPR Art. 7(1)), as captured by the form or app. ${strict}`);
 
+/** What a history entry shows as evidence: what the API accepts, and what the system adds itself. */
+const RecordedEvidence = Evidence.extend({
+  mail: z
+    .object({
+      messageId: z.string().describe("SES's id of the inbound message; the raw message is kept 30 days"),
+      spf: z.string().optional().describe("SES's SPF verdict: PASS, FAIL, GRAY or PROCESSING_FAILED"),
+      dkim: z.string().optional().describe("SES's DKIM verdict"),
+      dmarc: z.string().optional().describe("SES's DMARC verdict"),
+    })
+    .optional()
+    .describe('A mailto unsubscribe: the message that carried it (never the sender address)'),
+});
+
 const LegalBasis = z.enum(legalBases);
 const RequestedStatus = z.enum(['subscribed', 'unsubscribed']);
 
@@ -179,7 +192,7 @@ export const HistoryEntry = z
     legalBasis: LegalBasis.optional(),
     source: Source,
     actor: z.string().describe('The API key id (or `system`)'),
-    evidence: Evidence.optional(),
+    evidence: RecordedEvidence.optional(),
     fields: z
       .array(z.string())
       .optional()

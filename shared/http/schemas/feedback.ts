@@ -22,13 +22,26 @@ export const BouncePolicySetting = z
 
 export const SuppressionEntry = Suppression.extend({
   id: z.string().describe('The address fingerprint (opaque hex): the id for DELETE /suppressions/{id}'),
-  reason: z.string().describe('hard_bounce, soft_bounce, complaint, manual or erased'),
+  reason: z
+    .string()
+    .describe(
+      'hard_bounce, soft_bounce, complaint, manual, erased, or ses_suppressed (SES refused the address: its account-level suppression list holds it)',
+    ),
   source: z.string().describe('bounce, complaint, admin or erasure'),
   sourceEvent: z
     .string()
     .optional()
     .describe('The SES event behind it: `<type>:<SES feedbackId>:<SES messageId>`; never an address'),
   actor: z.string().optional().describe('The API key id, for manual and erasure entries'),
+  sesSuppressionList: z
+    .enum(['added', 'not_mirrored', 'removed', 'absent'])
+    .optional()
+    .describe(
+      "POST and DELETE, when the deployment mirrors suppressions into SES's account-level list: `added` (POST); " +
+        '`removed` or `absent` (it was not listed there) for a DELETE; `not_mirrored` for an entry SES is never told ' +
+        'about (erased). A DELETE of an entry SES holds needs its address (`email`) unless its contact is known: 422 ' +
+        '`address_required` otherwise, and nothing changes.',
+    ),
 }).meta({ id: 'Suppression' });
 
 export const FindSuppressionsQuery = z.object({ email: Email });
