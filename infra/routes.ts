@@ -4,7 +4,7 @@
  * a handler's auth and schemas from here; the OpenAPI document is generated from it.
  * Find any behaviour in one hop: the `entry` file is the handler.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ApiKey, CreateApiKey, CreatedApiKey, PutPrivacy, Settings } from '#shared/http/schemas/admin.ts';
 import { IdParams, PageQuery, page } from '#shared/http/schemas/common.ts';
 import {
@@ -13,7 +13,6 @@ import {
   DeleteSuppressionQuery,
   FindSuppressionsQuery,
   PutBouncePolicy,
-  SuppressionEntry,
   SuppressionParams,
 } from '#shared/http/schemas/feedback.ts';
 import {
@@ -29,6 +28,7 @@ import {
   ImportResults,
   PutConsent,
   PutSubscription,
+  Suppression,
   UpdateContact,
 } from '#shared/http/schemas/contacts.ts';
 import {
@@ -66,11 +66,11 @@ export interface RouteDefinition {
   readonly tag: string;
   /** Success status. */
   readonly status: number;
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
+  readonly params?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
   /** JSON request body; unknown fields are rejected (422). */
-  readonly body?: z.ZodType;
-  readonly response?: z.ZodType;
+  readonly body?: z.ZodMiniType;
+  readonly response?: z.ZodMiniType;
   /** Tables the handler touches; CDK grants exactly this and sets each table's env var. */
   readonly tables: Partial<Record<TableName, Access>>;
   /** Creating POST that honours `Idempotency-Key`. */
@@ -209,7 +209,7 @@ export const routes = {
     tag: 'suppressions',
     status: 200,
     query: FindSuppressionsQuery,
-    response: page(SuppressionEntry),
+    response: page(Suppression),
     tables: { contacts: 'read' },
     secrets: ['signing'],
   }),
@@ -223,7 +223,7 @@ export const routes = {
     tag: 'suppressions',
     status: 201,
     body: CreateSuppression,
-    response: SuppressionEntry,
+    response: Suppression,
     tables: { contacts: 'write', app: 'write' },
     secrets: ['signing'],
     idempotent: true,
@@ -239,7 +239,7 @@ export const routes = {
     status: 200,
     params: SuppressionParams,
     query: DeleteSuppressionQuery,
-    response: SuppressionEntry,
+    response: Suppression,
     tables: { contacts: 'write', app: 'write' },
     secrets: ['signing'],
   }),
@@ -482,7 +482,7 @@ export const routes = {
     status: 200,
     params: IdParams,
     query: ListContactsQuery,
-    response: page(ListMember).extend({ total: z.number().int().optional() }),
+    response: z.extend(page(ListMember), { total: z.optional(z.number().check(z.int())) }),
     tables: { app: 'read', contacts: 'read' },
   }),
   'POST /mailings': route({

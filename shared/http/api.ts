@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type Route, type RouteKey, routeTables, routes } from '#infra/routes.ts';
 import type { TableName } from '#infra/tables.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
@@ -11,7 +11,7 @@ import { notFound, toErrorResponse } from './errors.ts';
 import { idempotency } from './idempotency.ts';
 import { header, parseJsonBody, queryObject, type RequestMeta, requestMeta, validate } from './request.ts';
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** What a handler receives: validated input typed from its route's schemas, and who called. */
 export interface ApiInput<K extends RouteKey> {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type RouteDefinition, routeList } from '#infra/routes.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { CreateContact } from './schemas/contacts.ts';
@@ -17,17 +17,17 @@ const errorStatus: Record<number, string> = {
   429: 'Throttled',
 };
 
-const jsonSchema = (type: z.ZodType, io: 'input' | 'output'): Json =>
+const jsonSchema = (type: z.ZodMiniType, io: 'input' | 'output'): Json =>
   z.toJSONSchema(type, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Json;
 
 /** Schemas a placeholder names with `x-shape` (validated elsewhere, documented as this shape). */
-const shapes: Record<string, z.ZodType> = { CreateContact };
+const shapes: Record<string, z.ZodMiniType> = { CreateContactRequest: CreateContact };
 
-/** Replaces every `{ 'x-shape': name }` node by the named schema's JSON Schema (input side). */
+/** Replaces every `{ 'x-item-schema': name }` node by the named schema's JSON Schema (input side). */
 const fillShapes = (node: unknown): unknown => {
   if (Array.isArray(node)) return node.map(fillShapes);
   if (!node || typeof node !== 'object') return node;
-  const { 'x-shape': shape, ...rest } = node as Json;
+  const { 'x-item-schema': shape, ...rest } = node as Json;
   const named = typeof shape === 'string' ? shapes[shape] : undefined;
   if (named) {
     const { $schema: _schema, ...doc } = jsonSchema(named, 'input');
@@ -36,7 +36,8 @@ const fillShapes = (node: unknown): unknown => {
   return Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, fillShapes(value)]));
 };
 
-const schema = (type: z.ZodType, io: 'input' | 'output'): Json => fillShapes(jsonSchema(type, io)) as Json;
+const schema = (type: z.ZodMiniType, io: 'input' | 'output'): Json =>
+  fillShapes(jsonSchema(type, io)) as Json;
 
 const errorsFor = (route: RouteDefinition): number[] => {
   const codes: number[] = [];

@@ -37,6 +37,6 @@ describe('the OpenAPI document', () => {
     const { description: _d, ...item } = batch.properties.contacts.items;
     const { description: _s, $schema: _schema, ...body } = single ?? {};
     expect(item).toEqual(body);
-    expect(JSON.stringify(doc)).not.toContain('x-shape');
+    expect(JSON.stringify(doc)).not.toContain('x-item-schema');
   });
 });

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { loadConfig } from '#shared/config/env.ts';
 import { type TableName, tables } from '#infra/tables.ts';
 
@@ -23,7 +23,7 @@ export const tableName = (name: TableName): string => {
   let value = names.get(name);
   if (!value) {
     const envVar = tables[name].envVar;
-    value = loadConfig({ [envVar]: z.string().min(1) })[envVar] as string;
+    value = loadConfig({ [envVar]: z.string().check(z.minLength(1)) })[envVar] as string;
     names.set(name, value);
   }
   return value;

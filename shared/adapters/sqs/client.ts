@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type QueueName, queues } from '#infra/queues.ts';
 import { loadConfig } from '#shared/config/env.ts';
 
@@ -13,7 +13,7 @@ export const queueUrl = (name: QueueName): string => {
   let url = urls.get(name);
   if (!url) {
     const envVar = queues[name].envVar;
-    url = loadConfig({ [envVar]: z.string().url() })[envVar] as string;
+    url = loadConfig({ [envVar]: z.url() })[envVar] as string;
     urls.set(name, url);
   }
   return url;

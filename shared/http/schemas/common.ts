@@ -1,31 +1,64 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { idPattern } from '#shared/domain/ids.ts';
 
-export const Id = z.string().regex(idPattern, 'Not an id');
+// zod/mini loads no locale: without this, every 422 detail would read "Invalid input".
+z.config(en());
+
+export const Id = z.string().check(z.regex(idPattern, 'Not an id'));
 
 export const IdParams = z.object({ id: Id });
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).max(2048).optional(),
-});
+/** `?limit=` 1–100, default 50; `?cursor=` from the previous page. */
+export const pageFields = {
+  limit: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100), z.describe('Items per page, 1–100')),
+    50,
+  ),
+  cursor: z.optional(
+    z.string().check(z.minLength(1), z.maxLength(2048), z.describe("The previous page's `nextCursor`")),
+  ),
+};
 
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const PageQuery = z.object(pageFields);
+
+/** A cursor page: `{items, nextCursor}`; `nextCursor` is null on the last page. */
+export const page = <T extends z.core.$ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.nullable(
+      z.string().check(z.describe('Pass as `?cursor=` for the next page; null on the last')),
+    ),
+  });
 
 export const Timestamp = z.iso.datetime();
+
+export const ErrorDetail = z
+  .object({
+    path: z.optional(z.string().check(z.describe('The field, dotted: `body.email`, `query.cursor`'))),
+    code: z.optional(z.string().check(z.describe('What is wrong, machine-readable'))),
+    message: z.optional(z.string()),
+    typeId: z.optional(z.string().check(z.describe('The subscription type a rule is about'))),
+    count: z.optional(z.number().check(z.int())),
+    firstIndex: z.optional(
+      z.number().check(z.int(), z.describe('A batch item with the same address, earlier')),
+    ),
+    reason: z.optional(z.string().check(z.describe('The reason of the existing entry in conflict'))),
+    id: z.optional(z.string().check(z.describe('The id of the existing entry in conflict'))),
+  })
+  .check(z.meta({ id: 'ErrorDetail', description: 'One thing wrong with the request' }));
 
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string(),
+      code: z.string().check(z.describe('Machine-readable: `validation_failed`, `not_found`, `conflict`, …')),
       message: z.string(),
-      details: z.array(z.unknown()),
+      details: z.array(ErrorDetail),
     }),
   })
-  .meta({ id: 'Error' });
+  .check(z.meta({ id: 'Error', description: 'Every error answer of the JSON API' }));
 
-export const Source = z.enum([
+export const sources = [
   'api',
   'import',
   'form',
@@ -38,5 +71,6 @@ export const Source = z.enum([
   'bounce',
   'complaint',
   'erasure',
-]);
+] as const;
+export const Source = z.enum(sources);
 export type Source = z.infer<typeof Source>;

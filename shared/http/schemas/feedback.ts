@@ -1,50 +1,49 @@
-import * as z from 'zod';
-import { BouncePolicy } from '#shared/domain/bounce-policy.ts';
+import * as z from 'zod/mini';
+import { BouncePolicy, BounceRule } from '#shared/domain/bounce-policy.ts';
 import { Timestamp } from './common.ts';
-import { Email, Suppression } from './contacts.ts';
+import { Email } from './contacts.ts';
 
-export const PutBouncePolicy = BouncePolicy.describe(
-  'For each kind of bad feedback: how many within how many days trigger which action. `hard`: permanent ' +
-    'bounces; `soft`: transient and undetermined ones (a successful delivery starts their count again); ' +
-    '`complaint`: spam complaints (at least `suppress`). `suppress_and_withdraw` also withdraws the ' +
-    "contact's e-marketing consent, recorded in its history with the feedback as source.",
+export const PutBouncePolicy = BouncePolicy.check(
+  z.meta({
+    id: 'PutBouncePolicyRequest',
+    description:
+      'For each kind of bad feedback: how many within how many days trigger which action. `hard`: permanent ' +
+      'bounces; `soft`: transient and undetermined ones (a successful delivery starts their count again); ' +
+      '`complaint`: spam complaints (at least `suppress`). `suppress_and_withdraw` also withdraws the ' +
+      "contact's e-marketing consent, recorded in its history with the feedback as source.",
+  }),
 );
 
 export const BouncePolicySetting = z
   .object({
-    hard: BouncePolicy.shape.hard,
-    soft: BouncePolicy.shape.soft,
-    complaint: BouncePolicy.shape.complaint,
-    updatedAt: Timestamp.nullable().describe('null while the defaults apply'),
-    updatedBy: z.string().nullable(),
+    hard: BounceRule,
+    soft: BounceRule,
+    complaint: BounceRule,
+    updatedAt: z.nullable(Timestamp).check(z.describe('null while the defaults apply')),
+    updatedBy: z.nullable(z.string()),
   })
-  .meta({ id: 'BouncePolicy' });
-
-export const SuppressionEntry = Suppression.extend({
-  id: z.string().describe('The address fingerprint (opaque hex): the id for DELETE /suppressions/{id}'),
-  reason: z.string().describe('hard_bounce, soft_bounce, complaint, manual or erased'),
-  source: z.string().describe('bounce, complaint, admin or erasure'),
-  sourceEvent: z
-    .string()
-    .optional()
-    .describe('The SES event behind it: `<type>:<SES feedbackId>:<SES messageId>`; never an address'),
-  actor: z.string().optional().describe('The API key id, for manual and erasure entries'),
-}).meta({ id: 'Suppression' });
+  .check(z.meta({ id: 'BouncePolicy' }));
 
 export const FindSuppressionsQuery = z.object({ email: Email });
 
-export const CreateSuppression = z.strictObject({
-  email: Email,
-  reason: z.enum(['manual', 'hard_bounce', 'soft_bounce', 'complaint']),
-});
+export const CreateSuppression = z
+  .strictObject({
+    email: Email,
+    reason: z.enum(['manual', 'hard_bounce', 'soft_bounce', 'complaint']),
+  })
+  .check(z.meta({ id: 'CreateSuppressionRequest' }));
 
 export const SuppressionParams = z.object({
-  id: z.string().regex(/^[0-9a-f]{64}$/, 'Not a suppression id'),
+  id: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'Not a suppression id')),
 });
 
 export const DeleteSuppressionQuery = z.object({
-  email: Email.optional().describe(
-    'The address, when a contact holding it may not be known to the entry (created after it): its ' +
-      'mirror is cleared too. It must belong to the entry.',
+  email: z.optional(
+    Email.check(
+      z.describe(
+        'The address, when a contact holding it may not be known to the entry (created after it): its ' +
+          'mirror is cleared too. It must belong to the entry.',
+      ),
+    ),
   ),
 });
