@@ -4,7 +4,7 @@
  * queues in local-aws-sqs and runs infra/local/poller.ts in place of the event source mapping.
  */
 import type { TableName } from './tables.ts';
-import type { Access } from './routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 
 export interface QueueDefinition {
   readonly id: string;

@@ -15,7 +15,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { QueueDefinition } from '#infra/queues.ts';
-import type { Access } from '#infra/routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 import type { TableDefinition } from '#infra/tables.ts';
 
 /** The repository root: handler entries in routes.ts and queues.ts are relative to it. */

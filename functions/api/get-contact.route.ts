@@ -1,0 +1,18 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { Contact, ContactParams } from '#shared/http/schemas/contacts.ts';
+
+/** The contract of `GET /contacts/{id}`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/contacts/{id}',
+  entry: 'functions/api/get-contact.ts',
+  operationId: 'getContact',
+  auth: 'marketer',
+  summary: 'A contact',
+  description: 'A contact with its profile, custom fields, interests, consent and subscriptions.',
+  tag: 'contacts',
+  status: 200,
+  params: ContactParams,
+  response: Contact,
+  tables: { contacts: 'read' },
+});
