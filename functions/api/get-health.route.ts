@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
 
 /** The contract of `GET /health`: see shared/http/contract.ts. */
@@ -11,5 +12,6 @@ export const route = defineRoute({
   description: 'Answers `{"ok": true}` once the API can serve. Needs no key; reads nothing stored.',
   tag: 'meta',
   status: 200,
+  response: z.object({ ok: z.literal(true) }).check(z.meta({ id: 'Health' })),
   tables: {},
 });

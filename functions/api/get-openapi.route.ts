@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
 
 /** The contract of `GET /openapi.json`: see shared/http/contract.ts. */
@@ -12,5 +13,11 @@ export const route = defineRoute({
     'This document: the API as OpenAPI 3.1, generated from the route contracts and their schemas. Needs no key.',
   tag: 'meta',
   status: 200,
+  response: z
+    .looseObject({
+      openapi: z.literal('3.1.0'),
+      info: z.looseObject({ title: z.string(), version: z.string() }),
+    })
+    .check(z.meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document: this one' })),
   tables: {},
 });

@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
+import { SendAccepted } from '#shared/http/schemas/mailings.ts';
 
 /** The contract of `POST /mailings/{id}/send`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -14,6 +15,7 @@ export const route = defineRoute({
   tag: 'mailings',
   status: 202,
   params: IdParams,
+  response: SendAccepted,
   tables: { app: 'write' },
   queues: ['plan'],
 });

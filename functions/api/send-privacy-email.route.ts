@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 
@@ -14,6 +15,13 @@ export const route = defineRoute({
   tag: 'contacts',
   status: 202,
   params: IdParams,
+  response: z
+    .object({
+      contactId: z.string(),
+      sent: z.literal(true),
+      messageId: z.optional(z.string().check(z.describe("SES's id of the message"))),
+    })
+    .check(z.meta({ id: 'PrivacyEmailSent' })),
   tables: { contacts: 'read' },
   secrets: ['signing'],
   sendsEmail: true,

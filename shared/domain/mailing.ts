@@ -88,6 +88,8 @@ export interface Mailing {
   cancelledBy?: string;
   pausedAt?: string;
   pausedReason?: PausedReason;
+  resumedAt?: string;
+  resumedBy?: string;
 }
 
 /** Merge fields a body may use (API.md). `fields.NAME` reads a custom field. */

@@ -69,8 +69,9 @@ const checkLinks = (
  * 1. Its subscription type exists and is not archived; its list exists; every tracked link its
  *    content uses is declared.
  * 2. Store it (merge fields were checked by the schema).
+ * 3. Answer it as GET does: with the preview of its counts.
  */
-export const createMailing = async (input: MailingInput, actor: Actor): Promise<Mailing> => {
+export const createMailing = async (input: MailingInput, actor: Actor) => {
   checkLinks(input, input.links);
   await checkReferences(input.subscriptionTypeId, input.listId);
   const at = new Date().toISOString();
@@ -94,7 +95,7 @@ export const createMailing = async (input: MailingInput, actor: Actor): Promise<
     createdBy: actor.keyId,
   };
   await mailings.create(mailing);
-  return mailing;
+  return mailingView(mailing, await previewCounts(mailing));
 };
 
 /** Drafts can be edited until sent. */
@@ -185,12 +186,20 @@ const recordedCounts = async (id: string) => {
   return { counts, reasons, countsComplete: true };
 };
 
+/** A mailing as the API shows it: without who created it (an internal key id). */
+const mailingView = (
+  mailing: Omit<Mailing, 'counts' | 'reasons'>,
+  tally: { counts: Counts; reasons: Record<string, number>; countsComplete: boolean },
+) => {
+  const { createdBy: _createdBy, counts: _counts, reasons: _reasons, ...visible } = mailing as Mailing;
+  return { ...visible, ...tally };
+};
+
 export const getMailing = async (id: string) => {
   const mailing = await mailings.getStored(id);
   if (!mailing) throw new NotFoundError('Mailing not found');
-  const { createdBy: _createdBy, ...visible } = mailing;
   const tally = mailing.status === 'draft' ? await previewCounts(mailing) : await recordedCounts(id);
-  return { ...visible, ...tally };
+  return mailingView(mailing, tally);
 };
 
 /**

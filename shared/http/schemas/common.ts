@@ -31,7 +31,8 @@ export const page = <T extends z.core.$ZodType>(item: T) =>
     ),
   });
 
-export const Timestamp = z.iso.datetime();
+/** ISO-8601 UTC with a `Z`; one named schema, so its long pattern is written once in the document. */
+export const Timestamp = z.iso.datetime().check(z.meta({ id: 'Timestamp', description: 'ISO-8601, UTC' }));
 
 export const ErrorDetail = z
   .object({
