@@ -1,5 +1,21 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { CreateApiKey, CreatedApiKey } from '#shared/http/schemas/admin.ts';
+import { apiKeyFields } from '#shared/http/schemas/api-key.ts';
+import { roles } from '#shared/domain/api-key.ts';
+
+const CreateApiKey = z
+  .strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+    role: z.enum(roles),
+  })
+  .check(z.meta({ id: 'CreateApiKeyRequest' }));
+
+const CreatedApiKey = z
+  .object({
+    ...apiKeyFields,
+    key: z.string().check(z.describe('The secret key. Shown once, in this response only; store it now.')),
+  })
+  .check(z.meta({ id: 'CreatedApiKey' }));
 
 /** The contract of `POST /api-keys`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { Contact, CreateContact } from '#shared/http/schemas/contacts.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+import { CreateContact } from '#shared/http/schemas/contact-input.ts';
 
 /** The contract of `POST /contacts`: see shared/http/contract.ts. */
 export const route = defineRoute({

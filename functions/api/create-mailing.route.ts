@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { CreateMailing, Mailing } from '#shared/http/schemas/mailings.ts';
+import { Mailing } from '#shared/http/schemas/mailing.ts';
+import { CreateMailing } from '#shared/http/schemas/mailing-input.ts';
 
 /** The contract of `POST /mailings`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { CreateSubscriptionType, SubscriptionType } from '#shared/http/schemas/subscription-types.ts';
+import { SubscriptionType } from '#shared/http/schemas/subscription-type.ts';
+import { CreateSubscriptionType } from '#shared/http/schemas/subscription-type-input.ts';
 
 /** The contract of `POST /subscription-types`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,6 +1,14 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { Suppression } from '#shared/http/schemas/contacts.ts';
-import { CreateSuppression } from '#shared/http/schemas/feedback.ts';
+import { Email } from '#shared/http/schemas/email.ts';
+import { Suppression } from '#shared/http/schemas/suppression.ts';
+
+const CreateSuppression = z
+  .strictObject({
+    email: Email,
+    reason: z.enum(['manual', 'hard_bounce', 'soft_bounce', 'complaint']),
+  })
+  .check(z.meta({ id: 'CreateSuppressionRequest' }));
 
 /** The contract of `POST /suppressions`: see shared/http/contract.ts. */
 export const route = defineRoute({

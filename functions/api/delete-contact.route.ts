@@ -1,5 +1,10 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { ContactParams, ErasedContact } from '#shared/http/schemas/contacts.ts';
+import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';
+
+const ErasedContact = z
+  .object({ id: z.string(), erased: z.literal(true), at: Timestamp })
+  .check(z.meta({ id: 'ErasedContact' }));
 
 /** The contract of `DELETE /contacts/{id}`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -14,7 +19,7 @@ export const route = defineRoute({
     'Erases a contact (GDPR Art. 17): the profile, history, memberships and address claims go; only a keyed fingerprint of the address stays, as a suppression with reason `erased`, until the person grants consent again. Recorded in the audit log.',
   tag: 'contacts',
   status: 200,
-  params: ContactParams,
+  params: IdParams,
   response: ErasedContact,
   tables: { contacts: 'write', app: 'write' },
   secrets: ['signing'],

@@ -1,6 +1,22 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { Suppression } from '#shared/http/schemas/contacts.ts';
-import { DeleteSuppressionQuery, SuppressionParams } from '#shared/http/schemas/feedback.ts';
+import { Email } from '#shared/http/schemas/email.ts';
+import { Suppression } from '#shared/http/schemas/suppression.ts';
+
+const SuppressionParams = z.object({
+  id: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'Not a suppression id')),
+});
+
+const DeleteSuppressionQuery = z.object({
+  email: z.optional(
+    Email.check(
+      z.describe(
+        'The address, when a contact holding it may not be known to the entry (created after it): its ' +
+          'mirror is cleared too. It must belong to the entry.',
+      ),
+    ),
+  ),
+});
 
 /** The contract of `DELETE /suppressions/{id}`: see shared/http/contract.ts. */
 export const route = defineRoute({

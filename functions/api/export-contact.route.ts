@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { ContactExport, ContactParams } from '#shared/http/schemas/contacts.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { ContactExport } from '#shared/http/schemas/contact-export.ts';
 
 /** The contract of `GET /contacts/{id}/export`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -14,7 +15,7 @@ export const route = defineRoute({
     'Everything stored about a contact (GDPR Art. 15/20): profile, history, list-building memberships, suppression, and the mailings it was a recipient of.',
   tag: 'contacts',
   status: 200,
-  params: ContactParams,
+  params: IdParams,
   response: ContactExport,
   tables: { contacts: 'read' },
   secrets: ['signing'],

@@ -1,6 +1,7 @@
 import { defineRoute } from '#shared/http/contract.ts';
 import { page } from '#shared/http/schemas/common.ts';
-import { Contact, FindContactsQuery } from '#shared/http/schemas/contacts.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+import { FindContactsQuery } from '#shared/http/schemas/contact-input.ts';
 
 /** The contract of `GET /contacts`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,7 +1,10 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
 import { page } from '#shared/http/schemas/common.ts';
-import { Suppression } from '#shared/http/schemas/contacts.ts';
-import { FindSuppressionsQuery } from '#shared/http/schemas/feedback.ts';
+import { Email } from '#shared/http/schemas/email.ts';
+import { Suppression } from '#shared/http/schemas/suppression.ts';
+
+const FindSuppressionsQuery = z.object({ email: Email });
 
 /** The contract of `GET /suppressions`: see shared/http/contract.ts. */
 export const route = defineRoute({

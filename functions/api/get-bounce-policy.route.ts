@@ -1,5 +1,5 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { BouncePolicySetting } from '#shared/http/schemas/feedback.ts';
+import { BouncePolicySetting } from '#shared/http/schemas/bounce-policy.ts';
 
 /** The contract of `GET /settings/bounce-policy`: see shared/http/contract.ts. */
 export const route = defineRoute({

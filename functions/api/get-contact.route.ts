@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { Contact, ContactParams } from '#shared/http/schemas/contacts.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
 
 /** The contract of `GET /contacts/{id}`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -12,7 +13,7 @@ export const route = defineRoute({
   description: 'A contact with its profile, custom fields, interests, consent and subscriptions.',
   tag: 'contacts',
   status: 200,
-  params: ContactParams,
+  params: IdParams,
   response: Contact,
   tables: { contacts: 'read' },
 });

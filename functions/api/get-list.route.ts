@@ -1,6 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
-import { TargetList } from '#shared/http/schemas/mailings.ts';
+import { TargetList } from '#shared/http/schemas/list.ts';
 
 /** The contract of `GET /lists/{id}`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,5 +1,5 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { Settings } from '#shared/http/schemas/admin.ts';
+import { Settings } from '#shared/http/schemas/settings.ts';
 
 /** The contract of `GET /settings`: see shared/http/contract.ts. */
 export const route = defineRoute({

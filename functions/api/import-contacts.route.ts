@@ -1,5 +1,20 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { ImportContacts, ImportResults } from '#shared/http/schemas/contacts.ts';
+import { ErrorDetail } from '#shared/http/schemas/common.ts';
+import { ImportContacts } from '#shared/http/schemas/contact-input.ts';
+
+const ImportResults = z
+  .object({
+    results: z.array(
+      z.object({
+        index: z.number().check(z.int()),
+        status: z.enum(['created', 'updated', 'unchanged', 'failed']),
+        id: z.optional(z.string()),
+        error: z.optional(z.object({ code: z.string(), message: z.string(), details: z.array(ErrorDetail) })),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'ImportResults' }));
 
 /** The contract of `POST /contacts/batch`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,6 +1,6 @@
 import { api } from '#shared/http/api.ts';
 import { toErrorResponse } from '#shared/http/errors.ts';
-import { validateImportItem } from '#shared/http/schemas/contacts.ts';
+import { validateImportItem } from '#shared/http/schemas/contact-input.ts';
 import { importContacts } from '#shared/use-cases/contacts-import.ts';
 import { route } from './import-contacts.route.ts';
 

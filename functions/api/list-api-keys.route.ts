@@ -1,5 +1,5 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { ApiKey } from '#shared/http/schemas/admin.ts';
+import { ApiKey } from '#shared/http/schemas/api-key.ts';
 import { PageQuery, page } from '#shared/http/schemas/common.ts';
 
 /** The contract of `GET /api-keys`: see shared/http/contract.ts. */

@@ -1,6 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { PageQuery, page } from '#shared/http/schemas/common.ts';
-import { ContactParams, HistoryEntry } from '#shared/http/schemas/contacts.ts';
+import { IdParams, PageQuery, page } from '#shared/http/schemas/common.ts';
+import { HistoryEntry } from '#shared/http/schemas/history.ts';
 
 /** The contract of `GET /contacts/{id}/history`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -14,7 +14,7 @@ export const route = defineRoute({
     'Every consent, subscription and profile change of a contact, newest first, with who, when, how and the evidence: the proof a regulator asks for.',
   tag: 'contacts',
   status: 200,
-  params: ContactParams,
+  params: IdParams,
   query: PageQuery,
   response: page(HistoryEntry),
   tables: { contacts: 'read' },

@@ -1,7 +1,23 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { IdParams, page } from '#shared/http/schemas/common.ts';
-import { ListContactsQuery, ListMember } from '#shared/http/schemas/mailings.ts';
+import { IdParams, page, pageFields } from '#shared/http/schemas/common.ts';
+
+const ListContactsQuery = z.object({
+  ...pageFields,
+  total: z.optional(
+    z.enum(['true', 'false']).check(z.describe('Also count every member (reads the whole list)')),
+  ),
+});
+
+const ListMember = z
+  .object({
+    id: z.string(),
+    email: z.optional(z.string()),
+    firstName: z.optional(z.string()),
+    lastName: z.optional(z.string()),
+    locale: z.optional(z.string()),
+  })
+  .check(z.meta({ id: 'ListMember' }));
 
 /** The contract of `GET /lists/{id}/contacts`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,6 +1,27 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { IdParams, page } from '#shared/http/schemas/common.ts';
-import { RecipientRow, RecipientsQuery } from '#shared/http/schemas/mailings.ts';
+import { IdParams, page, pageFields } from '#shared/http/schemas/common.ts';
+import { Suppression } from '#shared/http/schemas/suppression.ts';
+import { recipientStatuses } from '#shared/adapters/dynamodb/recipients.ts';
+import { eligibilityReasons } from '#shared/domain/eligibility.ts';
+
+const RecipientsQuery = z.object({
+  ...pageFields,
+  status: z.optional(z.enum(recipientStatuses)),
+  reason: z.optional(z.enum(eligibilityReasons)),
+  verdict: z.optional(z.enum(['included', 'excluded'])),
+});
+
+const RecipientRow = z
+  .object({
+    contactId: z.string(),
+    email: z.nullable(z.string()).check(z.describe('null once the contact has been erased')),
+    verdict: z.enum(['included', 'excluded']),
+    reason: z.enum(eligibilityReasons),
+    status: z.enum(recipientStatuses),
+    detail: z.optional(z.string().check(z.describe('Suppression reason, or why sending failed'))),
+  })
+  .check(z.meta({ id: 'RecipientRow' }));
 
 /** The contract of `GET /mailings/{id}/recipients`: see shared/http/contract.ts. */
 export const route = defineRoute({

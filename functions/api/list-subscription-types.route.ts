@@ -1,6 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
 import { PageQuery, page } from '#shared/http/schemas/common.ts';
-import { SubscriptionType } from '#shared/http/schemas/subscription-types.ts';
+import { SubscriptionType } from '#shared/http/schemas/subscription-type.ts';
 
 /** The contract of `GET /subscription-types`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,5 +1,5 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { BouncePolicySetting, PutBouncePolicy } from '#shared/http/schemas/feedback.ts';
+import { BouncePolicySetting, PutBouncePolicy } from '#shared/http/schemas/bounce-policy.ts';
 
 /** The contract of `PUT /settings/bounce-policy`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,5 +1,7 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { Contact, ContactParams, PutConsent } from '#shared/http/schemas/contacts.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+import { PutConsent } from '#shared/http/schemas/contact-input.ts';
 
 /** The contract of `PUT /contacts/{id}/consent`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -14,7 +16,7 @@ export const route = defineRoute({
     'Grants or withdraws e-marketing consent, with legal basis, source and evidence. A withdrawal stops all marketing, whatever the subscriptions.',
   tag: 'contacts',
   status: 200,
-  params: ContactParams,
+  params: IdParams,
   body: PutConsent,
   response: Contact,
   tables: { contacts: 'write' },

@@ -1,5 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { Contact, ContactTypeParams, PutSubscription } from '#shared/http/schemas/contacts.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+import { ContactTypeParams, PutSubscription } from '#shared/http/schemas/contact-input.ts';
 
 /** The contract of `PUT /contacts/{id}/subscriptions/{typeId}`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,5 +1,8 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { PutPrivacy, Settings } from '#shared/http/schemas/admin.ts';
+import { Settings } from '#shared/http/schemas/settings.ts';
+
+const PutPrivacy = z.strictObject({ enabled: z.boolean() }).check(z.meta({ id: 'PutPrivacyRequest' }));
 
 /** The contract of `PUT /settings/privacy`: see shared/http/contract.ts. */
 export const route = defineRoute({

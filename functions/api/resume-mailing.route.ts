@@ -1,6 +1,6 @@
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
-import { Mailing } from '#shared/http/schemas/mailings.ts';
+import { Mailing } from '#shared/http/schemas/mailing.ts';
 
 /** The contract of `POST /mailings/{id}/resume`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,6 +1,14 @@
+import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { IdParams } from '#shared/http/schemas/common.ts';
-import { SendAccepted } from '#shared/http/schemas/mailings.ts';
+import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';
+
+const SendAccepted = z
+  .object({
+    id: z.string(),
+    status: z.literal('planned'),
+    sendRequestedAt: Timestamp,
+  })
+  .check(z.meta({ id: 'SendAccepted', description: 'Planning and sending go on in the background' }));
 
 /** The contract of `POST /mailings/{id}/send`: see shared/http/contract.ts. */
 export const route = defineRoute({

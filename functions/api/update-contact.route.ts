@@ -1,5 +1,7 @@
 import { defineRoute } from '#shared/http/contract.ts';
-import { Contact, ContactParams, UpdateContact } from '#shared/http/schemas/contacts.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+import { UpdateContact } from '#shared/http/schemas/contact-input.ts';
 
 /** The contract of `PATCH /contacts/{id}`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -13,7 +15,7 @@ export const route = defineRoute({
     'Changes the address, the name, the locale, custom fields or interests (added, removed or replaced). Which attributes changed is recorded in the history, never their values.',
   tag: 'contacts',
   status: 200,
-  params: ContactParams,
+  params: IdParams,
   body: UpdateContact,
   response: Contact,
   tables: { contacts: 'write' },

@@ -1,6 +1,7 @@
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
-import { Mailing, UpdateMailing } from '#shared/http/schemas/mailings.ts';
+import { Mailing } from '#shared/http/schemas/mailing.ts';
+import { UpdateMailing } from '#shared/http/schemas/mailing-input.ts';
 
 /** The contract of `PATCH /mailings/{id}`: see shared/http/contract.ts. */
 export const route = defineRoute({

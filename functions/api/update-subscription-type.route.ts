@@ -1,6 +1,7 @@
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
-import { SubscriptionType, UpdateSubscriptionType } from '#shared/http/schemas/subscription-types.ts';
+import { SubscriptionType } from '#shared/http/schemas/subscription-type.ts';
+import { UpdateSubscriptionType } from '#shared/http/schemas/subscription-type-input.ts';
 
 /** The contract of `PATCH /subscription-types/{id}`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -887,17 +887,7 @@ export interface components {
         CreateContactRequest: {
             /** @description E-marketing consent as collected. Unknown fields are rejected with 422. */
             consent?: {
-                /** @description What proves the act (GDPR Art. 7(1)), as captured by the form or app. Unknown fields are rejected with 422. */
-                evidence?: {
-                    formId?: string;
-                    /** @description The person's IP address when they acted */
-                    ip?: string;
-                    /** @description The wording the person agreed to */
-                    text?: string;
-                    /** @description Or the version of that wording */
-                    textVersion?: string;
-                    userAgent?: string;
-                };
+                evidence?: components["schemas"]["Evidence"];
                 /**
                  * @description Default `consent` when granting
                  * @enum {string}
@@ -956,7 +946,7 @@ export interface components {
             html?: string;
             /** @description Tracked links by name, for `{{links.NAME}}` in subject, text and html */
             links?: {
-                [key: string]: components["schemas"]["TrackedLink"];
+                [key: string]: components["schemas"]["TrackedLinkInput"];
             };
             listId: string;
             name: string;
@@ -1032,6 +1022,17 @@ export interface components {
             /** @description The subscription type a rule is about */
             typeId?: string;
         };
+        /** @description What proves the act (GDPR Art. 7(1)), as captured by the form or app. Unknown fields are rejected with 422. */
+        Evidence: {
+            formId?: string;
+            /** @description The person's IP address when they acted */
+            ip?: string;
+            /** @description The wording the person agreed to */
+            text?: string;
+            /** @description Or the version of that wording */
+            textVersion?: string;
+            userAgent?: string;
+        };
         Health: {
             /** @constant */
             ok: true;
@@ -1043,17 +1044,7 @@ export interface components {
             at: components["schemas"]["Timestamp"];
             /** @enum {string} */
             change: "created" | "consent" | "subscription" | "profile" | "email" | "interests";
-            /** @description What proves the act (GDPR Art. 7(1)), as captured by the form or app. Unknown fields are rejected with 422. */
-            evidence?: {
-                formId?: string;
-                /** @description The person's IP address when they acted */
-                ip?: string;
-                /** @description The wording the person agreed to */
-                text?: string;
-                /** @description Or the version of that wording */
-                textVersion?: string;
-                userAgent?: string;
-            };
+            evidence?: components["schemas"]["Evidence"];
             /** @description Profile changes: which attributes changed (never their values) */
             fields?: string[];
             from: string | null;
@@ -1222,17 +1213,7 @@ export interface components {
         };
         /** @description Recorded with the API key and time. Unknown fields are rejected with 422. */
         PutConsentRequest: {
-            /** @description What proves the act (GDPR Art. 7(1)), as captured by the form or app. Unknown fields are rejected with 422. */
-            evidence?: {
-                formId?: string;
-                /** @description The person's IP address when they acted */
-                ip?: string;
-                /** @description The wording the person agreed to */
-                text?: string;
-                /** @description Or the version of that wording */
-                textVersion?: string;
-                userAgent?: string;
-            };
+            evidence?: components["schemas"]["Evidence"];
             /**
              * @description Default `consent` when granting
              * @enum {string}
@@ -1251,17 +1232,7 @@ export interface components {
         };
         /** @description Changes this type only. Unknown fields are rejected with 422. */
         PutSubscriptionRequest: {
-            /** @description What proves the act (GDPR Art. 7(1)), as captured by the form or app. Unknown fields are rejected with 422. */
-            evidence?: {
-                formId?: string;
-                /** @description The person's IP address when they acted */
-                ip?: string;
-                /** @description The wording the person agreed to */
-                text?: string;
-                /** @description Or the version of that wording */
-                textVersion?: string;
-                userAgent?: string;
-            };
+            evidence?: components["schemas"]["Evidence"];
             /** @enum {string} */
             source: "api" | "import" | "form" | "admin" | "preference_page" | "one_click" | "link" | "confirmation" | "mailto" | "bounce" | "complaint" | "erasure";
             /** @enum {string} */
@@ -1330,6 +1301,15 @@ export interface components {
         Timestamp: string;
         /** @description A tracked link: `{{links.NAME}}` in the body becomes a signed /l/ URL per recipient */
         TrackedLink: {
+            action?: {
+                /** @enum {string} */
+                kind: "add_interest" | "remove_interest" | "subscribe" | "unsubscribe";
+                value: string;
+            };
+            url: string;
+        };
+        /** @description A tracked link: `{{links.NAME}}` in the body becomes a signed /l/ URL per recipient */
+        TrackedLinkInput: {
             /** @description Applied once for the person who clicks: add_interest / remove_interest (value: a tag), subscribe / unsubscribe (value: a subscription type id) */
             action?: {
                 /** @enum {string} */
@@ -1372,7 +1352,7 @@ export interface components {
             html?: string | null;
             /** @description Tracked links by name, for `{{links.NAME}}` in subject, text and html */
             links?: {
-                [key: string]: components["schemas"]["TrackedLink"];
+                [key: string]: components["schemas"]["TrackedLinkInput"];
             };
             listId?: string;
             name?: string;

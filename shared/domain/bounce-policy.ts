@@ -10,7 +10,10 @@
 import * as z from 'zod/mini';
 import type { PausedReason } from './mailing.ts';
 import type { SesEvent } from './ses-events.ts';
-import { isComplaint } from './ses-events.ts';
+
+/** A complaint whose feedback type says the person marked the mail as NOT spam is no complaint. */
+export const isComplaint = (event: SesEvent): boolean =>
+  event.eventType === 'Complaint' && event.complaint.complaintFeedbackType !== 'not-spam';
 
 export const bounceKinds = ['hard', 'soft', 'complaint'] as const;
 export type BounceKind = (typeof bounceKinds)[number];

@@ -11,6 +11,8 @@
  * and parse failures are described by path and expectation only.
  */
 import * as z from 'zod/mini';
+// Beside the bounce policy, so what reads the policy needs none of the event schemas here.
+import { isComplaint } from './bounce-policy.ts';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -252,10 +254,6 @@ export const addressesOf = (event: SesEvent): string[] => {
   }
 };
 
-/** A complaint whose feedback type says the person marked the mail as NOT spam is no complaint. */
-export const isComplaint = (event: SesEvent): boolean =>
-  event.eventType === 'Complaint' && event.complaint.complaintFeedbackType !== 'not-spam';
-
 /**
  * Handling order inside a batch: complaints first (STANDARDS.md: "complaints are handled before
  * anything else"), then bounces, then what fails or confirms a message, then the rest.
@@ -371,3 +369,5 @@ export const addTransition = (
   for (const name of Object.keys(into)) if (into[name] === 0) delete into[name];
   return into;
 };
+
+export { isComplaint };

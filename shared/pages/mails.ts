@@ -5,7 +5,8 @@
  */
 import type { Language } from '#shared/domain/i18n.ts';
 import { escapeHtml } from './layout.ts';
-import { fill, strings } from './strings.ts';
+import { fill } from './strings.ts';
+import { mailStrings } from './strings/mails.ts';
 
 export interface MailContent {
   subject: string;
@@ -31,7 +32,7 @@ const mail = (
 
 /** "Please confirm your subscription to {type}", with the confirm link. */
 export const confirmationMail = (language: Language, typeName: string, confirmUrl: string): MailContent => {
-  const t = strings[language];
+  const t = mailStrings[language];
   return mail(
     language,
     fill(t.confirmMailSubject, { type: typeName }),
@@ -44,7 +45,7 @@ export const confirmationMail = (language: Language, typeName: string, confirmUr
 
 /** The preference link asked for on `GET /p` (valid 7 days). */
 export const magicLinkMail = (language: Language, preferencesUrl: string): MailContent => {
-  const t = strings[language];
+  const t = mailStrings[language];
   return mail(
     language,
     t.magicMailSubject,

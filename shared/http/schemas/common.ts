@@ -59,6 +59,14 @@ export const ErrorBody = z
   })
   .check(z.meta({ id: 'Error', description: 'Every error answer of the JSON API' }));
 
+/** A BCP 47 language tag as used for contacts and translations: `en`, `sv`, `de-AT`. */
+export const Locale = z
+  .string()
+  .check(
+    z.maxLength(35),
+    z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A language tag such as en, sv or de-AT'),
+  );
+
 export const sources = [
   'api',
   'import',

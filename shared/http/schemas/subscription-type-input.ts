@@ -1,15 +1,7 @@
 import * as z from 'zod/mini';
-import { Timestamp } from './common.ts';
+import { Locale } from './common.ts';
 
 const strict = 'Unknown fields are rejected with 422.';
-
-/** A BCP 47 language tag as used for contacts and translations: `en`, `sv`, `de-AT`. */
-export const Locale = z
-  .string()
-  .check(
-    z.maxLength(35),
-    z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A language tag such as en, sv or de-AT'),
-  );
 
 const TypeName = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 const Description = z.string().check(z.trim(), z.maxLength(2000));
@@ -57,19 +49,3 @@ export const UpdateSubscriptionType = z
   .check(
     z.meta({ id: 'UpdateSubscriptionTypeRequest', description: `Only the fields given change. ${strict}` }),
   );
-
-export const SubscriptionType = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    public: z.boolean(),
-    doubleOptIn: z.boolean(),
-    archived: z.boolean(),
-    translations: z.optional(
-      z.record(z.string(), z.object({ name: z.optional(z.string()), description: z.optional(z.string()) })),
-    ),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  })
-  .check(z.meta({ id: 'SubscriptionType' }));

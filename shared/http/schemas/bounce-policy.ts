@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { BouncePolicy, BounceRule } from '#shared/domain/bounce-policy.ts';
 import { Timestamp } from './common.ts';
-import { Email } from './contacts.ts';
 
 export const PutBouncePolicy = BouncePolicy.check(
   z.meta({
@@ -23,27 +22,3 @@ export const BouncePolicySetting = z
     updatedBy: z.nullable(z.string()),
   })
   .check(z.meta({ id: 'BouncePolicy' }));
-
-export const FindSuppressionsQuery = z.object({ email: Email });
-
-export const CreateSuppression = z
-  .strictObject({
-    email: Email,
-    reason: z.enum(['manual', 'hard_bounce', 'soft_bounce', 'complaint']),
-  })
-  .check(z.meta({ id: 'CreateSuppressionRequest' }));
-
-export const SuppressionParams = z.object({
-  id: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'Not a suppression id')),
-});
-
-export const DeleteSuppressionQuery = z.object({
-  email: z.optional(
-    Email.check(
-      z.describe(
-        'The address, when a contact holding it may not be known to the entry (created after it): its ' +
-          'mirror is cleared too. It must belong to the entry.',
-      ),
-    ),
-  ),
-});
