@@ -6,6 +6,11 @@
  * the tests are generated from it. A handler never imports this table: only its own contract.
  */
 import { route as cancelMailing } from '#functions/api/cancel-mailing.route.ts';
+import { route as deleteList } from '#functions/api/delete-list.route.ts';
+import { route as deleteMailing } from '#functions/api/delete-mailing.route.ts';
+import { route as listAuditEntries } from '#functions/api/list-audit-entries.route.ts';
+import { route as listLists } from '#functions/api/list-lists.route.ts';
+import { route as listMailings } from '#functions/api/list-mailings.route.ts';
 import { route as createApiKey } from '#functions/api/create-api-key.route.ts';
 import { route as createContact } from '#functions/api/create-contact.route.ts';
 import { route as createList } from '#functions/api/create-list.route.ts';
@@ -63,6 +68,7 @@ export const routes = {
   'DELETE /api-keys/{id}': deleteApiKey,
   'GET /settings': getSettings,
   'PUT /settings/privacy': putPrivacySetting,
+  'GET /audit': listAuditEntries,
   'GET /settings/bounce-policy': getBouncePolicy,
   'PUT /settings/bounce-policy': putBouncePolicy,
   'GET /suppressions': findSuppressions,
@@ -84,10 +90,14 @@ export const routes = {
   'GET /contacts/{id}/export': exportContact,
   'POST /contacts/{id}/privacy-email': sendPrivacyEmail,
   'POST /lists': createList,
+  'GET /lists': listLists,
   'GET /lists/{id}': getList,
+  'DELETE /lists/{id}': deleteList,
   'GET /lists/{id}/contacts': listListContacts,
   'POST /mailings': createMailing,
+  'GET /mailings': listMailings,
   'GET /mailings/{id}': getMailing,
+  'DELETE /mailings/{id}': deleteMailing,
   'PATCH /mailings/{id}': updateMailing,
   'GET /mailings/{id}/recipients': listMailingRecipients,
   'POST /mailings/{id}/send': sendMailing,

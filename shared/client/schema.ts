@@ -50,6 +50,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first
+         * @description The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.
+         *
+         *     Needs an API key with the role `admin`.
+         */
+        get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/contacts": {
         parameters: {
             query?: never;
@@ -295,7 +317,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Target lists, newest first
+         * @description Every target list, newest first, in cursor pages.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        get: operations["listLists"];
         put?: never;
         /**
          * Create a target list: a selection (criteria), a static set of contacts, or both
@@ -326,7 +354,13 @@ export interface paths {
         get: operations["getList"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a list no mailing uses
+         * @description Deletes a list. 409 while a mailing that is a draft, planned, sending or paused uses it (the error details name them). Recorded in the audit log.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        delete: operations["deleteList"];
         options?: never;
         head?: never;
         patch?: never;
@@ -361,7 +395,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Mailings, newest first
+         * @description Mailings newest first, in cursor pages, optionally only those with a `status` or a `subscriptionTypeId`. Bodies and counts are in GET /mailings/{id}.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        get: operations["listMailings"];
         put?: never;
         /**
          * Create a mailing (a draft)
@@ -392,7 +432,13 @@ export interface paths {
         get: operations["getMailing"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a draft
+         * @description Deletes a draft; 409 for a mailing that was ever sent (cancel one that is being sent). Recorded in the audit log.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        delete: operations["deleteMailing"];
         options?: never;
         head?: never;
         /**
@@ -791,6 +837,23 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "marketer";
         };
+        AuditEntry: {
+            /** @description What was done: `api_key.created`, `api_key.revoked`, `settings.privacy`, `settings.bounce_policy`, `suppression.created`, `suppression.deleted`, `contact.erased`, `mailing.override_send`, `mailing.override_reached`, `mailing.paused`, `mailing.resumed`, `mailing.deleted`, `list.deleted` */
+            action: string;
+            actor: {
+                /** @description The API key, or `system` for the product itself */
+                keyId: string;
+                /** @description The key's name, or the part of the product that acted */
+                name: string;
+                role: string;
+            };
+            at: components["schemas"]["Timestamp"];
+            /** @description Ids and non-personal facts about the action; never an address or a name */
+            details: {
+                [key: string]: unknown;
+            };
+            id: string;
+        };
         BouncePolicy: {
             complaint: {
                 /** @enum {string} */
@@ -990,6 +1053,12 @@ export interface components {
             /** @enum {string} */
             reason: "manual" | "hard_bounce" | "soft_bounce" | "complaint";
         };
+        Deleted: {
+            at: components["schemas"]["Timestamp"];
+            /** @constant */
+            deleted: true;
+            id: string;
+        };
         ErasedContact: {
             at: components["schemas"]["Timestamp"];
             /** @constant */
@@ -1162,6 +1231,32 @@ export interface components {
             subject: string;
             subscriptionTypeId: string;
             text: string;
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        /** @description A mailing in a list: GET /mailings/{id} adds bodies and counts */
+        MailingSummary: {
+            cancelledAt?: components["schemas"]["Timestamp"];
+            /** @description The API key id that cancelled */
+            cancelledBy?: string;
+            completedAt?: components["schemas"]["Timestamp"];
+            createdAt: components["schemas"]["Timestamp"];
+            from: string;
+            id: string;
+            listId: string;
+            name: string;
+            overrideConsent: boolean;
+            pausedAt?: components["schemas"]["Timestamp"];
+            plannedAt?: components["schemas"]["Timestamp"];
+            resumedAt?: components["schemas"]["Timestamp"];
+            /** @description The admin API key id that resumed */
+            resumedBy?: string;
+            sendRequestedAt?: components["schemas"]["Timestamp"];
+            /** @description The API key id that asked to send */
+            sendRequestedBy?: string;
+            /** @enum {string} */
+            status: "draft" | "planned" | "sending" | "sent" | "cancelled" | "paused";
+            subject: string;
+            subscriptionTypeId: string;
             updatedAt: components["schemas"]["Timestamp"];
         };
         /** @description An OpenAPI 3.1 document: this one */
@@ -1563,6 +1658,44 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Only entries of this action */
+                action?: "api_key.created" | "api_key.revoked" | "settings.privacy" | "settings.bounce_policy" | "suppression.created" | "suppression.deleted" | "contact.erased" | "mailing.override_send" | "mailing.override_reached" | "mailing.paused" | "mailing.resumed" | "mailing.deleted" | "list.deleted";
+                /** @description The previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Only entries at or after this time */
+                from?: string;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description Only entries before this time */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
             429: components["responses"]["Throttled"];
         };
     };
@@ -2007,6 +2140,38 @@ export interface operations {
             };
         };
     };
+    listLists: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["List"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
     createList: {
         parameters: {
             query?: never;
@@ -2069,6 +2234,33 @@ export interface operations {
             429: components["responses"]["Throttled"];
         };
     };
+    deleteList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["Throttled"];
+        };
+    };
     listListContacts: {
         parameters: {
             query?: {
@@ -2103,6 +2295,42 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    listMailings: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description Only mailings in this state */
+                status?: "draft" | "planned" | "sending" | "sent" | "cancelled" | "paused";
+                /** @description Only mailings of this subscription type */
+                subscriptionTypeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MailingSummary"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["Throttled"];
         };
@@ -2166,6 +2394,33 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    deleteMailing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["Throttled"];
         };
     };

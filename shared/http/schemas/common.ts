@@ -34,6 +34,11 @@ export const page = <T extends z.core.$ZodType>(item: T) =>
 /** ISO-8601 UTC with a `Z`; one named schema, so its long pattern is written once in the document. */
 export const Timestamp = z.iso.datetime().check(z.meta({ id: 'Timestamp', description: 'ISO-8601, UTC' }));
 
+/** What a DELETE answers. */
+export const Deleted = z
+  .object({ id: z.string(), deleted: z.literal(true), at: Timestamp })
+  .check(z.meta({ id: 'Deleted' }));
+
 export const ErrorDetail = z
   .object({
     path: z.optional(z.string().check(z.describe('The field, dotted: `body.email`, `query.cursor`'))),
