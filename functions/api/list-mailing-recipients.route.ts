@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams, page, pageFields } from '#shared/http/schemas/common.ts';
-import { Suppression } from '#shared/http/schemas/suppression.ts';
 import { recipientStatuses } from '#shared/adapters/dynamodb/recipients.ts';
 import { eligibilityReasons } from '#shared/domain/eligibility.ts';
 
