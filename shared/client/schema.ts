@@ -1027,18 +1027,18 @@ export interface components {
              * @description Shown on the preference page.
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * @description Subscribing needs a confirmation click: the subscription is `pending` until then.
              * @default false
              */
-            doubleOptIn: boolean;
+            doubleOptIn?: boolean;
             name: string;
             /**
              * @description Shown on the preference page (unless archived).
              * @default true
              */
-            public: boolean;
+            public?: boolean;
             /** @description By language tag: what the preference page shows in that language. */
             translations?: {
                 [key: string]: {
