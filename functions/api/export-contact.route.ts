@@ -17,6 +17,6 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   response: ContactExport,
-  tables: { contacts: 'read' },
+  tables: { contacts: 'read', app: 'read', recipients: 'read' },
   secrets: ['signing'],
 });

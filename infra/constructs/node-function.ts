@@ -73,7 +73,7 @@ export interface NodeFunctionProps extends FunctionDefaults {
   readonly deadLetterQueue?: sqs.IQueue;
 }
 
-// Request paths read items and query indexes; a Scan never runs on them (DESIGN.md), so it is not granted.
+// Request paths read items and query indexes; a Scan never runs on them (docs/design.md), so it is not granted.
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 // No TransactWriteItems: the design uses single-item conditional writes only.
 const writeActions = [

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole stack on localhost with demo data. See API.md "Local stack" for the
+ * `npm start`: the whole stack on localhost with demo data. See docs/api.md, "Local stack", for the
  * variables: PORT, SES_PORT, LOCAL_ADMIN_API_KEY, DATA_DIR, SEED_DEMO.
  */
 import * as z from 'zod';

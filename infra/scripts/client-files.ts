@@ -16,7 +16,9 @@ export const clientFiles = async (): Promise<Record<string, string>> => {
   const compressed = brotliCompressSync(json, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: json.length },
   }).toString('base64');
-  const types = astToString(await openapiTS(document as never, { alphabetize: true, defaultNonNullable: false }));
+  const types = astToString(
+    await openapiTS(document as never, { alphabetize: true, defaultNonNullable: false }),
+  );
   return {
     'openapi.json': `${JSON.stringify(document, null, 2)}\n`,
     'served-document.ts': `${banner}/** shared/client/openapi.json, minified and brotli-compressed, in base64. */\nexport const compressedDocument =\n  '${compressed}';\n`,

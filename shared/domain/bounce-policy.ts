@@ -82,7 +82,7 @@ export const suppressionReasonOf = {
   complaint: 'complaint',
 } as const;
 
-/** The history source a kind records (API.md sources). */
+/** The history source a kind records (the sources of docs/api.md). */
 export const sourceOf = { hard: 'bounce', soft: 'bounce', complaint: 'complaint' } as const;
 
 /**

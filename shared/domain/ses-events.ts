@@ -255,7 +255,7 @@ export const addressesOf = (event: SesEvent): string[] => {
 };
 
 /**
- * Handling order inside a batch: complaints first (STANDARDS.md: "complaints are handled before
+ * Handling order inside a batch: complaints first (docs/compliance.md: "complaints are handled before
  * anything else"), then bounces, then what fails or confirms a message, then the rest.
  */
 export const priorityOf = (event: SesEvent): number => {
@@ -337,7 +337,7 @@ export const isHardBounce = (row: RowState): boolean =>
 
 /**
  * What a row in this state contributes to the mailing's counters. `sent` counts every message SES
- * accepted (API.md), so delivered, bounced and complained rows count as sent too; the counters of a
+ * accepted (docs/api.md), so delivered, bounced and complained rows count as sent too; the counters of a
  * mailing always equal the sums over its rows, which is what makes moving a row between states a
  * matter of subtracting its old contribution and adding its new one.
  */

@@ -51,8 +51,9 @@ describe('the typed client', () => {
   it('drives a full mailing, from a new type to delivered mail, and reads the record', async () => {
     const type = ok(await api.POST('/subscription-types', { body: { name: 'Client weekly' } }));
     const people = ['ann', 'bob', 'cid'];
+    const ids: string[] = [];
     for (const [i, name] of people.entries()) {
-      ok(
+      const created = ok(
         await api.POST('/contacts', {
           body: {
             email: `${name}@client.example`,
@@ -63,6 +64,7 @@ describe('the typed client', () => {
           },
         }),
       );
+      ids.push(created.id);
     }
     const list = ok(
       await api.POST('/lists', {
@@ -72,7 +74,7 @@ describe('the typed client', () => {
     const draft = ok(
       await api.POST('/mailings', {
         body: {
-          name: 'Client issue 1',
+          name: 'Client edition 1',
           subscriptionTypeId: type.id,
           listId: list.id,
           from: 'Weekly <weekly@client.example>',
@@ -112,6 +114,14 @@ describe('the typed client', () => {
       ['ann@client.example', 'delivered'],
       ['bob@client.example', 'delivered'],
     ]);
+
+    // What each person received is part of everything stored about them (GDPR Art. 15).
+    const ann = ok(await api.GET('/contacts/{id}/export', { params: { path: { id: ids[0] as string } } }));
+    expect(ann.mailings).toEqual([
+      { mailingId: draft.id, name: 'Client edition 1', status: 'delivered', reason: 'eligible' },
+    ]);
+    const cid = ok(await api.GET('/contacts/{id}/export', { params: { path: { id: ids[2] as string } } }));
+    expect(cid.mailings).toEqual([]);
 
     // Errors come typed too.
     const missing = await api.GET('/mailings/{id}', {
