@@ -11,7 +11,8 @@ import { commonStrings } from '#shared/pages/strings/common.ts';
 import { confirmStrings } from '#shared/pages/strings/confirm.ts';
 import { errorStrings } from '#shared/pages/strings/errors.ts';
 import { magicLinkStrings } from '#shared/pages/strings/magic-link.ts';
-import { mailStrings } from '#shared/pages/strings/mails.ts';
+import { confirmMailStrings } from '#shared/pages/strings/confirm-mail.ts';
+import { magicMailStrings } from '#shared/pages/strings/magic-mail.ts';
 import { preferenceStrings } from '#shared/pages/strings/preferences.ts';
 import { unsubscribeStrings } from '#shared/pages/strings/unsubscribe.ts';
 import { typeText } from '#shared/pages/type-text.ts';
@@ -38,7 +39,8 @@ describe('page strings', () => {
       confirmStrings,
       errorStrings,
       magicLinkStrings,
-      mailStrings,
+      confirmMailStrings,
+      magicMailStrings,
       preferenceStrings,
       unsubscribeStrings,
     ] as unknown as Array<Record<string, Record<string, string>>>;

@@ -1,9 +1,6 @@
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import { idPattern } from '#shared/domain/ids.ts';
-
-// zod/mini loads no locale: without this, every 422 detail would read "Invalid input".
-z.config(en());
+import './messages.ts';
 
 export const Id = z.string().check(z.regex(idPattern, 'Not an id'));
 
