@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '#shared/http/contract.ts';
-import { ErrorDetail } from '#shared/http/schemas/common.ts';
+import { ErrorDetail } from '#shared/http/schemas/error.ts';
 import { ImportContacts } from '#shared/http/schemas/contact-input.ts';
 
 const ImportResults = z

@@ -11,7 +11,7 @@
  */
 import * as z from 'zod/mini';
 import type { RouteContract } from './contract.ts';
-import { ErrorBody } from './schemas/common.ts';
+import { ErrorBody } from './schemas/error.ts';
 
 type Json = Record<string, unknown>;
 
