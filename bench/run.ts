@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: speed, request efficiency and cost of Subscription Center, each beside its goal
- * and the floor the batch limits allow (issue 8; DESIGN.md "Budgets the design must meet").
+ * and the floor the batch limits allow (docs/design.md, "Budgets").
  *
  *   npm run bench                        the default: mailing figures for 100,000 recipients (~5 min)
  *   npm run bench -- --size 1000000      the large run
  *   npm run bench -- --quick             10,000 recipients, 3 cold starts per bundle: a quick look
  *   npm run bench -- --skip bundles,eligibility   leave phases out (also: import, mailing,
  *                                        feedback, message-size, preference-page, one-click)
+ *   npm run bench -- --only bundles      run only the phases named (the same names); a partial run
+ *                                        writes bench/results/partial.json, not latest.json
  *   npm run bench -- --init-runs 10      cold module init runs per bundle
  *   npm run bench -- --report-only       no measuring: the table again from the figures in
  *                                        bench/results/latest.json (after a change to the report)
@@ -38,17 +40,18 @@ const { values: args } = parseArgs({
     size: { type: 'string' },
     quick: { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
+    only: { type: 'string', default: '' },
     'init-runs': { type: 'string' },
     'report-only': { type: 'boolean', default: false },
   },
 });
 
 /** Builds the report from the figures: the table to stdout, everything to latest.json. */
-const writeReport = async (figures: Raw) => {
+const writeReport = async (figures: Raw, file = 'latest.json') => {
   const { buildReport } = await import('./lib/report.ts');
   const report = buildReport(figures);
   writeFileSync(
-    join(resultsDir, 'latest.json'),
+    join(resultsDir, file),
     `${JSON.stringify({ meta: figures.meta, rows: report.rows, perThousand: report.perThousand, cost: report.cost, raw: figures }, null, 2)}\n`,
   );
   process.stdout.write(report.markdown);
@@ -62,7 +65,26 @@ if (args['report-only']) {
 const size = Number(args.size ?? (args.quick ? 10_000 : 100_000));
 if (!Number.isInteger(size) || size < 100) throw new Error('--size must be an integer ≥ 100');
 const initRuns = Number(args['init-runs'] ?? (args.quick ? 3 : 10));
-const skip = new Set(args.skip.split(',').filter(Boolean));
+const phases = [
+  'eligibility',
+  'bundles',
+  'import',
+  'mailing',
+  'feedback',
+  'message-size',
+  'preference-page',
+  'one-click',
+] as const;
+const only = new Set(args.only.split(',').filter(Boolean));
+for (const name of [...only, ...args.skip.split(',').filter(Boolean)])
+  if (!(phases as readonly string[]).includes(name))
+    throw new Error(`No bench phase "${name}"; phases: ${phases.join(', ')}`);
+const skip = new Set([
+  ...args.skip.split(',').filter(Boolean),
+  ...(only.size ? phases.filter((p) => !only.has(p)) : []),
+]);
+/** A run that leaves phases out keeps latest.json (the full run's figures) as it is. */
+const reportFile = skip.size ? 'partial.json' : 'latest.json';
 const sesRate = 100_000;
 
 // Variables every handler reads when it loads: set before anything imports shared code.
@@ -142,7 +164,7 @@ raw.bundles = await phase('bundles', async () => {
 });
 
 // 3. The local stack.
-const stackPhases = ['import', 'mailing', 'feedback', 'message-size', 'preference-page', 'one-click'];
+const stackPhases = phases.filter((p) => p !== 'eligibility' && p !== 'bundles');
 if (stackPhases.some((p) => !skip.has(p))) {
   progress.start('local stack: starting');
   const { startBenchStack } = await import('./lib/local-stack.ts');
@@ -280,7 +302,7 @@ if (stackPhases.some((p) => !skip.has(p))) {
 // 10. The report.
 raw.meta.seconds = (performance.now() - started) / 1000;
 raw.meta.loadAverageAtEnd = loadavg();
-await writeReport(raw);
+await writeReport(raw, reportFile);
 process.stderr.write(
-  `\nFigures as JSON: ${join('bench', 'results', 'latest.json')}; handler logs: bench/results/run.log\n`,
+  `\nFigures as JSON: ${join('bench', 'results', reportFile)}; handler logs: bench/results/run.log\n`,
 );

@@ -3,8 +3,9 @@
  * redrive, the alarm on DLQ depth and the event source mapping; the local stack creates the same
  * queues in local-aws-sqs and runs infra/local/poller.ts in place of the event source mapping.
  */
+import { queueEnvVars } from './env-vars.ts';
 import type { TableName } from './tables.ts';
-import type { Access } from './routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 
 export interface QueueDefinition {
   readonly id: string;
@@ -42,7 +43,7 @@ export const queues = {
    */
   plan: {
     id: 'PlanQueue',
-    envVar: 'PLAN_QUEUE_URL',
+    envVar: queueEnvVars.plan,
     description: 'mailings waiting to be planned (list resolved, recipients filtered and queued)',
     visibilityTimeoutSeconds: 1800,
     maxReceiveCount: 5,
@@ -60,7 +61,7 @@ export const queues = {
   /** Chunks of up to 50 planned recipients, each one SQS message, handed to SES by the sender. */
   send: {
     id: 'SendQueue',
-    envVar: 'SEND_QUEUE_URL',
+    envVar: queueEnvVars.send,
     description: 'recipient chunks waiting to be handed to SES',
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
@@ -86,7 +87,7 @@ export const queues = {
    */
   mail: {
     id: 'MailQueue',
-    envVar: 'MAIL_QUEUE_URL',
+    envVar: queueEnvVars.mail,
     description: 'transactional mails owed: double opt-in confirmations of a batch import, magic links',
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
@@ -113,7 +114,7 @@ export const queues = {
    */
   feedback: {
     id: 'FeedbackQueue',
-    envVar: 'FEEDBACK_QUEUE_URL',
+    envVar: queueEnvVars.feedback,
     description:
       'SES events (delivery, bounce, complaint and the rest) waiting to update recipients and suppressions',
     visibilityTimeoutSeconds: 180,

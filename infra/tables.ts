@@ -3,6 +3,8 @@
  * Read by CDK (infra/stacks/stateful-stack.ts) and by the local stack (infra/local/bootstrap.ts).
  * Key strings for the items inside them live with their entity modules in shared/adapters/dynamodb/.
  */
+import { tableEnvVars } from './env-vars.ts';
+
 export type KeyType = 'S' | 'N';
 
 export interface IndexDefinition {
@@ -32,7 +34,7 @@ export const tables = {
    */
   contacts: {
     id: 'ContactsTable',
-    envVar: 'CONTACTS_TABLE',
+    envVar: tableEnvVars.contacts,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
@@ -66,7 +68,7 @@ export const tables = {
   /** Account-level configuration and catalogue: types, lists, mailings, keys, settings, audit. */
   app: {
     id: 'AppTable',
-    envVar: 'APP_TABLE',
+    envVar: tableEnvVars.app,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [{ name: 'byKind', partitionKey: 'kind', sortKey: 'kindSk', projection: 'all' }],
@@ -80,7 +82,7 @@ export const tables = {
    */
   recipients: {
     id: 'RecipientsTable',
-    envVar: 'RECIPIENTS_TABLE',
+    envVar: tableEnvVars.recipients,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],

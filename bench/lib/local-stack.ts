@@ -11,7 +11,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { totalmem } from 'node:os';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -106,12 +105,13 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
   esmCounter.instrument(esm, 'sqs');
   const plain = new SQSClient({});
 
-  const gateway: Server = createGateway();
+  const { server: gateway, open } = createGateway();
   gateway.listen(0, '127.0.0.1');
   await once(gateway, 'listening');
   const apiUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
   // Links in mail and pages point at the API this process serves.
   process.env.PUBLIC_BASE_URL = apiUrl;
+  open();
 
   let requestId = 0;
   const childCounts = () =>

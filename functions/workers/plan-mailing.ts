@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { planMailing, requeueParked } from '#shared/use-cases/planning.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 
 const PlanMessage = z.object({
-  mailingId: z.string().min(1).max(64),
+  mailingId: z.string().check(z.minLength(1), z.maxLength(64)),
   /** After a pause: queue the parked chunks again first, continuing after `after`. */
-  requeue: z.object({ after: z.string().max(100).optional() }).optional(),
+  requeue: z.optional(z.object({ after: z.optional(z.string().check(z.maxLength(100))) })),
 });
 
 /** Plans a mailing a Lambda-sized step at a time; re-queues itself until every source is done. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { languages } from '#shared/domain/i18n.ts';
 import { sendOwedConfirmations } from '#shared/use-cases/double-opt-in.ts';
 import { mailMagicLink } from '#shared/use-cases/magic-link.ts';
@@ -12,10 +12,14 @@ import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 const MailMessage = z.discriminatedUnion('k', [
   z.object({
     k: z.literal('confirm'),
-    c: z.string().min(1).max(64),
-    t: z.array(z.string().min(1).max(64)).min(1).max(100),
+    c: z.string().check(z.minLength(1), z.maxLength(64)),
+    t: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(100)),
   }),
-  z.object({ k: z.literal('magic'), a: z.string().min(3).max(320), l: z.enum(languages) }),
+  z.object({
+    k: z.literal('magic'),
+    a: z.string().check(z.minLength(3), z.maxLength(320)),
+    l: z.enum(languages),
+  }),
 ]);
 
 export const handler = sqsWorker('send-transactional-mail', MailMessage, (message, _record, context) => {

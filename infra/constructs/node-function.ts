@@ -17,7 +17,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { BucketDefinition } from '#infra/buckets.ts';
 import type { QueueDefinition } from '#infra/queues.ts';
-import type { Access } from '#infra/routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 import type { TableDefinition } from '#infra/tables.ts';
 
 /** The repository root: handler entries in routes.ts and queues.ts are relative to it. */
@@ -85,7 +85,7 @@ export interface NodeFunctionProps extends FunctionDefaults {
   readonly deadLetterQueue?: sqs.IQueue;
 }
 
-// Request paths read items and query indexes; a Scan never runs on them (DESIGN.md), so it is not granted.
+// Request paths read items and query indexes; a Scan never runs on them (docs/design.md), so it is not granted.
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 // No TransactWriteItems: the design uses single-item conditional writes only.
 const writeActions = [

@@ -9,7 +9,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueDefinition } from '#infra/queues.ts';
-import type { Access } from '#infra/routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 import type { TableName } from '#infra/tables.ts';
 import {
   type DefinedQueue,

@@ -22,6 +22,7 @@ import { createGateway } from './gateway.ts';
 import { type InboundSmtp, startInboundSmtp } from './inbound-smtp.ts';
 import { lambdaContext, loadHandler } from './lambda.ts';
 import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller.ts';
+import { routeList } from '#infra/routes.ts';
 import { publishedSesEvents } from '#infra/ses-events.ts';
 import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
@@ -123,7 +124,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   let emulators: Emulators | undefined;
-  const gateway = createGateway();
+  const { server: gateway, open: openGateway } = createGateway();
   // SES event publishing: every message the local SES accepts produces the SNS-wrapped events SES
   // would publish (ses-simulator.ts), delivered to the feedback queue as the SNS → SQS
   // subscription does. Sends still in flight are awaited before a consumer runs.
@@ -258,6 +259,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { installApiKey } = await import('#shared/use-cases/api-keys.ts');
     const adminKey = options.adminKey ?? `sck_${randomBytes(32).toString('base64url')}`;
     await installApiKey(adminKey, 'local admin', 'admin');
+    // Ready means ready: every route's handler loaded (with the variables set above) before the
+    // gateway serves its first request, /health included. One that cannot load stops the start.
+    await Promise.all(routeList().map((route) => loadHandler(route.entry)));
+    openGateway();
 
     const stack: LocalStack = {
       apiUrl,

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole stack on localhost with demo data. The README's "Local stack" lists the
+ * `npm start`: the whole stack on localhost with demo data. See docs/api.md, "Local stack", for the
  * variables: PORT, SES_PORT, SMTP_PORT, UNSUBSCRIBE_ADDRESS, LOCAL_ADMIN_API_KEY, DATA_DIR, SEED_DEMO, …
  */
 import * as z from 'zod';
@@ -11,7 +11,7 @@ const env = loadConfig({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SES_PORT: z.coerce.number().int().min(0).max(65535).default(8005),
   SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
-  UNSUBSCRIBE_ADDRESS: mailboxAddress.default('unsubscribe@localhost'),
+  UNSUBSCRIBE_ADDRESS: z._default(mailboxAddress, 'unsubscribe@localhost'),
   DATA_DIR: z.string().min(1).default('.data'),
   LOCAL_ADMIN_API_KEY: z.string().min(20).max(200).optional(),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),

@@ -1,8 +1,9 @@
 /**
- * The code and everything that can be replaced at will: the HTTP API with one route and one Lambda per
- * entry of infra/routes.ts, the queues of infra/queues.ts (the SES event topic feeds the feedback
- * queue), and the alarms on the account's SES reputation. Tables, keys and the SES event topic come in
- * from the stateful stack as props.
+ * The HTTP API with its stage, the queues of infra/queues.ts with their consumers (the SES event
+ * topic feeds the feedback queue), and the alarms on the account's SES reputation. Tables, keys and
+ * the SES event topic come in from the stateful stack as props. The routes and their functions live
+ * in the routes stacks (infra/stacks/routes-stack.ts), a few tags each, so no stack comes near
+ * CloudFormation's 500 resources.
  */
 import {
   CfnOutput,
@@ -11,11 +12,9 @@ import {
   ReferenceStrength,
   Stack,
   type StackProps,
-  Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,23 +25,10 @@ import type { Construct } from 'constructs';
 import type { BucketName } from '#infra/buckets.ts';
 import type { DeploymentConfig } from '#infra/config.ts';
 import { InboundMail } from '#infra/constructs/inbound-mail.ts';
-import {
-  type DefinedBucket,
-  type DefinedTable,
-  type FunctionDefaults,
-  NodeFunction,
-} from '#infra/constructs/node-function.ts';
+import type { DefinedBucket, DefinedTable, FunctionDefaults } from '#infra/constructs/node-function.ts';
 import { inboundMail } from '#infra/inbound-mail.ts';
 import { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
-import {
-  type Access,
-  type Auth,
-  type RouteDefinition,
-  type RouteKey,
-  routeList,
-  routeTables,
-} from '#infra/routes.ts';
 import type { TableName } from '#infra/tables.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -90,35 +76,17 @@ const accessLogFormat = AccessLogFormat.custom(
   }),
 );
 
-/** Why API Gateway itself authorizes no route (cdk-nag AwsSolutions-APIG4), by the route's `auth`. */
-const whyNoAuthorizer: Record<Auth, string> = {
-  none: 'public by design (API.md): it serves no stored data.',
-  token:
-    'a recipient page: the signed, unguessable token in the URL is the credential, verified (HMAC, constant time) in the function; RFC 8058 one-click POSTs carry no other credential an authorizer could check.',
-  marketer:
-    'the Bearer API key and its role are checked in the function before anything is looked up (shared/http/api.ts → shared/http/auth.ts, keys stored hashed in the app table).',
-  admin:
-    'the Bearer API key and its admin role are checked in the function before anything is looked up (shared/http/api.ts → shared/http/auth.ts, keys stored hashed in the app table).',
-};
-
-/** `DELETE /api-keys/{id}` → `DeleteApiKeysId`: a stable construct id per route. */
-export const routeConstructId = (key: RouteKey): string =>
-  key
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word[0]?.toUpperCase() + word.slice(1).toLowerCase())
-    .join('');
-
 export class ServiceStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
   /** What PUBLIC_BASE_URL is set to in every function. */
   readonly publicBaseUrl: string;
-  readonly functions: ReadonlyMap<RouteKey, NodeFunction>;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
   readonly reputationAlarms: readonly cloudwatch.Alarm[];
   /** The unsubscribe mailbox (SES receiving), unless the deployment receives no mail. */
   readonly inboundMail?: InboundMail;
+  /** What every function of the deployment gets (the routes stacks too). */
+  readonly functionDefaults: FunctionDefaults;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -163,6 +131,7 @@ export class ServiceStack extends Stack {
       logLevel: config.logLevel,
       environment: { PUBLIC_BASE_URL: this.publicBaseUrl },
     };
+    this.functionDefaults = defaults;
 
     const made: Partial<Record<QueueName, QueueWithDlq>> = {};
     for (const [name, definition] of Object.entries(queues) as [QueueName, QueueDefinition][]) {
@@ -180,32 +149,6 @@ export class ServiceStack extends Stack {
     for (const { definition, consumer } of Object.values(this.queues))
       if (definition.consumer?.mirrorsSuppressions)
         consumer?.bindSuppressionMirror(config.email.suppressionMirror);
-
-    const functions = new Map<RouteKey, NodeFunction>();
-    for (const route of routeList()) {
-      const name = routeConstructId(route.key);
-      const fn = new NodeFunction(this, `${name}Fn`, {
-        ...defaults,
-        entry: route.entry,
-        description: route.key,
-      });
-      this.bindRouteTables(fn, route, tables);
-      for (const queue of route.queues ?? []) fn.bindQueue(this.queues[queue]);
-      for (const secret of route.secrets ?? []) fn.bindSecret(secrets[secret]);
-      if (route.sendsEmail) fn.bindEmailSending(config.email);
-      if (route.mirrorsSuppressions) fn.bindSuppressionMirror(config.email.suppressionMirror);
-      const httpRoute = new apigwv2.HttpRoute(this, `${name}Route`, {
-        httpApi: this.api,
-        routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
-      });
-      Validations.of(httpRoute).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: `${route.key}: ${whyNoAuthorizer[route.auth]}`,
-      });
-      functions.set(route.key, fn);
-    }
-    this.functions = functions;
 
     // The List-Unsubscribe mailto: SES receiving → inbound bucket → handler.
     if (config.inboundMail && config.email.unsubscribeAddress) {
@@ -265,21 +208,5 @@ export class ServiceStack extends Stack {
     const queue = (this.queues as Partial<Record<string, QueueWithDlq>>)[name];
     if (!queue) throw new Error(`No queue "${name}" in infra/queues.ts`);
     return queue;
-  }
-
-  /**
-   * Binds the tables of routeTables(route). Reading the app table without declaring it is the API-key
-   * check alone, so that read is narrowed to API-key items.
-   */
-  private bindRouteTables(
-    fn: NodeFunction,
-    route: RouteDefinition,
-    tables: Readonly<Record<TableName, DefinedTable>>,
-  ) {
-    for (const [name, access] of Object.entries(routeTables(route)) as [TableName, Access][]) {
-      if (name === 'app' && route.tables.app === undefined && access === 'read')
-        fn.bindApiKeyLookup(tables[name]);
-      else fn.bindTable(tables[name], access);
-    }
   }
 }

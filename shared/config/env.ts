@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Environment variables are the only contract between infra and code. Each handler calls this at
  * module load with the variables it needs, so a misconfigured function fails at cold start, loudly.
  */
-export const loadConfig = <S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env) => {
+export const loadConfig = <S extends z.core.$ZodShape>(shape: S, env: NodeJS.ProcessEnv = process.env) => {
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -19,5 +19,7 @@ export const loadConfig = <S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
  */
 export const mailboxAddress = z
   .string()
-  .max(254)
-  .regex(/^[^\s@<>()[\]",;:]+@[A-Za-z0-9.-]+$/, 'must be an address such as unsubscribe@example.com');
+  .check(
+    z.maxLength(254),
+    z.regex(/^[^\s@<>()[\]",;:]+@[A-Za-z0-9.-]+$/, 'must be an address such as unsubscribe@example.com'),
+  );

@@ -175,7 +175,12 @@ export const normalizeTags = (tags: readonly string[]): string[] => [...new Set(
 const checkInterestCount = (interests: string[]) => {
   if (interests.length > maxInterests) {
     throw new RuleViolationError(`A contact has at most ${maxInterests} interests`, [
-      { path: 'interests', code: 'too_many_interests', count: interests.length },
+      {
+        path: 'interests',
+        code: 'too_many_interests',
+        count: interests.length,
+        message: `At most ${maxInterests}`,
+      },
     ]);
   }
 };
@@ -219,7 +224,10 @@ const applySubscriptions = (
   const entries: HistoryDraft[] = [];
   for (const [typeId, wanted] of Object.entries(requested)) {
     const type = types.get(typeId);
-    if (!type) throw new RuleViolationError('Unknown subscription type', [{ typeId, code: 'unknown_type' }]);
+    if (!type)
+      throw new RuleViolationError('Unknown subscription type', [
+        { typeId, code: 'unknown_type', message: 'No subscription type with this id' },
+      ]);
     const before = Object.hasOwn(current, typeId) ? current[typeId]?.status : undefined;
     const status = subscriptionOutcome(type, before, wanted);
     if (status === before) continue;

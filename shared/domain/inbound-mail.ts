@@ -13,17 +13,17 @@
  *
  * Nothing here returns or logs an address; reasons are fixed codes.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { MailEvidence } from './contact.ts';
 
 /** One of SES's verdicts (`PASS`, `FAIL`, `GRAY`, `PROCESSING_FAILED`; SES may add others). */
-const Verdict = z.object({ status: z.string().min(1).max(40) });
+const Verdict = z.object({ status: z.string().check(z.minLength(1), z.maxLength(40)) });
 
 /**
  * SES's ids are letters and digits; the handler reads the raw message at `<prefix><messageId>`, so
  * nothing that could walk elsewhere in the bucket is accepted.
  */
-const SesMessageId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'not an SES message id');
+const SesMessageId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'not an SES message id'));
 
 /**
  * One record of SES's receipt event for a Lambda action (`Records[].ses`): the mail (no body: the
@@ -37,23 +37,25 @@ export const SesReceiptRecord = z.object({
       timestamp: z.string(),
       messageId: SesMessageId,
       /** The envelope sender (MAIL FROM); empty for a bounce. */
-      source: z.string().max(1000).optional(),
-      destination: z.array(z.string().max(1000)).max(100).optional(),
+      source: z.optional(z.string().check(z.maxLength(1000))),
+      destination: z.optional(z.array(z.string().check(z.maxLength(1000))).check(z.maxLength(100))),
     }),
     receipt: z.object({
-      recipients: z.array(z.string().max(1000)).max(100),
-      spfVerdict: Verdict.optional(),
-      dkimVerdict: Verdict.optional(),
-      dmarcVerdict: Verdict.optional(),
-      spamVerdict: Verdict.optional(),
-      virusVerdict: Verdict.optional(),
+      recipients: z.array(z.string().check(z.maxLength(1000))).check(z.maxLength(100)),
+      spfVerdict: z.optional(Verdict),
+      dkimVerdict: z.optional(Verdict),
+      dmarcVerdict: z.optional(Verdict),
+      spamVerdict: z.optional(Verdict),
+      virusVerdict: z.optional(Verdict),
     }),
   }),
 });
 export type SesReceiptRecord = z.output<typeof SesReceiptRecord>;
 
 /** The event: records parsed one by one, so one bad record never hides the others. */
-export const SesReceiptEvent = z.object({ Records: z.array(z.unknown()).min(1).max(100) });
+export const SesReceiptEvent = z.object({
+  Records: z.array(z.unknown()).check(z.minLength(1), z.maxLength(100)),
+});
 
 /** The message id and verdicts of a received message, as a history entry's evidence keeps them. */
 export const mailEvidence = (record: SesReceiptRecord): MailEvidence => {

@@ -88,9 +88,11 @@ export interface Mailing {
   cancelledBy?: string;
   pausedAt?: string;
   pausedReason?: PausedReason;
+  resumedAt?: string;
+  resumedBy?: string;
 }
 
-/** Merge fields a body may use (API.md). `fields.NAME` reads a custom field. */
+/** Merge fields a body may use (docs/api.md). `fields.NAME` reads a custom field. */
 export const mergeFields = ['firstName', 'lastName', 'email', 'preferencesUrl', 'unsubscribeUrl'] as const;
 
 const fieldPattern = /\{\{\s*([^{}]*?)\s*\}\}/g;

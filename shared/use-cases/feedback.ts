@@ -59,7 +59,7 @@
  * measures it.
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { bouncePolicies } from '#shared/adapters/dynamodb/bounce-policy.ts';
 import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';
@@ -115,7 +115,12 @@ import { suppressAddress } from './suppressions.ts';
  * before the reputation guard judges its rates.
  */
 export const feedbackConfig = () =>
-  loadConfig({ REPUTATION_MIN_SENT: z.coerce.number().int().min(1).max(100_000_000).default(100) });
+  loadConfig({
+    REPUTATION_MIN_SENT: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000_000)),
+      100,
+    ),
+  });
 
 /** Fails at cold start when a table or the queue the consumer uses is not configured. */
 export const checkFeedbackConfig = (): void => {

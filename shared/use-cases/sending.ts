@@ -29,7 +29,7 @@
  *    side.
  * 5. Add the counts (one atomic ADD) and close the mailing if this was its last chunk.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import { contactKeys } from '#shared/adapters/dynamodb/contact-keys.ts';
@@ -60,10 +60,10 @@ export const sendingConfig = () => {
 };
 const load = () =>
   loadConfig({
-    PUBLIC_BASE_URL: z.string().url(),
-    SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
-    UNSUBSCRIBE_ADDRESS: mailboxAddress.optional(),
+    PUBLIC_BASE_URL: z.url(),
+    SES_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
+    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+    UNSUBSCRIBE_ADDRESS: z.optional(mailboxAddress),
   });
 
 /** Thrown to fail the SQS message so it is retried later (nothing was handed to SES). */

@@ -21,7 +21,7 @@
  * token) and dropped, so SES does not retry it. Only a failing dependency (S3, DynamoDB) throws, and
  * the asynchronous invocation is retried.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { inboundMessageKey, inboundMessages } from '#shared/adapters/dynamodb/inbound-messages.ts';
 import { readHeaders } from '#shared/adapters/mail/mime-headers.ts';
 import { readHead } from '#shared/adapters/s3/client.ts';
@@ -43,7 +43,7 @@ const headBytes = 512 * 1024;
 let loaded: ReturnType<typeof load> | undefined;
 const load = () =>
   loadConfig({
-    INBOUND_MAIL_PREFIX: z.string().max(100).default(''),
+    INBOUND_MAIL_PREFIX: z._default(z.string().check(z.maxLength(100)), ''),
     UNSUBSCRIBE_ADDRESS: mailboxAddress,
   });
 /** The handler's configuration, validated once; the handler calls it at cold start. */

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { logger } from '#shared/observability/logger.ts';
 
 /**
@@ -10,7 +10,7 @@ import { logger } from '#shared/observability/logger.ts';
  * not validate can never succeed: it fails every time, which is how it reaches the DLQ with its
  * reason in the log.
  */
-export const sqsWorker = <S extends z.ZodType, B = undefined>(
+export const sqsWorker = <S extends z.ZodMiniType, B = undefined>(
   name: string,
   schema: S,
   run: (message: z.output<S>, record: SQSRecord, context: Context, batch: B) => Promise<void>,

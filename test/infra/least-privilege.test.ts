@@ -19,8 +19,7 @@
  *   greedy path; its stage is throttled. (HTTP APIs have no configurable body limit; the handlers
  *   refuse JSON over 1 MB and forms over 64 KB — test/integration/fuzz.test.ts sends both.)
  */
-import type { CfnResource } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +30,7 @@ import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { routeList } from '#infra/routes.ts';
 import type { ServiceStack } from '#infra/stacks/service-stack.ts';
 import type { StatefulStack } from '#infra/stacks/stateful-stack.ts';
+import { allResources, logicalIdOf, resolveIn, resourcesOf } from '#test/helpers/app-templates.ts';
 
 const fast = { context: { 'aws:cdk:bundling-stacks': [] }, env: {}, validateTemplates: false };
 
@@ -43,24 +43,30 @@ type Statement = {
   Condition?: Record<string, unknown>;
 };
 
-// Built at load: the per-function cases below are generated from the stack's functions.
-const { stateful, service }: { stateful: StatefulStack; service: ServiceStack } = buildApp(fast);
+// Built at load: the per-function cases below are generated from the app's functions.
+const built = buildApp(fast);
+const {
+  stateful,
+  service,
+  functions,
+}: { stateful: StatefulStack; service: ServiceStack; functions: ReadonlyMap<string, NodeFunction> } = built;
+/** The stacks that hold code: the service stack (queue consumers) and the routes stacks. */
+const codeStacks: Stack[] = [service, ...Object.values(built.routeStacks)];
 let serviceResources: Record<string, Resource>;
 let statefulResources: Record<string, Resource>;
 
 beforeAll(() => {
-  serviceResources = Template.fromStack(service).toJSON().Resources;
-  statefulResources = Template.fromStack(stateful).toJSON().Resources;
+  serviceResources = allResources(codeStacks);
+  statefulResources = allResources([stateful]);
 });
 
-const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
-  service.getLogicalId(construct.node.defaultChild as CfnResource);
+const logicalId = logicalIdOf;
 const actions = (statement: Statement) => [statement.Action].flat();
 const resources = (statement: Statement) => [statement.Resource].flat();
 
 const policyOf = (fn: NodeFunction): Statement[] => {
   const policy = (fn.role as iam.Role).node.tryFindChild('DefaultPolicy') as iam.Policy;
-  const document = serviceResources[logicalId(policy)]?.Properties.PolicyDocument as
+  const document = resourcesOf(policy)[logicalId(policy)]?.Properties.PolicyDocument as
     | { Statement: Statement[] }
     | undefined;
   return document?.Statement ?? [];
@@ -70,7 +76,7 @@ const policyOf = (fn: NodeFunction): Statement[] => {
 const declaredFunctions = () => [
   ...routeList().map((route) => ({
     name: route.key,
-    fn: service.functions.get(route.key) as NodeFunction,
+    fn: functions.get(route.key) as NodeFunction,
     sendsTo: [...(route.queues ?? [])] as QueueName[],
     deadLetters: [] as unknown[],
     consumes: undefined as QueueName | undefined,
@@ -99,8 +105,10 @@ const declaredFunctions = () => [
   },
 ];
 
-const queueArn = (name: QueueName) => ({ 'Fn::GetAtt': [logicalId(service.queues[name].queue), 'Arn'] });
-const signingSecretArn = () => service.resolve(stateful.signingKeys.secretArn);
+/** A queue's ARN and the signing secret's, as the function's own stack refers to them. */
+const queueArn = (fn: NodeFunction) => (name: QueueName) =>
+  resolveIn(fn, service.queues[name].queue.queueArn);
+const signingSecretArn = (fn: NodeFunction) => resolveIn(fn, stateful.signingKeys.secretArn);
 
 describe('each function reaches only what it declares', () => {
   it('covers every function of the stack', () => {
@@ -116,14 +124,14 @@ describe('each function reaches only what it declares', () => {
       const sqs = statements.filter((s) => actions(s).some((a) => a.startsWith('sqs:')));
       const sending = sqs.filter((s) => actions(s).includes('sqs:SendMessage'));
       expect(sending.flatMap(resources).sort(byJson)).toEqual(
-        [...sendsTo.map(queueArn), ...deadLetters].sort(byJson),
+        [...sendsTo.map(queueArn(fn)), ...deadLetters].sort(byJson),
       );
       for (const statement of sending) expect(actions(statement)).toEqual(['sqs:SendMessage']);
       const consuming = sqs.filter((s) => !actions(s).includes('sqs:SendMessage'));
-      expect(consuming.flatMap(resources)).toEqual(consumes ? [queueArn(consumes)] : []);
+      expect(consuming.flatMap(resources)).toEqual(consumes ? [queueArn(fn)(consumes)] : []);
 
       const reading = statements.filter((s) => actions(s).some((a) => a.startsWith('secretsmanager:')));
-      expect(reading.flatMap(resources)).toEqual(secrets.map(() => signingSecretArn()));
+      expect(reading.flatMap(resources)).toEqual(secrets.map(() => signingSecretArn(fn)));
       for (const statement of reading) expect(actions(statement)).toEqual(['secretsmanager:GetSecretValue']);
 
       const everything = statements.flatMap(actions);
@@ -159,14 +167,18 @@ describe('who may invoke what', () => {
     );
     expect(permissions).toHaveLength(routeList().length);
     for (const route of routeList()) {
-      const fnId = logicalId(service.functions.get(route.key) as NodeFunction);
-      const mine = permissions.filter((p) => JSON.stringify(p.Properties.FunctionName).includes(fnId));
+      const fn = functions.get(route.key) as NodeFunction;
+      const fnId = logicalId(fn);
+      const mine = Object.values(resourcesOf(fn)).filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName).includes(fnId),
+      );
       expect(mine, route.key).toHaveLength(1);
       const { Principal, SourceArn, Action } = mine[0]?.Properties ?? {};
       expect(Action).toBe('lambda:InvokeFunction');
       expect(Principal).toBe('apigateway.amazonaws.com');
       const arn = JSON.stringify(SourceArn);
-      expect(arn, route.key).toContain(JSON.stringify({ Ref: logicalId(service.api) }));
+      expect(arn, route.key).toContain(JSON.stringify(resolveIn(fn, service.api.apiId)));
       expect(arn, route.key).toContain(`${route.path}"`);
     }
   });
@@ -195,7 +207,7 @@ describe('who may invoke what', () => {
 
   it('gives queue consumers no invoke permission and no function a public URL', () => {
     const permissions = JSON.stringify(
-      Object.values(serviceResources).filter((r) => r.Type === 'AWS::Lambda::Permission'),
+      Object.values(resourcesOf(service)).filter((r) => r.Type === 'AWS::Lambda::Permission'),
     );
     for (const { consumer } of Object.values(service.queues))
       if (consumer) expect(permissions).not.toContain(logicalId(consumer));

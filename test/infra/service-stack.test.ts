@@ -1,5 +1,5 @@
-import type { CfnResource } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { type CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
@@ -8,6 +8,7 @@ import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type Access, routeList, routeTables } from '#infra/routes.ts';
 import type { ServiceStack } from '#infra/stacks/service-stack.ts';
 import type { StatefulStack } from '#infra/stacks/stateful-stack.ts';
+import { logicalIdOf, resolveIn, resourcesOf, templateOf } from '#test/helpers/app-templates.ts';
 import { type TableName, tables } from '#infra/tables.ts';
 
 // No bundling and no CloudFormation schema check (cdk-nag.test.ts runs that): these tests read templates.
@@ -18,21 +19,28 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 
 let stateful: StatefulStack;
 let service: ServiceStack;
+let functions: ReadonlyMap<string, NodeFunction>;
+/** The stacks that hold functions: the service stack (queue consumers) and the routes stacks. */
+let codeStacks: Stack[];
 let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  ({ stateful, service } = buildApp(fast));
-  template = Template.fromStack(service);
+  const built = buildApp(fast);
+  ({ stateful, service, functions } = built);
+  codeStacks = [service, ...Object.values(built.routeStacks)];
+  template = templateOf(service);
   resources = template.toJSON().Resources;
 });
 
-const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
-  service.getLogicalId(construct.node.defaultChild as CfnResource);
-const functionProps = (fn: NodeFunction) => resources[logicalId(fn)]?.Properties ?? {};
+const logicalId = logicalIdOf;
+const stackOf = (fn: NodeFunction) => Stack.of(fn);
+const functionProps = (fn: NodeFunction) => resourcesOf(fn)[logicalId(fn)]?.Properties ?? {};
 const policyStatements = (fn: NodeFunction): Statement[] => {
   const policy = (fn.role as iam.Role).node.tryFindChild('DefaultPolicy') as iam.Policy;
-  const document = resources[logicalId(policy)]?.Properties.PolicyDocument as { Statement: Statement[] };
+  const document = resourcesOf(policy)[logicalId(policy)]?.Properties.PolicyDocument as {
+    Statement: Statement[];
+  };
   return document.Statement;
 };
 const actions = (statement: Statement) => [statement.Action].flat();
@@ -108,10 +116,17 @@ const mentions = (statement: Statement, name: TableName) =>
 
 describe('service stack: HTTP API', () => {
   it('has one route per entry of routeList(), each integrated with its own function', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', routeList().length);
+    const count = codeStacks.reduce(
+      (sum, stack) => sum + Object.keys(templateOf(stack).findResources('AWS::ApiGatewayV2::Route')).length,
+      0,
+    );
+    expect(count).toBe(routeList().length);
     for (const route of routeList()) {
-      const fn = service.functions.get(route.key);
+      const fn = functions.get(route.key);
       expect(fn, route.key).toBeDefined();
+      // The route sits beside its function, in its routes stack, on the service stack's API.
+      const template = templateOf(stackOf(fn as NodeFunction));
+      const resources = template.toJSON().Resources as Record<string, Resource>;
       const [routeResource] = Object.values(
         template.findResources('AWS::ApiGatewayV2::Route', {
           Properties: { RouteKey: `${route.method} ${route.path}` },
@@ -127,6 +142,7 @@ describe('service stack: HTTP API', () => {
         PayloadFormatVersion: '2.0',
         IntegrationUri: { 'Fn::GetAtt': [logicalId(fn as NodeFunction), 'Arn'] },
       });
+      expect(routeResource?.Properties.ApiId).toEqual(resolveIn(fn as NodeFunction, service.api.apiId));
     }
   });
 
@@ -164,9 +180,15 @@ describe('service stack: HTTP API', () => {
 
 describe('service stack: functions', () => {
   it('runs every function on arm64 and Node 24 with JSON logs into its own log group, and X-Ray', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(routeList().length);
-    for (const [id, fn] of Object.entries(functions)) {
+    const all = codeStacks.flatMap((stack) => {
+      const template = templateOf(stack);
+      const resources = template.toJSON().Resources as Record<string, Resource>;
+      return Object.entries(template.findResources('AWS::Lambda::Function')).map(
+        ([id, fn]) => [id, fn, resources] as const,
+      );
+    });
+    expect(all.length).toBeGreaterThanOrEqual(routeList().length);
+    for (const [id, fn, resources] of all) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: nodeRuntime.name,
         Architectures: ['arm64'],
@@ -180,7 +202,8 @@ describe('service stack: functions', () => {
     expect(nodeRuntime.name).toBe('nodejs24.x');
   });
 
-  it('alarms on any error of any function', () => {
+  it.each([0, 1, 2, 3, 4])('alarms on any error of any function (stack %i)', (index) => {
+    const template = templateOf(codeStacks[index] as Stack);
     for (const id of Object.keys(template.findResources('AWS::Lambda::Function'))) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Errors',
@@ -196,7 +219,7 @@ describe('service stack: functions', () => {
 
   it('gives each route function the env vars of exactly its tables, queues and secrets', () => {
     for (const route of routeList()) {
-      const fn = service.functions.get(route.key) as NodeFunction;
+      const fn = functions.get(route.key) as NodeFunction;
       const expected = [
         'LOG_LEVEL',
         'PUBLIC_BASE_URL',
@@ -208,7 +231,7 @@ describe('service stack: functions', () => {
       ];
       const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(variables).sort(), route.key).toEqual([...new Set(expected)].sort());
-      expect(variables.PUBLIC_BASE_URL).toEqual({ 'Fn::GetAtt': [logicalId(service.api), 'ApiEndpoint'] });
+      expect(variables.PUBLIC_BASE_URL).toEqual(resolveIn(fn, service.api.apiEndpoint));
     }
   });
 });
@@ -363,10 +386,10 @@ describe('service stack: SES feedback', () => {
 });
 
 describe('least privilege', () => {
-  const allPolicies = () => [
-    ...Object.values(Template.fromStack(stateful).findResources('AWS::IAM::Policy')),
-    ...Object.values(template.findResources('AWS::IAM::Policy')),
-  ];
+  const allPolicies = () =>
+    [stateful, ...codeStacks].flatMap((stack) =>
+      Object.values(templateOf(stack).findResources('AWS::IAM::Policy')),
+    );
 
   it('grants no "*" action anywhere, and "*" resources only to what has no resource-level permissions: X-Ray, and SES\'s suppression list in this region', () => {
     const statements = allPolicies().flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
@@ -382,7 +405,9 @@ describe('least privilege', () => {
   });
 
   it('attaches no managed policy to any role', () => {
-    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+    for (const role of codeStacks.flatMap((stack) =>
+      Object.values(templateOf(stack).findResources('AWS::IAM::Role')),
+    )) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -390,7 +415,7 @@ describe('least privilege', () => {
   it.each(routeList().map((route) => [route.key, route] as const))(
     '%s: touches only the tables routeTables() declares, with the declared access',
     (_key, route) => {
-      const statements = policyStatements(service.functions.get(route.key) as NodeFunction);
+      const statements = policyStatements(functions.get(route.key) as NodeFunction);
       const declared = routeTables(route) as Record<TableName, Access>;
       expect(tablesIn(statements).sort()).toEqual(Object.keys(declared).sort());
       for (const [name, access] of Object.entries(declared) as [TableName, Access][]) {
@@ -421,4 +446,18 @@ describe('least privilege', () => {
       if (route.mirrorsSuppressions) expectSuppressionListScoped(statements);
     },
   );
+});
+
+describe('stack sizes', () => {
+  it('keeps every stack at 400 resources or fewer (CloudFormation allows 500): room for what comes', () => {
+    const built = buildApp(fast);
+    const sizes = Object.fromEntries(
+      built.stacks.map((stack) => [
+        stack.stackName,
+        Object.keys(templateOf(stack).toJSON().Resources).length,
+      ]),
+    );
+    expect(Object.keys(sizes)).toHaveLength(6);
+    for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThanOrEqual(400);
+  });
 });

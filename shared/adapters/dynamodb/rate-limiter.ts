@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { loadConfig } from '#shared/config/env.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 
@@ -146,7 +146,7 @@ let rate: number | undefined;
  */
 export const sendPaced = async <T>(remainingMs: () => number, send: () => Promise<T>): Promise<T> => {
   rate ??= loadConfig({
-    SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
+    SES_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
   }).SES_RATE_PER_SECOND;
   const slot = await acquireSendSlot(1, rate, Date.now() + remainingMs() - 10_000);
   if (!slot) throw new Error('no sending slot before the invocation ends');

@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type BucketName, buckets } from '#infra/buckets.ts';
 import { loadConfig } from '#shared/config/env.ts';
 
@@ -17,7 +17,7 @@ export const bucketName = (name: BucketName): string => {
   let value = names.get(name);
   if (!value) {
     const envVar = buckets[name].envVar;
-    value = loadConfig({ [envVar]: z.string().min(3).max(63) })[envVar] as string;
+    value = loadConfig({ [envVar]: z.string().check(z.minLength(3), z.maxLength(63)) })[envVar] as string;
     names.set(name, value);
   }
   return value;

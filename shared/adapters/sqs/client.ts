@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
-import { type QueueName, queues } from '#infra/queues.ts';
+import * as z from 'zod/mini';
+import { queueEnvVars } from '#infra/env-vars.ts';
+import type { QueueName } from '#infra/queues.ts';
 import { loadConfig } from '#shared/config/env.ts';
 
 /** One SQS client per process; the endpoint comes from `AWS_ENDPOINT_URL_SQS` locally. */
@@ -12,8 +13,8 @@ const urls = new Map<QueueName, string>();
 export const queueUrl = (name: QueueName): string => {
   let url = urls.get(name);
   if (!url) {
-    const envVar = queues[name].envVar;
-    url = loadConfig({ [envVar]: z.string().url() })[envVar] as string;
+    const envVar = queueEnvVars[name];
+    url = loadConfig({ [envVar]: z.url() })[envVar] as string;
     urls.set(name, url);
   }
   return url;

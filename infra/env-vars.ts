@@ -1,0 +1,18 @@
+/**
+ * The environment variables that carry each table's name and each queue's URL to the functions:
+ * the contract between infra (which sets them) and the adapters (which read them). Apart from
+ * the table and queue definitions so that a function's bundle holds these names, not the whole
+ * definitions.
+ */
+export const tableEnvVars = {
+  contacts: 'CONTACTS_TABLE',
+  app: 'APP_TABLE',
+  recipients: 'RECIPIENTS_TABLE',
+} as const;
+
+export const queueEnvVars = {
+  plan: 'PLAN_QUEUE_URL',
+  send: 'SEND_QUEUE_URL',
+  mail: 'MAIL_QUEUE_URL',
+  feedback: 'FEEDBACK_QUEUE_URL',
+} as const;
