@@ -27,7 +27,7 @@ export const ImportJob = z
     errors: z.array(LineProblem).check(z.describe('Failed rows, the first 100; every one is in the results file')),
     skips: z.array(LineProblem).check(z.describe('Skipped rows and why, the first 100')),
     ignoredColumns: z.array(z.string()).check(z.describe('Headers that mean nothing here (a typo shows up here)')),
-    error: z.nullable(LineProblem.check(z.describe('Why the whole file failed; nothing was written'))),
+    error: z.nullable(LineProblem),
     resultsUrl: z.nullable(
       z.string().check(z.describe('Every failed and skipped row, with why, as CSV: a download URL valid 1 hour')),
     ),
