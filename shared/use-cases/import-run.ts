@@ -55,7 +55,7 @@ export const batchRows = 1000;
 /** A step stops taking batches when less than this is left of its invocation. */
 const reserveMs = 30_000;
 /** Conditional claims in flight at once. */
-const claimConcurrency = 32;
+const claimConcurrency = 64;
 /** Existing contacts changed at once. */
 const updateConcurrency = 16;
 

@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 
 const finished = async (id: string): Promise<Job> =>
-  eventually(async () => {
+  eventually(async (): Promise<Job | false> => {
     const res = await request<Job>('GET', `/imports/${id}`, { key: marketer });
     expect(res.status).toBe(200);
     if (res.body.status !== 'done' && res.body.status !== 'failed') return false;
