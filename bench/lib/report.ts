@@ -135,7 +135,8 @@ export const buildReport = (raw: Raw): Report => {
       result: csv.rowsPerSecond >= 2000 ? 'PASS' : 'MISS',
     });
     rows.push({
-      figure: 'DynamoDB write units per new contact with consent and one subscription (CSV import; index writes included)',
+      figure:
+        'DynamoDB write units per new contact with consent and one subscription (CSV import; index writes included)',
       measured: `${f.count(csv.writeUnitsPerContact)}; ${f.count(csv.readUnitsPerContact)} read units, ${f.count(csv.dynamoRequestsPerContact)} requests per contact`,
       goal: '≤ 4',
       floor: `${csv.floorWriteUnitsPerContact}: the claim, the contact item (its first history entries inside, ≤ 1 KB), the membership item and its index entry`,
@@ -154,7 +155,14 @@ export const buildReport = (raw: Raw): Report => {
       baseline: `$${((imp?.writeUnitsPerContact ?? 0) * 0.625).toFixed(3)} in writes: POST /contacts/batch`,
       result: 'report',
     });
-  } else rows.push(missing('CSV import through the command line', '≥ 2,000 rows/s; ≤ 4 write units per contact', err('csv-import')));
+  } else
+    rows.push(
+      missing(
+        'CSV import through the command line',
+        '≥ 2,000 rows/s; ≤ 4 write units per contact',
+        err('csv-import'),
+      ),
+    );
 
   // The large mailing.
   const big = raw.mailing;

@@ -100,7 +100,11 @@ export const runCsvImport = async (options: {
         '--json',
       ],
       {
-        env: { ...process.env, SUBSCRIPTION_CENTER_URL: stack.apiUrl, SUBSCRIPTION_CENTER_API_KEY: stack.info.adminKey },
+        env: {
+          ...process.env,
+          SUBSCRIPTION_CENTER_URL: stack.apiUrl,
+          SUBSCRIPTION_CENTER_API_KEY: stack.info.adminKey,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -111,7 +115,7 @@ export const runCsvImport = async (options: {
     child.stderr.on('data', (d: Buffer) => {
       for (const line of d.toString().split(/[\r\n]+/)) {
         if (!line.trim()) continue;
-        options.log(`[cli] ${line.replace(/\x1b\[K/g, '')}`);
+        options.log(`[cli] ${line.replaceAll('\u001b[K', '')}`);
         const done = /(\d[\d,]*)\/[\d,]+ rows/.exec(line)?.[1];
         if (done) progress.update(Number(done.replaceAll(',', '')));
       }
@@ -120,7 +124,8 @@ export const runCsvImport = async (options: {
     const seconds = (performance.now() - started) / 1000;
     progress.end();
     const job = JSON.parse(stdout || '{}') as { created?: number; failed?: number; status?: string };
-    if (exitCode !== 0 || job.status !== 'done') throw new Error(`the import command exited ${exitCode}: ${stdout.slice(0, 500)}`);
+    if (exitCode !== 0 || job.status !== 'done')
+      throw new Error(`the import command exited ${exitCode}: ${stdout.slice(0, 500)}`);
 
     const d = diffCounts(await stack.counts(), before);
     const worker = total(d, (k) => k.service === 'dynamodb' && k.origin === 'imports');

@@ -7,7 +7,9 @@ import { Id } from '#shared/http/schemas/common.ts';
 const CreateExport = z
   .strictObject({
     kind: z.enum(['contacts', 'recipients']),
-    mailingId: z.optional(Id.check(z.describe('The mailing whose recipient report to export (`recipients`)'))),
+    mailingId: z.optional(
+      Id.check(z.describe('The mailing whose recipient report to export (`recipients`)')),
+    ),
     filter: z.optional(
       z.strictObject({
         subscribedTo: z.optional(Id.check(z.describe('Contacts subscribed (or pending) to this type'))),
@@ -15,7 +17,12 @@ const CreateExport = z
       }),
     ),
   })
-  .check(z.meta({ id: 'CreateExportRequest', description: 'A CSV export job. Unknown fields are rejected with 422.' }));
+  .check(
+    z.meta({
+      id: 'CreateExportRequest',
+      description: 'A CSV export job. Unknown fields are rejected with 422.',
+    }),
+  );
 
 /** The contract of `POST /exports`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -56,10 +56,18 @@ const CreateImport = z
     csv: z.optional(
       z
         .string()
-        .check(z.maxLength(1_048_576), z.describe('The CSV itself, for files up to 1 MB; without it the answer has an upload URL')),
+        .check(
+          z.maxLength(1_048_576),
+          z.describe('The CSV itself, for files up to 1 MB; without it the answer has an upload URL'),
+        ),
     ),
   })
-  .check(z.meta({ id: 'CreateImportRequest', description: 'A CSV import job. Unknown fields are rejected with 422.' }));
+  .check(
+    z.meta({
+      id: 'CreateImportRequest',
+      description: 'A CSV import job. Unknown fields are rejected with 422.',
+    }),
+  );
 
 /** The contract of `POST /imports`: see shared/http/contract.ts. */
 export const route = defineRoute({

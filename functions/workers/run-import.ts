@@ -18,7 +18,9 @@ const ImportMessage = z.union([
 /** Runs an import a Lambda-sized step at a time; re-queues itself until the file is done. */
 export const handler = sqsWorker('run-import', ImportMessage, async (message, _record, context) => {
   const jobId =
-    'jobId' in message ? message.jobId : (jobIdOfKey.exec(decodeURIComponent(message.detail.object.key))?.[1] as string);
+    'jobId' in message
+      ? message.jobId
+      : (jobIdOfKey.exec(decodeURIComponent(message.detail.object.key))?.[1] as string);
   const { more } = await runImportStep(jobId, () => context.getRemainingTimeInMillis());
   if (more) await sendMessage('imports', JSON.stringify({ jobId }));
 });

@@ -276,7 +276,9 @@ export class NodeFunction extends nodejs.NodejsFunction {
    * table (an export), never for a request path.
    */
   bindTableScan({ table }: DefinedTable): this {
-    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }));
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+    );
     return this;
   }
 

@@ -103,7 +103,8 @@ export class QueueWithDlq extends Construct implements DefinedQueue {
     for (const name of consumer.scans ?? []) this.consumer.bindTableScan(props.tables[name]);
     for (const [name, access] of Object.entries(consumer.buckets ?? {}) as [BucketName, Access][]) {
       const bucket = props.buckets?.[name];
-      if (!bucket) throw new Error(`${definition.id}: its consumer uses bucket "${name}", which was not given`);
+      if (!bucket)
+        throw new Error(`${definition.id}: its consumer uses bucket "${name}", which was not given`);
       this.consumer.bindBucket(bucket, access);
     }
     this.consumer.addEventSource(

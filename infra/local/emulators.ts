@@ -46,7 +46,10 @@ export interface S3Notification {
   Records: Array<{
     eventName: string;
     eventTime: string;
-    s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer?: string } };
+    s3: {
+      bucket: { name: string };
+      object: { key: string; size?: number; eTag?: string; sequencer?: string };
+    };
   }>;
 }
 

@@ -104,7 +104,12 @@ export { PortInUseError };
 
 /** A key pattern of infra/buckets.ts (`*`: any run of characters) against a key. */
 export const keyMatches = (pattern: string, key: string): boolean =>
-  new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(key);
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(key);
 
 /** S3's "Object Created" event as EventBridge delivers it to a queue. */
 const objectCreatedEvent = (bucket: string, key: string, size: number, time: string) => ({
@@ -256,7 +261,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     announce = (notification) => {
       for (const record of notification.Records ?? []) {
         if (!record.eventName.startsWith('ObjectCreated:')) continue;
-        const name = (Object.keys(bucketNames) as BucketName[]).find((b) => bucketNames[b] === record.s3.bucket.name);
+        const name = (Object.keys(bucketNames) as BucketName[]).find(
+          (b) => bucketNames[b] === record.s3.bucket.name,
+        );
         const rule = name ? (buckets[name] as BucketDefinition).objectCreated : undefined;
         const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
         if (!rule || !keyMatches(rule.keyPattern, key)) continue;
@@ -264,10 +271,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
           .send(
             new SendMessageCommand({
               QueueUrl: queueUrls[rule.queue].url,
-              MessageBody: JSON.stringify(objectCreatedEvent(record.s3.bucket.name, key, record.s3.object.size ?? 0, record.eventTime)),
+              MessageBody: JSON.stringify(
+                objectCreatedEvent(record.s3.bucket.name, key, record.s3.object.size ?? 0, record.eventTime),
+              ),
             }),
           )
-          .catch((error: unknown) => logger.error('local S3 event not delivered', { error: (error as Error)?.message }))
+          .catch((error: unknown) =>
+            logger.error('local S3 event not delivered', { error: (error as Error)?.message }),
+          )
           .finally(() => announcing.delete(sent));
         announcing.add(sent);
       }

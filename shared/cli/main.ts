@@ -57,7 +57,9 @@ class ProgressBar {
     const rate = done / seconds;
     const width = 30;
     const share = total ? Math.min(done / total, 1) : 0;
-    const bar = total ? `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}% ` : '';
+    const bar = total
+      ? `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}] ${(share * 100).toFixed(0).padStart(3)}% `
+      : '';
     const eta = total && rate > 0 && done < total ? ` · ETA ${Math.ceil((total - done) / rate)} s` : '';
     const line = `${label} ${bar}${n(done)}${total ? `/${n(total)}` : ''} ${unit} · ${n(Math.round(rate))} ${unit}/s${eta}`;
     if (this.tty) process.stderr.write(`\r\x1b[K${line}`);
@@ -75,9 +77,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const check = <T>(result: { data?: T; error?: unknown; response: Response }, what: string): T => {
   if (result.data !== undefined && result.response.ok) return result.data;
-  const body = result.error as { error?: { code?: string; message?: string; details?: Array<{ path?: string; message?: string }> } };
+  const body = result.error as {
+    error?: { code?: string; message?: string; details?: Array<{ path?: string; message?: string }> };
+  };
   const details = (body?.error?.details ?? []).map((d) => `\n  ${d.path ?? ''}: ${d.message ?? ''}`).join('');
-  throw new ApiError(`${what}: HTTP ${result.response.status} ${body?.error?.code ?? ''} ${body?.error?.message ?? ''}${details}`);
+  throw new ApiError(
+    `${what}: HTTP ${result.response.status} ${body?.error?.code ?? ''} ${body?.error?.message ?? ''}${details}`,
+  );
 };
 
 /** Subscription types by name (case-insensitive) or id. */
@@ -87,7 +93,9 @@ const typeIds = async (api: Client, refs: readonly string[]): Promise<string[]> 
   let cursor: string | undefined;
   do {
     const page = check(
-      await api.GET('/subscription-types', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }),
+      await api.GET('/subscription-types', {
+        params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } },
+      }),
       'GET /subscription-types',
     );
     types.push(...page.items);
@@ -103,14 +111,19 @@ const typeIds = async (api: Client, refs: readonly string[]): Promise<string[]> 
 const importSummary = (job: ImportJob, json: boolean) => {
   if (json) return out(JSON.stringify(job, null, 2));
   out(`import ${job.id}: ${job.status}${job.dryRun ? ' (dry run: nothing written)' : ''}`);
-  if (job.error) out(`  the file cannot be imported: ${job.error.message}${job.error.line ? ` (row ${job.error.line})` : ''}`);
+  if (job.error)
+    out(
+      `  the file cannot be imported: ${job.error.message}${job.error.line ? ` (row ${job.error.line})` : ''}`,
+    );
   out(
     `  rows ${n(job.total)} · created ${n(job.created)} · updated ${n(job.updated)} · unchanged ${n(job.unchanged)} · skipped ${n(job.skipped)} · failed ${n(job.failed)}`,
   );
   if (job.confirmationsQueued) out(`  double opt-in confirmations queued: ${n(job.confirmationsQueued)}`);
   if (job.ignoredColumns.length) out(`  ignored columns: ${job.ignoredColumns.join(', ')}`);
-  for (const e of job.errors.slice(0, 10)) out(`  row ${e.line}${e.column ? ` [${e.column}]` : ''}: failed, ${e.code}: ${e.message}`);
-  for (const s of job.skips.slice(0, 10)) out(`  row ${s.line}${s.column ? ` [${s.column}]` : ''}: skipped, ${s.code}: ${s.message}`);
+  for (const e of job.errors.slice(0, 10))
+    out(`  row ${e.line}${e.column ? ` [${e.column}]` : ''}: failed, ${e.code}: ${e.message}`);
+  for (const s of job.skips.slice(0, 10))
+    out(`  row ${s.line}${s.column ? ` [${s.column}]` : ''}: skipped, ${s.code}: ${s.message}`);
   if (job.failed + job.skipped > 20 || job.errors.length + job.skips.length > 20) out('  …');
   if (job.resultsUrl) out(`  every failed and skipped row: ${job.resultsUrl}`);
 };
@@ -127,7 +140,12 @@ const waitForImport = async (api: Client, id: string, json: boolean): Promise<nu
       importSummary(job, json);
       return importFailed(job) ? 1 : 0;
     }
-    bar.update(job.status === 'running' ? (job.dryRun ? 'dry run' : 'importing') : job.status, job.processed, job.total, 'rows');
+    bar.update(
+      job.status === 'running' ? (job.dryRun ? 'dry run' : 'importing') : job.status,
+      job.processed,
+      job.total,
+      'rows',
+    );
     await sleep(500);
   }
 };
@@ -142,7 +160,8 @@ const runImport = async (api: Client, file: string, flags: Flags): Promise<numbe
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
   );
-  if (flags.consent && flags.consent !== 'granted') throw new UsageError('--consent takes granted (the file states withdrawals)');
+  if (flags.consent && flags.consent !== 'granted')
+    throw new UsageError('--consent takes granted (the file states withdrawals)');
   const evidence = {
     ...(flags['consent-text'] ? { text: flags['consent-text'] } : {}),
     ...(flags['consent-version'] ? { textVersion: flags['consent-version'] } : {}),
@@ -153,12 +172,16 @@ const runImport = async (api: Client, file: string, flags: Flags): Promise<numbe
     ...(flags['dry-run'] ? { dryRun: true } : {}),
     ...(Object.keys(columns).length ? { columns } : {}),
     defaults: {
-      ...(types.length ? { subscriptions: Object.fromEntries(types.map((t) => [t, 'subscribed' as const])) } : {}),
+      ...(types.length
+        ? { subscriptions: Object.fromEntries(types.map((t) => [t, 'subscribed' as const])) }
+        : {}),
       ...(flags.consent
         ? {
             consent: {
               status: 'granted' as const,
-              ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] as 'consent' | 'legitimate_interest' } : {}),
+              ...(flags['legal-basis']
+                ? { legalBasis: flags['legal-basis'] as 'consent' | 'legitimate_interest' }
+                : {}),
               ...(Object.keys(evidence).length ? { evidence } : {}),
             },
           }
@@ -168,7 +191,10 @@ const runImport = async (api: Client, file: string, flags: Flags): Promise<numbe
   };
   let job: ImportJob;
   if (size <= inlineLimit) {
-    job = check(await api.POST('/imports', { body: { ...body, csv: await readFile(file, 'utf8') } }), 'POST /imports');
+    job = check(
+      await api.POST('/imports', { body: { ...body, csv: await readFile(file, 'utf8') } }),
+      'POST /imports',
+    );
   } else {
     job = check(await api.POST('/imports', { body }), 'POST /imports');
     const upload = job.upload;
@@ -190,7 +216,8 @@ const runImport = async (api: Client, file: string, flags: Flags): Promise<numbe
 };
 
 const runExport = async (api: Client, kind: string, flags: Flags): Promise<number> => {
-  if (kind !== 'contacts' && kind !== 'recipients') throw new UsageError('export contacts | export recipients --mailing <id>');
+  if (kind !== 'contacts' && kind !== 'recipients')
+    throw new UsageError('export contacts | export recipients --mailing <id>');
   const [type] = await typeIds(api, flags.type ?? []);
   const filter = {
     ...(type ? { subscribedTo: type } : {}),
@@ -210,12 +237,19 @@ const runExport = async (api: Client, kind: string, flags: Flags): Promise<numbe
   let job: ExportJob = created;
   while (job.status !== 'done' && job.status !== 'failed') {
     await sleep(500);
-    job = check(await api.GET('/exports/{id}', { params: { path: { id: created.id } } }), 'GET /exports/{id}');
+    job = check(
+      await api.GET('/exports/{id}', { params: { path: { id: created.id } } }),
+      'GET /exports/{id}',
+    );
     bar.update('exporting', job.rows, null, 'rows');
   }
   bar.end();
   if (job.status === 'failed' || !job.url) {
-    out(flags.json ? JSON.stringify(job, null, 2) : `export ${job.id}: failed${job.error ? `: ${job.error.message}` : ''}`);
+    out(
+      flags.json
+        ? JSON.stringify(job, null, 2)
+        : `export ${job.id}: failed${job.error ? `: ${job.error.message}` : ''}`,
+    );
     return 1;
   }
   const file = flags.output ?? `${kind}-${job.createdAt.slice(0, 10)}.csv`;
@@ -261,7 +295,10 @@ const options = {
 type Flags = ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>['values'];
 
 /** Runs the command line `argv` (without node and the script); answers the exit status. */
-export const main = async (argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> => {
+export const main = async (
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> => {
   try {
     const { values: flags, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true });
     const [command, arg] = positionals;

@@ -60,7 +60,8 @@ export const exportTransition = (status: ExportStatus, event: ExportEventType): 
   exportMoves[event][status];
 
 /** Terminal: nothing moves a job out of these. */
-export const isFinal = (status: ImportStatus | ExportStatus): boolean => status === 'done' || status === 'failed';
+export const isFinal = (status: ImportStatus | ExportStatus): boolean =>
+  status === 'done' || status === 'failed';
 
 /** The per-row tallies of an import. */
 export interface ImportCounts {

@@ -139,7 +139,11 @@ export class CsvReader {
       );
     }
     if (final && this.pending.length) {
-      throw new CsvStructureError('unclosed_quote', this.row, `Row ${this.row} opens a quote (") that is never closed`);
+      throw new CsvStructureError(
+        'unclosed_quote',
+        this.row,
+        `Row ${this.row} opens a quote (") that is never closed`,
+      );
     }
     return out;
   }

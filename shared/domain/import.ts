@@ -172,7 +172,8 @@ export const mapColumns = (
     if (wanted !== undefined) {
       if (wanted === 'ignore') target = null;
       else if ((plainTargets as readonly string[]).includes(wanted)) target = wanted as ColumnTarget;
-      else if (wanted.startsWith('fields.') && fieldName.test(wanted.slice(7))) target = wanted as ColumnTarget;
+      else if (wanted.startsWith('fields.') && fieldName.test(wanted.slice(7)))
+        target = wanted as ColumnTarget;
       else if (wanted.startsWith('subscriptions.')) {
         const id = typeRef(wanted.slice(14));
         if (!id) return fail(header, 'unknown_type', `No subscription type "${wanted.slice(14)}"`);
@@ -202,11 +203,7 @@ export const mapColumns = (
     if (!target) ignored.push(header);
   }
   if (!targets.includes('email'))
-    return fail(
-      null,
-      'missing_email_column',
-      'No e-mail column: name one "email", or map a column to email',
-    );
+    return fail(null, 'missing_email_column', 'No e-mail column: name one "email", or map a column to email');
   return { ok: true, mapping: { targets, ignored } };
 };
 
@@ -261,7 +258,8 @@ const tagPattern = /\p{Cc}/u;
 /** A time given as a date (`2024-05-17`) or a date and time in ISO 8601; undefined when it is neither. */
 const parseTime = (cell: string): string | undefined => {
   const value = cell.trim();
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value))
+    return undefined;
   const ms = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value.replace(' ', 'T'));
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 };
@@ -308,7 +306,8 @@ export const readRow = (
     }
     if (target.startsWith('subscriptions.')) {
       const value = flag(cell);
-      if (value === undefined) err(index, 'bad_value', 'Use subscribed or unsubscribed (or yes/no), or leave it empty');
+      if (value === undefined)
+        err(index, 'bad_value', 'Use subscribed or unsubscribed (or yes/no), or leave it empty');
       else row.subscriptions[target.slice(14)] = value ? 'subscribed' : 'unsubscribed';
       return;
     }
@@ -330,7 +329,8 @@ export const readRow = (
       }
       case 'consent': {
         const value = flag(cell);
-        if (value === undefined) err(index, 'bad_value', 'Use granted or withdrawn (or yes/no), or leave it empty');
+        if (value === undefined)
+          err(index, 'bad_value', 'Use granted or withdrawn (or yes/no), or leave it empty');
         else consent = value ? 'granted' : 'withdrawn';
         return;
       }
@@ -351,7 +351,8 @@ export const readRow = (
       case 'consentAt': {
         const at = parseTime(cell);
         if (!at) err(index, 'bad_value', 'A date (2024-05-17) or a date and time in ISO 8601');
-        else if (Date.parse(at) > now + 24 * 3600_000) err(index, 'bad_value', 'The consent cannot be from the future');
+        else if (Date.parse(at) > now + 24 * 3600_000)
+          err(index, 'bad_value', 'The consent cannot be from the future');
         else evidence.collectedAt = at;
         return;
       }
@@ -364,7 +365,8 @@ export const readRow = (
       case 'interests': {
         const tags = normalizeTags(cell.split(/[|,;]/)).filter(Boolean);
         const bad = tags.find((t) => t.length > 64 || tagPattern.test(t));
-        if (bad !== undefined) err(index, 'bad_value', 'Interests are 1–64 characters each, separated by | or ,');
+        if (bad !== undefined)
+          err(index, 'bad_value', 'Interests are 1–64 characters each, separated by | or ,');
         else row.interests = tags;
         return;
       }
@@ -441,7 +443,11 @@ export const decideRow = (input: DecideInput): RowOutcome => {
   });
   const suppressed = current?.suppressed ?? input.suppression;
   if (suppressed)
-    return skip('suppressed', column('email'), `The address is suppressed (${suppressed}): an import never brings it back`);
+    return skip(
+      'suppressed',
+      column('email'),
+      `The address is suppressed (${suppressed}): an import never brings it back`,
+    );
 
   const grant = row.consent?.status === 'granted' ? row.consent : undefined;
   if (grant && !grant.source)
@@ -457,7 +463,8 @@ export const decideRow = (input: DecideInput): RowOutcome => {
       kind: 'failed',
       code: 'consent_evidence_required',
       column: column('consentAt') ?? column('consent'),
-      message: 'In update mode, granting consent needs evidence: consent_at, consent_text or consent_text_version',
+      message:
+        'In update mode, granting consent needs evidence: consent_at, consent_text or consent_text_version',
     };
   const consentInput = row.consent && {
     status: row.consent.status,
@@ -505,29 +512,59 @@ export const decideRow = (input: DecideInput): RowOutcome => {
       const by = current.consent.source;
       if (current.consent.status === 'withdrawn')
         return by && personalSources.has(by)
-          ? skip('own_choice', column('consent'), `The person withdrew consent themselves (${by}, ${day(current.consent.at)})`)
-          : skip('consent_withdrawn', column('consent'), `Consent was withdrawn (${by ?? 'unknown'}, ${day(current.consent.at)}): an import never grants it again`);
+          ? skip(
+              'own_choice',
+              column('consent'),
+              `The person withdrew consent themselves (${by}, ${day(current.consent.at)})`,
+            )
+          : skip(
+              'consent_withdrawn',
+              column('consent'),
+              `Consent was withdrawn (${by ?? 'unknown'}, ${day(current.consent.at)}): an import never grants it again`,
+            );
       if (current.consent.status === 'granted' && by && personalSources.has(by))
-        return skip('own_choice', column('consent'), `The person granted consent themselves (${by}, ${day(current.consent.at)})`);
+        return skip(
+          'own_choice',
+          column('consent'),
+          `The person granted consent themselves (${by}, ${day(current.consent.at)})`,
+        );
       apply(setConsent(next, consentInput, ctx));
     }
 
     // Subscriptions, type by type.
     for (const [typeId, wanted] of Object.entries(row.subscriptions)) {
       const type = types.get(typeId);
-      if (!type) return { kind: 'failed', code: 'unknown_type', column: column(`subscriptions.${typeId}`), message: 'No such subscription type' };
+      if (!type)
+        return {
+          kind: 'failed',
+          code: 'unknown_type',
+          column: column(`subscriptions.${typeId}`),
+          message: 'No such subscription type',
+        };
       const before = Object.hasOwn(current.subscriptions, typeId) ? current.subscriptions[typeId] : undefined;
       const col = column(`subscriptions.${typeId}`);
       if (wanted === 'subscribed') {
         if (before?.status === 'subscribed' || before?.status === 'pending') continue;
         if (before?.status === 'unsubscribed')
           return personalSources.has(before.source)
-            ? skip('own_choice', col, `The person unsubscribed from "${type.name}" themselves (${before.source}, ${day(before.at)})`)
-            : skip('unsubscribed', col, `Unsubscribed from "${type.name}" (${before.source}, ${day(before.at)}): an import never subscribes again`);
+            ? skip(
+                'own_choice',
+                col,
+                `The person unsubscribed from "${type.name}" themselves (${before.source}, ${day(before.at)})`,
+              )
+            : skip(
+                'unsubscribed',
+                col,
+                `Unsubscribed from "${type.name}" (${before.source}, ${day(before.at)}): an import never subscribes again`,
+              );
       } else {
         if (before?.status === 'unsubscribed') continue;
         if (before && personalSources.has(before.source))
-          return skip('own_choice', col, `The person chose "${type.name}" themselves (${before.source}, ${day(before.at)})`);
+          return skip(
+            'own_choice',
+            col,
+            `The person chose "${type.name}" themselves (${before.source}, ${day(before.at)})`,
+          );
       }
       apply(setSubscription(next, type, { status: wanted, source: 'import' }, ctx));
     }
@@ -558,7 +595,8 @@ export const decideRow = (input: DecideInput): RowOutcome => {
   } catch (error) {
     // A rule the row breaks (an archived type, too many interests) fails the row; anything else is a bug.
     if (!(error instanceof DomainError)) throw error;
-    const details = (error as { details?: Array<{ code?: string; message?: string; typeId?: string }> }).details;
+    const details = (error as { details?: Array<{ code?: string; message?: string; typeId?: string }> })
+      .details;
     const first = details?.[0];
     return {
       kind: 'failed',

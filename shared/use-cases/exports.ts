@@ -60,12 +60,14 @@ const invalid = (path: string, code: string, message: string) =>
  */
 export const createExport = async (input: CreateExportInput, actor: Actor) => {
   if (input.kind === 'recipients') {
-    if (!input.mailingId) throw invalid('body.mailingId', 'required', 'A recipients export names its mailing');
+    if (!input.mailingId)
+      throw invalid('body.mailingId', 'required', 'A recipients export names its mailing');
     if (input.filter) throw invalid('body.filter', 'not_allowed', 'A recipients export takes no filter');
     if (!(await mailings.getStored(input.mailingId)))
       throw invalid('body.mailingId', 'unknown_mailing', 'No mailing with this id');
   } else {
-    if (input.mailingId) throw invalid('body.mailingId', 'not_allowed', 'Only a recipients export names a mailing');
+    if (input.mailingId)
+      throw invalid('body.mailingId', 'not_allowed', 'Only a recipients export names a mailing');
     const typeId = input.filter?.subscribedTo;
     if (typeId && !(await subscriptionTypes.get(typeId)))
       throw invalid('body.filter.subscribedTo', 'unknown_type', 'No subscription type with this id');
@@ -121,7 +123,10 @@ export const getExport = async (id: string) => {
 };
 
 /** Moves the job by `event`, or undefined when the event does not apply to its status. */
-export const moved = (job: ExportJob, event: Parameters<typeof exportTransition>[1]): ExportJob | undefined => {
+export const moved = (
+  job: ExportJob,
+  event: Parameters<typeof exportTransition>[1],
+): ExportJob | undefined => {
   const status = exportTransition(job.status, event);
   return status ? { ...job, status } : undefined;
 };

@@ -20,7 +20,14 @@
 import { bulkJobs, type JobMovedError } from '#shared/adapters/dynamodb/bulk-jobs.ts';
 import { contacts, inParallel, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
 import { emailFingerprint } from '#shared/adapters/secrets/signing-keys.ts';
-import { getText, multipart, minPartBytes, objectSize, putObject, readFrom } from '#shared/adapters/s3/objects.ts';
+import {
+  getText,
+  multipart,
+  minPartBytes,
+  objectSize,
+  putObject,
+  readFrom,
+} from '#shared/adapters/s3/objects.ts';
 import {
   addCounts,
   type ImportCounts,
@@ -44,7 +51,14 @@ import {
 } from '#shared/domain/csv.ts';
 import { parseEmail } from '#shared/domain/email.ts';
 import { derivedId, newId } from '#shared/domain/ids.ts';
-import { type ColumnMapping, decideRow, mapColumns, readRow, type RowInput, type RowOutcome } from '#shared/domain/import.ts';
+import {
+  type ColumnMapping,
+  decideRow,
+  mapColumns,
+  readRow,
+  type RowInput,
+  type RowOutcome,
+} from '#shared/domain/import.ts';
 import type { SubscriptionType } from '#shared/domain/subscription-type.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { newlyPending, type OwedConfirmations, queueConfirmations } from './double-opt-in.ts';
@@ -92,13 +106,21 @@ const fileError = (job: ImportJob, error: ImportFileError): ImportJob => ({
  * One pass over the whole upload: checks it can be imported and writes nobody.
  * Throws ImportFileError for a file that cannot be imported (the job fails with it).
  */
-const parseUpload = async (job: ImportJob, types: readonly SubscriptionType[]): Promise<{ summary: ParseSummary; total: number }> => {
+const parseUpload = async (
+  job: ImportJob,
+  types: readonly SubscriptionType[],
+): Promise<{ summary: ParseSummary; total: number }> => {
   const key = importKeys.upload(job.id);
   const size = await objectSize('imports', key);
-  if (size === undefined) throw new ImportFileError('upload_missing', 'The upload is gone (it expires after 7 days)');
+  if (size === undefined)
+    throw new ImportFileError('upload_missing', 'The upload is gone (it expires after 7 days)');
   if (size > maxImportBytes)
-    throw new ImportFileError('file_too_large', `The file is ${(size / 1048576).toFixed(0)} MB; at most 200 MB: split it`);
-  if (size === 0) throw new ImportFileError('empty_file', 'The file is empty: it needs a header row and data rows');
+    throw new ImportFileError(
+      'file_too_large',
+      `The file is ${(size / 1048576).toFixed(0)} MB; at most 200 MB: split it`,
+    );
+  if (size === 0)
+    throw new ImportFileError('empty_file', 'The file is empty: it needs a header row and data rows');
 
   let reader: CsvReader | undefined;
   let head = Buffer.alloc(0);
@@ -111,7 +133,8 @@ const parseUpload = async (job: ImportJob, types: readonly SubscriptionType[]): 
       if (!summary) {
         const headers = record.cells.map((c) => c.trim());
         const mapped = mapColumns(headers, types, job.columns);
-        if (!mapped.ok) throw new ImportFileError(mapped.error.code, mapped.error.message, 1, mapped.error.column);
+        if (!mapped.ok)
+          throw new ImportFileError(mapped.error.code, mapped.error.message, 1, mapped.error.column);
         summary = {
           headers,
           mapping: mapped.mapping,
@@ -124,7 +147,11 @@ const parseUpload = async (job: ImportJob, types: readonly SubscriptionType[]): 
       }
       total++;
       if (total > maxImportRows)
-        throw new ImportFileError('too_many_rows', `More than ${maxImportRows.toLocaleString('en')} rows: split the file`, record.row);
+        throw new ImportFileError(
+          'too_many_rows',
+          `More than ${maxImportRows.toLocaleString('en')} rows: split the file`,
+          record.row,
+        );
       const cell = record.cells[summary.mapping.targets.indexOf('email')]?.trim();
       const parsed = cell ? parseEmail(cell) : undefined;
       if (!parsed?.ok) continue;
@@ -159,7 +186,8 @@ const parseUpload = async (job: ImportJob, types: readonly SubscriptionType[]): 
     if (error instanceof CsvStructureError) throw new ImportFileError(error.code, error.message, error.row);
     throw error;
   }
-  if (!summary) throw new ImportFileError('empty_file', 'The file is empty: it needs a header row and data rows');
+  if (!summary)
+    throw new ImportFileError('empty_file', 'The file is empty: it needs a header row and data rows');
   if (!total) throw new ImportFileError('empty_file', 'The file has a header but no data rows', 1);
   return { summary, total };
 };
@@ -241,9 +269,23 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
   for (const rec of records) {
     const first = summary.duplicates[rec.row];
     if (rec.badEncoding)
-      failRead(rec, [{ line: rec.row, column: null, code: 'encoding', message: 'The row is not UTF-8 text: save the file as "CSV UTF-8"' }]);
+      failRead(rec, [
+        {
+          line: rec.row,
+          column: null,
+          code: 'encoding',
+          message: 'The row is not UTF-8 text: save the file as "CSV UTF-8"',
+        },
+      ]);
     else if (first !== undefined)
-      failRead(rec, [{ line: rec.row, column: columnOf('email'), code: 'duplicate', message: `The same address is on row ${first}: only the first is imported` }]);
+      failRead(rec, [
+        {
+          line: rec.row,
+          column: columnOf('email'),
+          code: 'duplicate',
+          message: `The same address is on row ${first}: only the first is imported`,
+        },
+      ]);
     else {
       const read = readRow(rec.cells, headers, mapping, job.defaults, rec.row, bc.now);
       if (read.ok) rows.push({ rec, row: read.row });
@@ -284,7 +326,12 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
     if (pending.length) owed.push({ c: after.id, t: pending });
   };
 
-  const creates: Array<{ rec: CsvRecord; row: RowInput; fingerprint: string; outcome: RowOutcome & { kind: 'created' } }> = [];
+  const creates: Array<{
+    rec: CsvRecord;
+    row: RowInput;
+    fingerprint: string;
+    outcome: RowOutcome & { kind: 'created' };
+  }> = [];
   const resumed: Array<{ rec: CsvRecord; outcome: RowOutcome & { kind: 'created' } }> = [];
   const updates: Array<{ rec: CsvRecord; row: RowInput; fingerprint: string; holder: StoredContact }> = [];
   rows.forEach(({ rec, row }, k) => {
@@ -316,10 +363,19 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
       const holder = await contacts.findByEmail(c.row.address.key);
       if (holder) updates.push({ rec: c.rec, row: c.row, fingerprint: c.fingerprint, holder });
       else
-        record(c.rec, { kind: 'failed', code: 'conflict', column: columnOf('email'), message: 'The address was being created by someone else at the same time; import the row again' });
+        record(c.rec, {
+          kind: 'failed',
+          code: 'conflict',
+          column: columnOf('email'),
+          message: 'The address was being created by someone else at the same time; import the row again',
+        });
     });
     await contacts.insertImported(won.map((c) => c.outcome.change));
-    if (resumed.length) await contacts.insertImported(resumed.map((r) => r.outcome.change), true);
+    if (resumed.length)
+      await contacts.insertImported(
+        resumed.map((r) => r.outcome.change),
+        true,
+      );
     for (const c of won) {
       record(c.rec, c.outcome);
       owe(undefined, c.outcome.change.next);
@@ -378,7 +434,8 @@ const writeResults = async (job: ImportJob, summary: ParseSummary): Promise<stri
     await putObject('imports', key, buffer);
     return key;
   }
-  if (buffer.length) state.parts.push(await multipart.part('imports', key, state, state.parts.length + 1, buffer));
+  if (buffer.length)
+    state.parts.push(await multipart.part('imports', key, state, state.parts.length + 1, buffer));
   await multipart.complete('imports', key, state);
   return key;
 };
@@ -470,7 +527,8 @@ export const runImportStep = async (
     });
     rowsThisStep += records.length;
   };
-  const stepDone = () => remainingMs() < reserveMs || (options.maxRows !== undefined && rowsThisStep >= options.maxRows);
+  const stepDone = () =>
+    remainingMs() < reserveMs || (options.maxRows !== undefined && rowsThisStep >= options.maxRows);
   const size = (await objectSize('imports', importKeys.upload(job.id))) ?? 0;
   if (job.offset >= size) atEnd = true;
   else {
@@ -491,7 +549,10 @@ export const runImportStep = async (
     } catch (error) {
       if (!(error instanceof CsvStructureError)) throw error;
       // The parse pass read the same bytes: only a file replaced under the job gets here.
-      await bulkJobs.save('IMPORT', fileError(job, new ImportFileError(error.code, error.message, error.row)));
+      await bulkJobs.save(
+        'IMPORT',
+        fileError(job, new ImportFileError(error.code, error.message, error.row)),
+      );
       return { more: false };
     }
   }

@@ -15,7 +15,13 @@ import {
   maxInlineCsvBytes,
   zeroCounts,
 } from '#shared/domain/bulk-jobs.ts';
-import { bomLength, CsvReader, CsvStructureError, detectDelimiter, notCsvReason } from '#shared/domain/csv.ts';
+import {
+  bomLength,
+  CsvReader,
+  CsvStructureError,
+  detectDelimiter,
+  notCsvReason,
+} from '#shared/domain/csv.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { type ImportDefaults, type ImportMode, mapColumns, type TypeRef } from '#shared/domain/import.ts';
@@ -97,7 +103,11 @@ const invalid = (path: string, code: string, message: string) =>
  * The header of a CSV given in a request, mapped now: a file that cannot be imported is a 422
  * before anything is stored. (An uploaded file is checked the same way when the job parses it.)
  */
-const checkInlineHeader = (bytes: Buffer, types: readonly TypeRef[], columns: Record<string, string> | undefined) => {
+const checkInlineHeader = (
+  bytes: Buffer,
+  types: readonly TypeRef[],
+  columns: Record<string, string> | undefined,
+) => {
   const reason = notCsvReason(bytes);
   if (reason) throw invalid('body.csv', 'not_csv', reason);
   const bom = bomLength(bytes);
@@ -110,9 +120,11 @@ const checkInlineHeader = (bytes: Buffer, types: readonly TypeRef[], columns: Re
     if (error instanceof CsvStructureError) throw invalid('body.csv', error.code, error.message);
     throw error;
   }
-  if (!header) throw invalid('body.csv', 'empty_file', 'The file is empty: it needs a header row and data rows');
+  if (!header)
+    throw invalid('body.csv', 'empty_file', 'The file is empty: it needs a header row and data rows');
   const mapped = mapColumns(header, types, columns);
-  if (!mapped.ok) throw invalid(mapped.error.column ? `body.columns` : 'body.csv', mapped.error.code, mapped.error.message);
+  if (!mapped.ok)
+    throw invalid(mapped.error.column ? `body.columns` : 'body.csv', mapped.error.code, mapped.error.message);
 };
 
 /**
@@ -133,12 +145,21 @@ export const createImport = async (input: CreateImportInput, actor: Actor) => {
   const known = defaultTypes.length ? await subscriptionTypes.getMany(defaultTypes) : new Map();
   for (const [typeId, status] of Object.entries(defaults.subscriptions ?? {})) {
     const type = known.get(typeId);
-    if (!type) throw invalid(`body.defaults.subscriptions.${typeId}`, 'unknown_type', 'No such subscription type');
+    if (!type)
+      throw invalid(`body.defaults.subscriptions.${typeId}`, 'unknown_type', 'No such subscription type');
     if (type.archived && status === 'subscribed')
-      throw invalid(`body.defaults.subscriptions.${typeId}`, 'type_archived', 'Archived types take no new subscriptions');
+      throw invalid(
+        `body.defaults.subscriptions.${typeId}`,
+        'type_archived',
+        'Archived types take no new subscriptions',
+      );
   }
   if (defaults.consent?.status === 'granted' && !defaults.source)
-    throw invalid('body.defaults.source', 'consent_source_required', 'A default grant of consent needs the source it was collected from');
+    throw invalid(
+      'body.defaults.source',
+      'consent_source_required',
+      'A default grant of consent needs the source it was collected from',
+    );
 
   // 2. The CSV in the body.
   const inline = input.csv !== undefined ? Buffer.from(input.csv, 'utf8') : undefined;
@@ -187,7 +208,10 @@ export const createImport = async (input: CreateImportInput, actor: Actor) => {
   }
   const url = await presignPut('imports', importKeys.upload(id), urlSeconds);
   logger.info('import created', { jobId: id, inline: false, dryRun: job.dryRun });
-  return { ...(await viewOf(job)), upload: { url, method: 'PUT' as const, expiresAt: uploadExpiresAt, maxBytes: maxImportBytes } };
+  return {
+    ...(await viewOf(job)),
+    upload: { url, method: 'PUT' as const, expiresAt: uploadExpiresAt, maxBytes: maxImportBytes },
+  };
 };
 
 /** The job as GET /imports/{id} shows it; a results file comes as a fresh download URL (1 h). */

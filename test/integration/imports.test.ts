@@ -54,15 +54,14 @@ const start = async (body: Record<string, unknown>) => {
 
 describe('a CSV import', () => {
   it('imports a small file given in the body', async () => {
-    const csv = 'email,first_name,Monthly newsletter,consent,consent_source\r\nada@imp.example,Ada,yes,granted,form\r\nbob@imp.example,Bob,,,\r\n';
+    const csv =
+      'email,first_name,Monthly newsletter,consent,consent_source\r\nada@imp.example,Ada,yes,granted,form\r\nbob@imp.example,Bob,,,\r\n';
     const job = await start({ csv });
     const done = await finished(job.id);
     expect(done).toMatchObject({ status: 'done', total: 2, processed: 2, created: 2, failed: 0 });
-    const ada = await request<{ items: Array<{ subscriptions: Record<string, { status: string }>; consent: { status: string } }> }>(
-      'GET',
-      '/contacts?email=ada@imp.example',
-      { key: marketer },
-    );
+    const ada = await request<{
+      items: Array<{ subscriptions: Record<string, { status: string }>; consent: { status: string } }>;
+    }>('GET', '/contacts?email=ada@imp.example', { key: marketer });
     expect(ada.body.items[0]?.subscriptions[newsletter]?.status).toBe('subscribed');
     expect(ada.body.items[0]?.consent.status).toBe('granted');
   });
@@ -71,7 +70,11 @@ describe('a CSV import', () => {
     const job = await start({ dryRun: false });
     expect(job.status).toBe('uploading');
     const url = job.upload?.url as string;
-    const put = await fetch(url, { method: 'PUT', body: 'E-mail;Förnamn\nsemi@imp.example;Åsa\n' , headers: {'content-type': 'text/csv'}});
+    const put = await fetch(url, {
+      method: 'PUT',
+      body: 'E-mail;Förnamn\nsemi@imp.example;Åsa\n',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(put.status, await put.text()).toBe(200);
     const done = await finished(job.id);
     expect(done).toMatchObject({ status: 'done', created: 1 });

@@ -101,7 +101,9 @@ const storedOutbox = (outbox: Record<string, HistoryEntry>): Record<string, unkn
     ]),
   );
 
-const outboxFromItem = (stored: Record<string, Partial<HistoryEntry>> | undefined): Record<string, HistoryEntry> =>
+const outboxFromItem = (
+  stored: Record<string, Partial<HistoryEntry>> | undefined,
+): Record<string, HistoryEntry> =>
   Object.fromEntries(
     Object.entries(stored ?? {}).map(([id, e]) => [
       id,
@@ -487,7 +489,11 @@ export const contacts = {
     if (onlyMissing) {
       const existing = await contacts.getMany(stored.map((c) => c.id));
       const missing = stored.filter((c) => !existing.has(c.id));
-      await batchWriteAll(table, missing.map((contact) => ({ PutRequest: { Item: contactItem(contact) } })), 8);
+      await batchWriteAll(
+        table,
+        missing.map((contact) => ({ PutRequest: { Item: contactItem(contact) } })),
+        8,
+      );
       stored = stored.map((c) => existing.get(c.id) ?? c);
       await inParallel(
         stored.flatMap((contact) => membershipsOf(contact).map((m) => membershipItem(contact, m))),
@@ -496,7 +502,11 @@ export const contacts = {
       );
       return stored;
     }
-    await batchWriteAll(table, stored.map((contact) => ({ PutRequest: { Item: contactItem(contact) } })), 8);
+    await batchWriteAll(
+      table,
+      stored.map((contact) => ({ PutRequest: { Item: contactItem(contact) } })),
+      8,
+    );
     await batchWriteAll(
       table,
       stored.flatMap((contact) =>

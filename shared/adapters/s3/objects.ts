@@ -28,10 +28,17 @@ const signer = new S3Client({
 
 /** A URL that lets its holder PUT one object, for `seconds`. */
 export const presignPut = (bucket: BucketName, key: string, seconds: number): Promise<string> =>
-  getSignedUrl(signer, new PutObjectCommand({ Bucket: bucketName(bucket), Key: key }), { expiresIn: seconds });
+  getSignedUrl(signer, new PutObjectCommand({ Bucket: bucketName(bucket), Key: key }), {
+    expiresIn: seconds,
+  });
 
 /** A URL that lets its holder GET one object, for `seconds`, downloaded as `filename`. */
-export const presignGet = (bucket: BucketName, key: string, seconds: number, filename: string): Promise<string> =>
+export const presignGet = (
+  bucket: BucketName,
+  key: string,
+  seconds: number,
+  filename: string,
+): Promise<string> =>
   getSignedUrl(
     signer,
     new GetObjectCommand({
@@ -49,7 +56,9 @@ export const putObject = async (
   body: string | Uint8Array,
   contentType = 'text/csv; charset=utf-8',
 ): Promise<void> => {
-  await s3.send(new PutObjectCommand({ Bucket: bucketName(bucket), Key: key, Body: body, ContentType: contentType }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucketName(bucket), Key: key, Body: body, ContentType: contentType }),
+  );
 };
 
 /** The object's size in bytes, or undefined when there is none. */
@@ -59,7 +68,8 @@ export const objectSize = async (bucket: BucketName, key: string): Promise<numbe
     return head.ContentLength ?? 0;
   } catch (error) {
     if (error instanceof NotFound || error instanceof NoSuchKey) return undefined;
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+      return undefined;
     throw error;
   }
 };
@@ -81,7 +91,11 @@ export const getText = async (bucket: BucketName, key: string): Promise<string |
  */
 export async function* readFrom(bucket: BucketName, key: string, offset: number): AsyncGenerator<Uint8Array> {
   const result = await s3.send(
-    new GetObjectCommand({ Bucket: bucketName(bucket), Key: key, ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) }),
+    new GetObjectCommand({
+      Bucket: bucketName(bucket),
+      Key: key,
+      ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}),
+    }),
   );
   const body = result.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };
   try {

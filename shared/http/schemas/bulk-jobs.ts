@@ -24,12 +24,18 @@ export const ImportJob = z
     unchanged: z.number().check(z.int()),
     skipped: z.number().check(z.int(), z.describe('Rows the consent-safe merge refused; `skips` says why')),
     failed: z.number().check(z.int()),
-    errors: z.array(LineProblem).check(z.describe('Failed rows, the first 100; every one is in the results file')),
+    errors: z
+      .array(LineProblem)
+      .check(z.describe('Failed rows, the first 100; every one is in the results file')),
     skips: z.array(LineProblem).check(z.describe('Skipped rows and why, the first 100')),
-    ignoredColumns: z.array(z.string()).check(z.describe('Headers that mean nothing here (a typo shows up here)')),
+    ignoredColumns: z
+      .array(z.string())
+      .check(z.describe('Headers that mean nothing here (a typo shows up here)')),
     error: z.nullable(LineProblem),
     resultsUrl: z.nullable(
-      z.string().check(z.describe('Every failed and skipped row, with why, as CSV: a download URL valid 1 hour')),
+      z
+        .string()
+        .check(z.describe('Every failed and skipped row, with why, as CSV: a download URL valid 1 hour')),
     ),
     confirmationsQueued: z.number().check(z.int(), z.describe('Double opt-in confirmation mails queued')),
     createdAt: Timestamp,
@@ -56,7 +62,9 @@ export const ExportJob = z
     mailingId: z.nullable(z.string()),
     rows: z.number().check(z.int()),
     bytes: z.number().check(z.int()),
-    url: z.nullable(z.string().check(z.describe('The CSV file once done: a download URL valid 1 hour from this answer'))),
+    url: z.nullable(
+      z.string().check(z.describe('The CSV file once done: a download URL valid 1 hour from this answer')),
+    ),
     urlExpiresAt: z.nullable(Timestamp),
     error: z.nullable(LineProblem),
     createdAt: Timestamp,
