@@ -16,6 +16,7 @@ import { dynamo, tableName } from '#shared/adapters/dynamodb/client.ts';
 import { minPartBytes, multipart } from '#shared/adapters/s3/objects.ts';
 import { csvLine, utf8Bom } from '#shared/domain/csv.ts';
 import type { ContactState } from '#shared/domain/contact.ts';
+import { DomainError } from '#shared/domain/errors.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { allTypes } from './imports.ts';
@@ -126,7 +127,7 @@ const nextPage = async (job: ExportJob): Promise<{ lines: string[]; cursor: stri
 export const runExportStep = async (
   jobId: string,
   remainingMs: () => number,
-  options: { now?: () => number; maxPages?: number } = {},
+  options: { now?: () => number } = {},
 ): Promise<{ more: boolean }> => {
   const now = options.now ?? Date.now;
   let job = await bulkJobs.get<ExportJob>('EXPORT', jobId);
@@ -158,10 +159,23 @@ export const runExportStep = async (
   let bytes = 0;
   let rows = 0;
   let cursor = job.cursor;
-  let pages = 0;
   for (;;) {
-    const page = await nextPage({ ...job, ...(cursor ? { cursor } : { cursor: undefined }) } as ExportJob);
-    pages++;
+    let page: Awaited<ReturnType<typeof nextPage>>;
+    try {
+      page = await nextPage({ ...job, ...(cursor ? { cursor } : { cursor: undefined }) } as ExportJob);
+    } catch (error) {
+      // What the export reads is gone (the mailing was deleted): a job error, not a retry.
+      if (!(error instanceof DomainError)) throw error;
+      await multipart.abort('exports', job.key, upload).catch(() => undefined);
+      await bulkJobs.save('EXPORT', {
+        ...(moved(job, 'failed') as ExportJob),
+        error: { line: 0, column: null, code: 'source_gone', message: error.message },
+        finishedAt: new Date(now()).toISOString(),
+        lease: undefined,
+        leaseUntil: 0,
+      });
+      return { more: false };
+    }
     buffer.push(...page.lines);
     rows += page.lines.length;
     bytes += page.lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
@@ -198,7 +212,7 @@ export const runExportStep = async (
       bytes = 0;
       rows = 0;
     }
-    if (remainingMs() < reserveMs || (options.maxPages !== undefined && pages >= options.maxPages)) break;
+    if (remainingMs() < reserveMs) break;
   }
   // Out of time: what is buffered since the last part is read again by the next step.
   await bulkJobs.save('EXPORT', { ...job, lease: undefined, leaseUntil: 0 });

@@ -221,7 +221,8 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
   const counts = zeroCounts();
   const errors: LineError[] = [];
   const skips: LineError[] = [];
-  const resultLines: string[] = [];
+  // Rows finish out of order (writes run side by side): problems are sorted by row at the end.
+  const results: Array<{ row: number; line: string }> = [];
   const ctx: ChangeContext = {
     at: new Date(bc.now).toISOString(),
     actor: job.createdBy,
@@ -243,17 +244,26 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
         message: outcome.message,
       };
       (outcome.kind === 'failed' ? errors : skips).push(problem);
-      resultLines.push(
-        csvLine([...rec.cells, outcome.kind, rec.row, problem.column ?? '', problem.code, problem.message]),
-      );
+      results.push({
+        row: rec.row,
+        line: csvLine([
+          ...rec.cells,
+          outcome.kind,
+          rec.row,
+          problem.column ?? '',
+          problem.code,
+          problem.message,
+        ]),
+      });
     }
   };
   const failRead = (rec: CsvRecord, problems: LineError[]) => {
     counts.processed++;
     counts.failed++;
     errors.push(...problems);
-    resultLines.push(
-      csvLine([
+    results.push({
+      row: rec.row,
+      line: csvLine([
         ...rec.cells,
         'failed',
         rec.row,
@@ -261,7 +271,7 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
         problems.map((p) => p.code).join(' | '),
         problems.map((p) => p.message).join(' | '),
       ]),
-    );
+    });
   };
 
   // Read each row; the rest of the batch works on the rows that read.
@@ -409,7 +419,15 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
   }
 
   if (owed.length) await queueConfirmations(owed);
-  return { counts, errors, skips, resultLines, confirmations: owed.length };
+  const byRow = (a: { line: number } | { row: number }, b: { line: number } | { row: number }) =>
+    ('row' in a ? a.row : a.line) - ('row' in b ? b.row : b.line);
+  return {
+    counts,
+    errors: errors.sort(byRow),
+    skips: skips.sort(byRow),
+    resultLines: results.sort(byRow).map((r) => r.line),
+    confirmations: owed.length,
+  };
 };
 
 /** Appends up to the shown limit. */
