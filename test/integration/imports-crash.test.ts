@@ -14,7 +14,8 @@ const { request, stack } = useLocalStack({ autoConsume: false });
 
 let typeId = '';
 beforeAll(async () => {
-  typeId = (await request<{ id: string }>('POST', '/subscription-types', { body: { name: 'Crash news' } })).body.id;
+  typeId = (await request<{ id: string }>('POST', '/subscription-types', { body: { name: 'Crash news' } }))
+    .body.id;
 });
 
 const rows = 2500;
@@ -35,7 +36,9 @@ const scan = async () => {
     items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
     start = page.LastEvaluatedKey;
   } while (start);
-  return items.filter((i) => String(i.emailKey ?? i.pk).includes('crash.example') || String(i.sk).startsWith('M#'));
+  return items.filter(
+    (i) => String(i.emailKey ?? i.pk).includes('crash.example') || String(i.sk).startsWith('M#'),
+  );
 };
 
 /** Runs the job's steps by hand: the first crashes after writing batch `crashAfter`. */
@@ -59,7 +62,8 @@ const runWithCrash = async (jobId: string, crashAfter: number) => {
   // SQS hands the message out again once its lease (the dead invocation's time) has passed.
   const later = () => Date.now() + 301_000;
   let steps = 0;
-  for (let more = true; more; steps++) more = (await runImportStep(jobId, () => 300_000, { now: later })).more;
+  for (let more = true; more; steps++)
+    more = (await runImportStep(jobId, () => 300_000, { now: later })).more;
   return steps;
 };
 
@@ -70,7 +74,14 @@ describe('an import step that crashes after writing a batch', () => {
     });
     expect(res.status).toBe(201);
     await runWithCrash(res.body.id, 1);
-    expect(await job(res.body.id)).toMatchObject({ status: 'done', total: rows, processed: rows, created: rows, failed: 0, unchanged: 0 });
+    expect(await job(res.body.id)).toMatchObject({
+      status: 'done',
+      total: rows,
+      processed: rows,
+      created: rows,
+      failed: 0,
+      unchanged: 0,
+    });
 
     const items = await scan();
     const contactsWritten = items.filter((i) => i.sk === 'PROFILE');
@@ -96,7 +107,13 @@ describe('an import step that crashes after writing a batch', () => {
       body: { format: 'csv', mode: 'update', csv: file('Second') },
     });
     await runWithCrash(res.body.id, 2);
-    expect(await job(res.body.id)).toMatchObject({ status: 'done', processed: rows, updated: rows, created: 0, unchanged: 0 });
+    expect(await job(res.body.id)).toMatchObject({
+      status: 'done',
+      processed: rows,
+      updated: rows,
+      created: 0,
+      unchanged: 0,
+    });
     const contactsWritten = (await scan()).filter((i) => i.sk === 'PROFILE');
     expect(contactsWritten).toHaveLength(rows);
     // One change each: version 2, the first name as the file says.
