@@ -35,10 +35,16 @@ export class PrivateBucket extends Construct implements DefinedBucket {
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
-      // Object-created events for a queue go through EventBridge: a rule in the service stack
-      // picks them up, so this stack never refers to a queue of another stack.
-      eventBridgeEnabled: Boolean(props.definition.objectCreated),
     });
+    if (props.definition.objectCreated) {
+      // Object-created events for a queue go through EventBridge: a rule in the service stack picks
+      // them up, so this stack never refers to a queue of another stack. Set on the bucket itself
+      // (CloudFormation's NotificationConfiguration) rather than through CDK's notifications
+      // custom resource, which would add a Lambda function to this stack.
+      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
+    }
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
