@@ -29,6 +29,8 @@ export interface CsvImportFigures {
   created: number;
   failed: number;
   writeUnitsPerContact: number;
+  /** Of those, the contacts table's (claims, contacts, memberships and their index entries). */
+  contactWriteUnitsPerContact: number;
   /** claim 1 + contact item 1 + membership 1 + its index entry 1 */
   floorWriteUnitsPerContact: number;
   readUnitsPerContact: number;
@@ -129,6 +131,10 @@ export const runCsvImport = async (options: {
 
     const d = diffCounts(await stack.counts(), before);
     const worker = total(d, (k) => k.service === 'dynamodb' && k.origin === 'imports');
+    const contactWrites = total(
+      d,
+      (k) => k.service === 'dynamodb' && k.origin === 'imports' && k.target === 'contacts',
+    );
     const api = total(d, (k) => k.service === 'dynamodb' && k.origin === 'api');
     const sqs = total(d, (k) => k.service === 'sqs');
     const byOperation: Record<string, number> = {};
@@ -161,6 +167,7 @@ export const runCsvImport = async (options: {
       created,
       failed: job.failed ?? 0,
       writeUnitsPerContact: wcu / Math.max(created, 1),
+      contactWriteUnitsPerContact: (contactWrites.wcu + contactWrites.indexWcu) / Math.max(created, 1),
       floorWriteUnitsPerContact: 4,
       readUnitsPerContact: rcu / Math.max(created, 1),
       dynamoRequestsPerContact: (worker.calls + api.calls) / Math.max(created, 1),

@@ -66,6 +66,8 @@ import { allTypes, type ImportJob, importKeys, shownProblems } from './imports.t
 
 /** Rows decided and written together, then checkpointed. */
 export const batchRows = 1000;
+/** Batches decided and written side by side. */
+const parallelBatches = 2;
 /** A step stops taking batches when less than this is left of its invocation. */
 const reserveMs = 30_000;
 /** Conditional claims in flight at once. */
@@ -523,27 +525,40 @@ export const runImportStep = async (
   let atEnd = false;
   const reader = new CsvReader({ delimiter: summary.delimiter, offset: job.offset, firstRow: job.row });
   const pending: CsvRecord[] = [];
-  const flushBatch = async (records: CsvRecord[]) => {
-    const current = job as ImportJob;
-    const result = await runBatch({ job: current, summary, types: typeMap, now: now() }, records);
-    const batch = current.batches;
-    if (result.resultLines.length)
-      await putObject('imports', importKeys.resultsPart(current.id, batch), result.resultLines.join(''));
-    await options.afterBatchWrite?.(batch);
-    const last = records[records.length - 1] as CsvRecord;
-    job = await bulkJobs.save('IMPORT', {
-      ...current,
-      status: importTransition(current.status, 'checkpoint') ?? current.status,
-      offset: last.end,
-      row: last.row + 1,
-      batches: batch + 1,
-      counts: addCounts(current.counts, result.counts),
-      errors: keep(current.errors, result.errors),
-      skips: keep(current.skips, result.skips),
-      resultBatches: result.resultLines.length ? [...current.resultBatches, batch] : current.resultBatches,
-      confirmationsQueued: current.confirmationsQueued + result.confirmations,
-    });
-    rowsThisStep += records.length;
+  // Batches touch distinct addresses (a repeated address fails its later rows), so a few are decided
+  // and written side by side; their checkpoints still follow one another, in file order.
+  const flushBatches = async (groups: CsvRecord[][]) => {
+    const first = job as ImportJob;
+    const results = await Promise.all(
+      groups.map((records) => runBatch({ job: first, summary, types: typeMap, now: now() }, records)),
+    );
+    for (const [i, records] of groups.entries()) {
+      const current = job as ImportJob;
+      const result = results[i] as BatchResult;
+      const batch = current.batches;
+      if (result.resultLines.length)
+        await putObject('imports', importKeys.resultsPart(current.id, batch), result.resultLines.join(''));
+      await options.afterBatchWrite?.(batch);
+      const last = records[records.length - 1] as CsvRecord;
+      job = await bulkJobs.save('IMPORT', {
+        ...current,
+        status: importTransition(current.status, 'checkpoint') ?? current.status,
+        offset: last.end,
+        row: last.row + 1,
+        batches: batch + 1,
+        counts: addCounts(current.counts, result.counts),
+        errors: keep(current.errors, result.errors),
+        skips: keep(current.skips, result.skips),
+        resultBatches: result.resultLines.length ? [...current.resultBatches, batch] : current.resultBatches,
+        confirmationsQueued: current.confirmationsQueued + result.confirmations,
+      });
+      rowsThisStep += records.length;
+    }
+  };
+  const take = (batches: number) => {
+    const groups: CsvRecord[][] = [];
+    while (groups.length < batches && pending.length) groups.push(pending.splice(0, batchRows));
+    return groups;
   };
   const stepDone = () =>
     remainingMs() < reserveMs || (options.maxRows !== undefined && rowsThisStep >= options.maxRows);
@@ -553,15 +568,15 @@ export const runImportStep = async (
     try {
       read: for await (const chunk of readFrom('imports', importKeys.upload(job.id), job.offset)) {
         pending.push(...reader.push(chunk));
-        while (pending.length >= batchRows) {
+        while (pending.length >= batchRows * parallelBatches) {
           if (stepDone()) break read;
-          await flushBatch(pending.splice(0, batchRows));
+          await flushBatches(take(parallelBatches));
         }
         if (stepDone()) break;
       }
       if (!stepDone()) {
         pending.push(...reader.finish());
-        while (pending.length && !stepDone()) await flushBatch(pending.splice(0, batchRows));
+        while (pending.length && !stepDone()) await flushBatches(take(parallelBatches));
         atEnd = !pending.length;
       }
     } catch (error) {
