@@ -40,4 +40,5 @@ export const route = defineRoute({
   response: ExportJob,
   tables: { app: 'write' },
   queues: ['exports'],
+  idempotent: true,
 });

@@ -85,4 +85,5 @@ export const route = defineRoute({
   response: ImportJob,
   tables: { app: 'write' },
   buckets: { imports: 'write' },
+  idempotent: true,
 });
