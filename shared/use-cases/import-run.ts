@@ -50,6 +50,7 @@ import {
   notCsvReason,
 } from '#shared/domain/csv.ts';
 import { parseEmail } from '#shared/domain/email.ts';
+import { DomainError, NotFoundError } from '#shared/domain/errors.ts';
 import { derivedId, newId } from '#shared/domain/ids.ts';
 import {
   type ColumnMapping,
@@ -401,20 +402,37 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
     await inParallel(updates, updateConcurrency, async (u) => {
       let outcome = { kind: 'unchanged' } as RowOutcome;
       let before: ContactState | undefined;
-      const { contact, changed } = await contacts.change(
-        u.holder.id,
-        (current) => {
-          before = current;
-          if (appliedByThisJob(current)) {
-            // This job changed it in a step that crashed before its checkpoint.
-            outcome = { kind: 'updated', change: { next: current, entries: [] } };
-            return undefined;
-          }
-          outcome = decide(u.rec, u.row, current, u.fingerprint);
-          return outcome.kind === 'updated' ? outcome.change : undefined;
-        },
-        u.holder,
-      );
+      const attempt = await contacts
+        .change(
+          u.holder.id,
+          (current) => {
+            before = current;
+            if (appliedByThisJob(current)) {
+              // This job changed it in a step that crashed before its checkpoint.
+              outcome = { kind: 'updated', change: { next: current, entries: [] } };
+              return undefined;
+            }
+            outcome = decide(u.rec, u.row, current, u.fingerprint);
+            return outcome.kind === 'updated' ? outcome.change : undefined;
+          },
+          u.holder,
+        )
+        .catch((error: unknown) => {
+          // Erased meanwhile, or changed by others on every attempt: this row fails, the batch goes on.
+          if (!(error instanceof DomainError)) throw error;
+          return { error };
+        });
+      if ('error' in attempt) {
+        const code = attempt.error instanceof NotFoundError ? 'contact_gone' : 'conflict';
+        record(u.rec, {
+          kind: 'failed',
+          code,
+          column: columnOf('email'),
+          message: `${attempt.error.message}; import the row again`,
+        });
+        return;
+      }
+      const { contact, changed } = attempt;
       record(u.rec, outcome);
       if (changed || outcome.kind === 'updated') owe(changed ? before : undefined, contact);
     });

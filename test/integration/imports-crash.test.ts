@@ -6,8 +6,11 @@
  */
 import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { dynamo } from '#shared/adapters/dynamodb/client.ts';
 import { runImportStep } from '#shared/use-cases/import-run.ts';
+import { type FaultableClient, injectOnWire } from '#test/helpers/faults.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 
 const { request, stack } = useLocalStack({ autoConsume: false });
@@ -126,4 +129,36 @@ describe('an import step that crashes after writing a batch', () => {
     );
     expect(history.body.items.filter((e) => e.change === 'profile')).toHaveLength(1);
   }, 120_000);
+});
+
+describe('a contact changed by others on every attempt', () => {
+  it('fails its own row and lets the rest of the batch through', async () => {
+    const busy = await request<{ items: Array<{ id: string }> }>('GET', '/contacts?email=p1@crash.example');
+    const busyId = busy.body.items[0]?.id as string;
+    expect(busyId).toBeTruthy();
+    // Every conditional write of that contact loses, as if others kept changing it.
+    const remove = injectOnWire(dynamo as unknown as FaultableClient, 'busy-contact', (call) =>
+      call.commandName === 'UpdateItemCommand' && call.body.includes(`C#${busyId}`)
+        ? new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} })
+        : undefined,
+    );
+    try {
+      const res = await request<{ id: string }>('POST', '/imports', {
+        body: {
+          format: 'csv',
+          mode: 'update',
+          csv: 'email,first_name\np0@crash.example,Third\np1@crash.example,Third\np2@crash.example,Third\n',
+        },
+      });
+      for (let more = true; more; ) more = (await runImportStep(res.body.id, () => 300_000)).more;
+      const done = await job(res.body.id);
+      expect(done).toMatchObject({ status: 'done', updated: 2, failed: 1 });
+      expect((done.errors as unknown as Array<{ line: number; code: string }>)[0]).toMatchObject({
+        line: 3,
+        code: 'conflict',
+      });
+    } finally {
+      remove();
+    }
+  }, 60_000);
 });
