@@ -42,6 +42,7 @@ const { values: args } = parseArgs({
     skip: { type: 'string', default: '' },
     only: { type: 'string', default: '' },
     'init-runs': { type: 'string' },
+    'csv-rows': { type: 'string' },
     'report-only': { type: 'boolean', default: false },
   },
 });
@@ -69,6 +70,7 @@ const phases = [
   'eligibility',
   'bundles',
   'import',
+  'csv-import',
   'mailing',
   'feedback',
   'message-size',
@@ -214,6 +216,27 @@ if (stackPhases.some((p) => !skip.has(p))) {
       // The mailings still need their contacts.
       sample = (await seedContacts(0, importCount, typesFor, progress, 1001)).sample;
     }
+
+    // 4b. A CSV file of new contacts through the command line (a type of its own, so the mailings'
+    //     lists stay as they are).
+    raw.csvImport = await phase('csv-import', async () => {
+      const { runCsvImport } = await import('./phases/csv-import.ts');
+      await newType('CSV readers');
+      const importer = await stack.startConsumers(['imports']);
+      try {
+        return await runCsvImport({
+          stack,
+          typeName: 'CSV readers',
+          rows: Number(args['csv-rows'] ?? (args.quick ? 10_000 : 100_000)),
+          consumers: importer,
+          projectRoot,
+          log: (line) => log.write(`${line}\n`),
+          progress,
+        });
+      } finally {
+        await importer.stop();
+      }
+    });
 
     // 5. The rest of the large list, through the import use case (not measured).
     if (size > importCount && !skip.has('mailing')) {

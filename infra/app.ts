@@ -76,6 +76,7 @@ export const buildApp = (options: BuildAppOptions = {}): SubscriptionCenterApp =
         api: service.api,
         functionDefaults: service.functionDefaults,
         tables: stateful.tables,
+        buckets: stateful.buckets,
         signingKeys: stateful.signingKeys,
         queues: service.queues,
       }),

@@ -13,6 +13,12 @@ export interface BucketDefinition {
   /** Objects are deleted this many days after they were written (S3 lifecycle). */
   readonly expireAfterDays: number;
   readonly description: string;
+  /**
+   * Objects created under this key pattern (`*` for any run of characters) are announced on this
+   * queue: in AWS through EventBridge (the bucket sends its events there; a rule matches the key),
+   * locally by the local stack from the local S3's own events, in the same EventBridge shape.
+   */
+  readonly objectCreated?: { readonly keyPattern: string; readonly queue: 'imports' };
 }
 
 export const buckets = {
@@ -26,6 +32,25 @@ export const buckets = {
     envVar: 'INBOUND_MAIL_BUCKET',
     expireAfterDays: 30,
     description: 'raw inbound mail of the unsubscribe mailbox, kept 30 days',
+  },
+  /**
+   * CSV files uploaded for import (`imports/<job id>/upload.csv`, through a presigned PUT or from a
+   * request body), the parse summary, and each job's results file of failed and skipped rows. A
+   * new upload starts its job.
+   */
+  imports: {
+    id: 'ImportsBucket',
+    envVar: 'IMPORTS_BUCKET',
+    expireAfterDays: 7,
+    description: 'CSV imports: uploaded files and results files, kept 7 days',
+    objectCreated: { keyPattern: 'imports/*/upload.csv', queue: 'imports' },
+  },
+  /** CSV exports (`exports/<job id>.csv`), handed out through presigned GET URLs. */
+  exports: {
+    id: 'ExportsBucket',
+    envVar: 'EXPORTS_BUCKET',
+    expireAfterDays: 7,
+    description: 'CSV exports of contacts and recipient reports, kept 7 days',
   },
 } as const satisfies Record<string, BucketDefinition>;
 

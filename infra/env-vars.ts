@@ -15,4 +15,6 @@ export const queueEnvVars = {
   send: 'SEND_QUEUE_URL',
   mail: 'MAIL_QUEUE_URL',
   feedback: 'FEEDBACK_QUEUE_URL',
+  imports: 'IMPORTS_QUEUE_URL',
+  exports: 'EXPORTS_QUEUE_URL',
 } as const;

@@ -4,6 +4,7 @@
  * queues in local-aws-sqs and runs infra/local/poller.ts in place of the event source mapping.
  */
 import { queueEnvVars } from './env-vars.ts';
+import type { BucketName } from './buckets.ts';
 import type { TableName } from './tables.ts';
 import type { Access } from '#shared/http/contract.ts';
 
@@ -33,6 +34,12 @@ export interface QueueDefinition {
     readonly sendsEmail?: boolean;
     /** Adds suppressions, mirrored into SES's account-level suppression list when the deployment says so. */
     readonly mirrorsSuppressions?: boolean;
+    /** Buckets it reads or writes (objects only, under the bucket's whole key space). */
+    readonly buckets?: Partial<Record<BucketName, Access>>;
+    /** Tables it may Scan: a background job reading a whole table, never a request path. */
+    readonly scans?: readonly TableName[];
+    /** MB; default 256. */
+    readonly memorySize?: number;
   };
 }
 
@@ -131,6 +138,53 @@ export const queues = {
       queues: ['feedback'],
       secrets: ['signing'],
       mirrorsSuppressions: true,
+    },
+  },
+  /**
+   * CSV imports: the upload's S3 "Object Created" event (EventBridge's shape) starts a job; the
+   * worker then re-sends `{jobId}` to itself after each Lambda-sized step until the file is done.
+   */
+  imports: {
+    id: 'ImportsQueue',
+    envVar: queueEnvVars.imports,
+    description: 'CSV import jobs: uploads to parse and apply, a step at a time',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/run-import.ts',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      timeoutSeconds: 300,
+      memorySize: 1024,
+      // app: the job and the types; contacts: claims, contacts, memberships, suppressions.
+      tables: { app: 'write', contacts: 'write' },
+      // mail: the confirmations of double opt-in types, paced by the mail worker.
+      queues: ['imports', 'mail'],
+      secrets: ['signing'],
+      buckets: { imports: 'write' },
+    },
+  },
+  /** CSV exports: `{jobId}` from POST /exports, then re-sent by the worker after each step. */
+  exports: {
+    id: 'ExportsQueue',
+    envVar: queueEnvVars.exports,
+    description: 'CSV export jobs, written to S3 a step at a time',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/run-export.ts',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      timeoutSeconds: 300,
+      memorySize: 512,
+      tables: { app: 'write', contacts: 'read', recipients: 'read' },
+      scans: ['contacts'],
+      queues: ['exports'],
+      buckets: { exports: 'write' },
     },
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -13,6 +13,8 @@ import { route as listLists } from '#functions/api/list-lists.route.ts';
 import { route as listMailings } from '#functions/api/list-mailings.route.ts';
 import { route as createApiKey } from '#functions/api/create-api-key.route.ts';
 import { route as createContact } from '#functions/api/create-contact.route.ts';
+import { route as createExport } from '#functions/api/create-export.route.ts';
+import { route as createImport } from '#functions/api/create-import.route.ts';
 import { route as createList } from '#functions/api/create-list.route.ts';
 import { route as createMailing } from '#functions/api/create-mailing.route.ts';
 import { route as createSubscriptionType } from '#functions/api/create-subscription-type.route.ts';
@@ -25,6 +27,8 @@ import { route as findContacts } from '#functions/api/find-contacts.route.ts';
 import { route as findSuppressions } from '#functions/api/find-suppressions.route.ts';
 import { route as getBouncePolicy } from '#functions/api/get-bounce-policy.route.ts';
 import { route as getContact } from '#functions/api/get-contact.route.ts';
+import { route as getExport } from '#functions/api/get-export.route.ts';
+import { route as getImport } from '#functions/api/get-import.route.ts';
 import { route as getHealth } from '#functions/api/get-health.route.ts';
 import { route as getList } from '#functions/api/get-list.route.ts';
 import { route as getMailing } from '#functions/api/get-mailing.route.ts';
@@ -89,6 +93,10 @@ export const routes = {
   'GET /contacts/{id}/history': listContactHistory,
   'GET /contacts/{id}/export': exportContact,
   'POST /contacts/{id}/privacy-email': sendPrivacyEmail,
+  'POST /imports': createImport,
+  'GET /imports/{id}': getImport,
+  'POST /exports': createExport,
+  'GET /exports/{id}': getExport,
   'POST /lists': createList,
   'GET /lists': listLists,
   'GET /lists/{id}': getList,

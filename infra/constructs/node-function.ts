@@ -244,6 +244,45 @@ export class NodeFunction extends nodejs.NodejsFunction {
   }
 
   /**
+   * Sets the bucket's env var and allows reading (GetObject), or reading and writing (also
+   * PutObject and the multipart calls), the bucket's objects: no listing, no deleting, no bucket
+   * settings. A presigned URL this function signs can do no more than that.
+   */
+  bindBucket({ definition, bucket }: DefinedBucket, access: Access): this {
+    this.addEnvironment(definition.envVar, bucket.bucketName);
+    const actions =
+      access === 'write'
+        ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']
+        : ['s3:GetObject'];
+    this.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
+    const resource = bucket.node.defaultChild as CfnResource | undefined;
+    if (!this.role || !resource) return this;
+    const owner = Stack.of(bucket);
+    const names = [`<${owner.getLogicalId(resource)}.Arn>`];
+    if (owner !== this.stack) {
+      const imported = owner.resolve(owner.exportValue(bucket.bucketArn)) as { 'Fn::ImportValue': string };
+      names.push(imported['Fn::ImportValue']);
+    }
+    for (const name of names)
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${name}/*]`,
+        reason: `Object keys carry job ids, unknown until a job exists: the function may ${access === 'write' ? 'read and write' : 'read'} objects of this one bucket (${definition.description}), and nothing else of it (no listing, no deleting, no settings).`,
+      });
+    return this;
+  }
+
+  /**
+   * Allows Scan on a table (already bound with bindTable): for a background job that reads a whole
+   * table (an export), never for a request path.
+   */
+  bindTableScan({ table }: DefinedTable): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+    );
+    return this;
+  }
+
+  /**
    * Sets the bucket's env var and allows reading objects under `prefix` only (no listing, no
    * writing: whoever writes there is someone else, e.g. SES's receipt rule).
    */

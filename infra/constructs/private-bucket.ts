@@ -36,10 +36,19 @@ export class PrivateBucket extends Construct implements DefinedBucket {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (props.definition.objectCreated) {
+      // Object-created events for a queue go through EventBridge: a rule in the service stack picks
+      // them up, so this stack never refers to a queue of another stack. Set on the bucket itself
+      // (CloudFormation's NotificationConfiguration) rather than through CDK's notifications
+      // custom resource, which would add a Lambda function to this stack.
+      (this.bucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
+    }
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'No server access logs: only SES (through the bucket policy, for this account) writes here and only the IAM roles of this app read, each recorded by CloudTrail; access logs would need a second bucket holding the same personal data longer.',
+        'No server access logs: only the IAM roles of this app (and, for inbound mail, SES through the bucket policy, for this account) read and write here, each call recorded by CloudTrail; access logs would need a second bucket holding the same personal data longer.',
     });
   }
 }

@@ -24,6 +24,8 @@ const sesServer = (require('aws-ses-v2-local') as typeof import('aws-ses-v2-loca
 /** s3rver 3.7 (CommonJS): a Koa app that serves S3's REST protocol from a folder. */
 interface S3rverServer {
   run(): Promise<AddressInfo>;
+  /** S3 event notifications (`Records[…]`), for every object put, posted, copied or deleted. */
+  on(event: 'event', listener: (notification: S3Notification) => void): void;
   /** Set by run(). */
   httpServer?: Server;
 }
@@ -39,7 +41,21 @@ export const localAccessKey = 'local';
   }
 ).DUMMY_ACCOUNT.createKeyPair(localAccessKey, localAccessKey);
 
+/** What s3rver emits for an object event: S3's notification format. */
+export interface S3Notification {
+  Records: Array<{
+    eventName: string;
+    eventTime: string;
+    s3: {
+      bucket: { name: string };
+      object: { key: string; size?: number; eTag?: string; sequencer?: string };
+    };
+  }>;
+}
+
 export interface EmulatorOptions {
+  /** Called with each object event of the local S3. */
+  onS3Event?: (notification: S3Notification) => void;
   /** LevelDB folder for dynalite; in memory when absent. */
   dynamoPath?: string;
   dynamoPort?: number;
@@ -150,6 +166,13 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     directory: s3Directory,
     silent: true,
     resetOnClose: false,
+  });
+  s3.on('event', (notification) => {
+    try {
+      options.onS3Event?.(notification);
+    } catch {
+      // A listener's failure must not affect the S3 answer.
+    }
   });
   let s3Port: number;
   try {

@@ -9,15 +9,26 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type BucketName, buckets } from '#infra/buckets.ts';
+import { type BucketDefinition, type BucketName, buckets } from '#infra/buckets.ts';
 import { inboundMail } from '#infra/inbound-mail.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type TableName, tables } from '#infra/tables.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { createBuckets, createQueues, createTables } from './bootstrap.ts';
-import { type Emulators, localAccessKey, PortInUseError, startEmulators } from './emulators.ts';
+import {
+  type Emulators,
+  localAccessKey,
+  PortInUseError,
+  type S3Notification,
+  startEmulators,
+} from './emulators.ts';
 import { createGateway } from './gateway.ts';
 import { type InboundSmtp, startInboundSmtp } from './inbound-smtp.ts';
 import { lambdaContext, loadHandler } from './lambda.ts';
@@ -91,6 +102,33 @@ export interface LocalStack {
 
 export { PortInUseError };
 
+/** A key pattern of infra/buckets.ts (`*`: any run of characters) against a key. */
+export const keyMatches = (pattern: string, key: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(key);
+
+/** S3's "Object Created" event as EventBridge delivers it to a queue. */
+const objectCreatedEvent = (bucket: string, key: string, size: number, time: string) => ({
+  version: '0',
+  id: randomBytes(16).toString('hex'),
+  'detail-type': 'Object Created',
+  source: 'aws.s3',
+  account: '000000000000',
+  time,
+  region: 'us-east-1',
+  resources: [`arn:aws:s3:::${bucket}`],
+  detail: {
+    version: '0',
+    bucket: { name: bucket },
+    object: { key, size },
+    reason: 'PutObject',
+  },
+});
+
 const listenApi = (server: Server, port: number) =>
   new Promise<number>((resolvePort, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -155,6 +193,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     publishing.add(sending);
     publishedCount++;
   };
+  // S3 → EventBridge → SQS: object-created events of buckets that announce them (infra/buckets.ts),
+  // in EventBridge's shape, to the queue the bucket names, as the deployed rule delivers them.
+  let announce: ((notification: S3Notification) => void) | undefined;
+  const announcing = new Set<Promise<unknown>>();
   let inbound: InboundSmtp | undefined;
   const unsubscribeAddress =
     options.unsubscribeAddress ?? process.env.UNSUBSCRIBE_ADDRESS ?? 'unsubscribe@localhost';
@@ -169,6 +211,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         : {}),
       sesPort: options.sesPort ?? 0,
       onSesSent,
+      onS3Event: (notification) => announce?.(notification),
     });
     const apiPort = await listenApi(gateway, options.port ?? 0);
     const apiUrl = `http://localhost:${apiPort}`;
@@ -212,6 +255,32 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
             Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })),
           }),
         );
+      }
+    };
+
+    announce = (notification) => {
+      for (const record of notification.Records ?? []) {
+        if (!record.eventName.startsWith('ObjectCreated:')) continue;
+        const name = (Object.keys(bucketNames) as BucketName[]).find(
+          (b) => bucketNames[b] === record.s3.bucket.name,
+        );
+        const rule = name ? (buckets[name] as BucketDefinition).objectCreated : undefined;
+        const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+        if (!rule || !keyMatches(rule.keyPattern, key)) continue;
+        const sent = sqs
+          .send(
+            new SendMessageCommand({
+              QueueUrl: queueUrls[rule.queue].url,
+              MessageBody: JSON.stringify(
+                objectCreatedEvent(record.s3.bucket.name, key, record.s3.object.size ?? 0, record.eventTime),
+              ),
+            }),
+          )
+          .catch((error: unknown) =>
+            logger.error('local S3 event not delivered', { error: (error as Error)?.message }),
+          )
+          .finally(() => announcing.delete(sent));
+        announcing.add(sent);
       }
     };
 
@@ -285,6 +354,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         let seen: number;
         do {
           await mailbox.idle();
+          while (announcing.size) await Promise.all(announcing);
           seen = publishedCount;
           await published();
           await Promise.all(pollers.map((p) => p.idle()));
@@ -292,6 +362,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       consume: async (queue) => {
         await published();
+        while (announcing.size) await Promise.all(announcing);
         const poller = consumers.get(queue);
         if (!poller) throw new Error(`queue ${queue} has no consumer`);
         let total = 0;
@@ -302,6 +373,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         }
       },
       stop: async () => {
+        announce = undefined;
+        while (announcing.size) await Promise.all(announcing);
         await mailbox.stop();
         publishEvents = undefined;
         await published();

@@ -11,7 +11,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '#infra/config.ts';
-import { type DefinedTable, type FunctionDefaults, NodeFunction } from '#infra/constructs/node-function.ts';
+import type { BucketName } from '#infra/buckets.ts';
+import {
+  type DefinedBucket,
+  type DefinedTable,
+  type FunctionDefaults,
+  NodeFunction,
+} from '#infra/constructs/node-function.ts';
 import type { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
 import type { QueueName } from '#infra/queues.ts';
 import type { Access, Auth, RouteDefinition, RouteKey } from '#infra/routes.ts';
@@ -21,7 +27,7 @@ import type { TableName } from '#infra/tables.ts';
 /** Which tags each routes stack serves; every tag of the route table is in exactly one group. */
 export const routeGroups = {
   admin: ['meta', 'api-keys', 'settings', 'audit', 'suppressions'],
-  contacts: ['subscription-types', 'contacts'],
+  contacts: ['subscription-types', 'contacts', 'imports', 'exports'],
   mailings: ['lists', 'mailings'],
   pages: ['pages'],
 } as const satisfies Record<string, readonly string[]>;
@@ -60,6 +66,7 @@ export interface RoutesStackProps extends StackProps {
   readonly api: apigwv2.IHttpApi;
   readonly functionDefaults: FunctionDefaults;
   readonly tables: Readonly<Record<TableName, DefinedTable>>;
+  readonly buckets: Readonly<Record<BucketName, DefinedBucket>>;
   readonly signingKeys: secretsmanager.ISecret;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
 }
@@ -82,6 +89,8 @@ export class RoutesStack extends Stack {
       });
       bindRouteTables(fn, route, props.tables);
       for (const queue of route.queues ?? []) fn.bindQueue(props.queues[queue]);
+      for (const [bucket, access] of Object.entries(route.buckets ?? {}) as [BucketName, Access][])
+        fn.bindBucket(props.buckets[bucket], access);
       for (const secret of route.secrets ?? []) fn.bindSecret(secrets[secret]);
       if (route.sendsEmail) fn.bindEmailSending(props.config.email);
       if (route.mirrorsSuppressions) fn.bindSuppressionMirror(props.config.email.suppressionMirror);

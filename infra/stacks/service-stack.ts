@@ -17,6 +17,8 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -135,7 +137,12 @@ export class ServiceStack extends Stack {
 
     const made: Partial<Record<QueueName, QueueWithDlq>> = {};
     for (const [name, definition] of Object.entries(queues) as [QueueName, QueueDefinition][]) {
-      made[name] = new QueueWithDlq(this, definition.id, { definition, tables, functionDefaults: defaults });
+      made[name] = new QueueWithDlq(this, definition.id, {
+        definition,
+        tables,
+        buckets: props.buckets,
+        functionDefaults: defaults,
+      });
     }
     this.queues = made as Record<QueueName, QueueWithDlq>;
     // Only now does every queue exist that a consumer may send to (the planner re-queues to itself).
@@ -149,6 +156,24 @@ export class ServiceStack extends Stack {
     for (const { definition, consumer } of Object.values(this.queues))
       if (definition.consumer?.mirrorsSuppressions)
         consumer?.bindSuppressionMirror(config.email.suppressionMirror);
+
+    // Uploads that start work (a CSV import): the bucket's EventBridge events, matched by key, to a queue.
+    for (const name of Object.keys(props.buckets) as BucketName[]) {
+      const { definition, bucket } = props.buckets[name];
+      if (!definition.objectCreated) continue;
+      new events.Rule(this, `${definition.id}ObjectCreated`, {
+        description: `Objects created under ${definition.objectCreated.keyPattern} in the ${name} bucket`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: ['Object Created'],
+          detail: {
+            bucket: { name: [bucket.bucketName] },
+            object: { key: events.Match.wildcard(definition.objectCreated.keyPattern) },
+          },
+        },
+        targets: [new targets.SqsQueue(this.queue(definition.objectCreated.queue).queue)],
+      });
+    }
 
     // The List-Unsubscribe mailto: SES receiving → inbound bucket → handler.
     if (config.inboundMail && config.email.unsubscribeAddress) {

@@ -266,6 +266,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a CSV export of contacts, or of a mailing’s recipient report
+         * @description `contacts`: every contact (optionally those subscribed to a type, or with a consent status) with consent, legal basis, source and time, and each subscription type’s status, source and time. `recipients`: every row of a mailing’s recipient report with verdict, reason and status. Streamed to S3, any size; cells that a spreadsheet would run as a formula are escaped. Follow the job with `GET /exports/{id}`, which hands out a download URL (valid 1 hour) once done.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        post: operations["createExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An export job, with its download URL once done
+         * @description `status` moves `created → running → done` (or `failed`). Once done, `url` downloads the CSV (UTF-8 with a BOM, comma-separated); each answer signs a fresh URL, valid for 1 hour. Files are kept 7 days.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        get: operations["getExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -280,6 +324,50 @@ export interface paths {
          *     No API key needed.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a CSV import (with the CSV, or answering an upload URL)
+         * @description Creates an import job. With `csv` in the body (up to 1 MB) the job starts at once; otherwise the answer carries `upload.url`, a presigned PUT for a file of up to 200 MB / 1,000,000 rows, and the upload starts the job. Columns are read by header (e-mail, names, locale, `fields.<name>`, consent and its source and evidence, subscription types by id or name, interests), UTF-8 with or without BOM, comma or semicolon. No import ever downgrades consent or a subscription, or overrides a choice the person made themselves: such rows are skipped with the reason. `dryRun` answers the same counts and errors without writing. Follow the job with `GET /imports/{id}`.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An import job: status, counts, errors, results file
+         * @description `status` moves `uploading → parsing → running → done` (or `failed`, with `error`: the file as a whole could not be imported and nothing was written). Counts grow as the job runs; `errors` and `skips` show the first 100 rows with problems, and `resultsUrl` (once done) downloads every failed and skipped row with why.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        get: operations["getImport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -998,6 +1086,57 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "marketer";
         };
+        /** @description A CSV export job. Unknown fields are rejected with 422. */
+        CreateExportRequest: {
+            filter?: {
+                /** @enum {string} */
+                consent?: "granted" | "withdrawn" | "none";
+                /** @description Contacts subscribed (or pending) to this type */
+                subscribedTo?: string;
+            };
+            /** @enum {string} */
+            kind: "contacts" | "recipients";
+            /** @description The mailing whose recipient report to export (`recipients`) */
+            mailingId?: string;
+        };
+        /** @description A CSV import job. Unknown fields are rejected with 422. */
+        CreateImportRequest: {
+            /** @description Header → what the column holds, overriding the headers' own meaning: email, firstName, lastName, locale, consent, legalBasis, consentSource, consentAt, consentText, consentTextVersion, interests, `fields.<name>`, `subscriptions.<type id or name>` or `ignore` */
+            columns?: {
+                [key: string]: string;
+            };
+            /** @description The CSV itself, for files up to 1 MB; without it the answer has an upload URL */
+            csv?: string;
+            defaults?: {
+                consent?: {
+                    evidence?: {
+                        text?: string;
+                        textVersion?: string;
+                    };
+                    /** @enum {string} */
+                    legalBasis?: "consent" | "legitimate_interest";
+                    /** @constant */
+                    status: "granted";
+                };
+                /**
+                 * @description Where granted consent was collected
+                 * @enum {string}
+                 */
+                source?: "form" | "api" | "admin" | "preference_page" | "link" | "confirmation";
+                subscriptions?: {
+                    [key: string]: "subscribed" | "unsubscribed";
+                };
+            };
+            /** @description Decide every row and count, write nothing */
+            dryRun?: boolean;
+            /** @constant */
+            format: "csv";
+            /**
+             * @description `add` (default): new contacts, and what existing ones lack; `update`: also replaces profile values the file states (and a grant of consent needs evidence)
+             * @enum {string}
+             */
+            mode?: "add" | "update";
+        };
         CreateListRequest: {
             /** @description A static set of contacts; repeats are ignored */
             contactIds?: string[];
@@ -1093,6 +1232,8 @@ export interface components {
         };
         /** @description What proves the act (GDPR Art. 7(1)), as captured by the form or app. Unknown fields are rejected with 422. */
         Evidence: {
+            /** @description When the person gave it, as an imported file recorded it (`consent_at`) */
+            collectedAt?: string;
             formId?: string;
             /** @description The person's IP address when they acted */
             ip?: string;
@@ -1123,6 +1264,22 @@ export interface components {
             /** @description Or the version of that wording */
             textVersion?: string;
             userAgent?: string;
+        };
+        ExportJob: {
+            bytes: number;
+            createdAt: components["schemas"]["Timestamp"];
+            error: components["schemas"]["LineProblem"] | null;
+            finishedAt: components["schemas"]["Timestamp"] | null;
+            id: string;
+            /** @enum {string} */
+            kind: "contacts" | "recipients";
+            mailingId: string | null;
+            rows: number;
+            /** @enum {string} */
+            status: "created" | "running" | "done" | "failed";
+            updatedAt: components["schemas"]["Timestamp"];
+            url: string | null;
+            urlExpiresAt: components["schemas"]["Timestamp"] | null;
         };
         Health: {
             /** @constant */
@@ -1159,6 +1316,43 @@ export interface components {
             /** @description Up to 1000 contacts, each shaped as the body of POST /contacts. Each item is validated on its own: an invalid one is reported `failed` and the others proceed. More than 1000 → 422 and nothing is written. */
             contacts: components["schemas"]["CreateContactRequest"][];
         };
+        ImportJob: {
+            /** @description Double opt-in confirmation mails queued */
+            confirmationsQueued: number;
+            created: number;
+            createdAt: components["schemas"]["Timestamp"];
+            dryRun: boolean;
+            error: components["schemas"]["LineProblem"] | null;
+            /** @description Failed rows, the first 100; every one is in the results file */
+            errors: components["schemas"]["LineProblem"][];
+            failed: number;
+            finishedAt: components["schemas"]["Timestamp"] | null;
+            id: string;
+            /** @description Headers that mean nothing here (a typo shows up here) */
+            ignoredColumns: string[];
+            /** @enum {string} */
+            mode: "add" | "update";
+            processed: number;
+            resultsUrl: string | null;
+            /** @description Rows the consent-safe merge refused; `skips` says why */
+            skipped: number;
+            /** @description Skipped rows and why, the first 100 */
+            skips: components["schemas"]["LineProblem"][];
+            /** @enum {string} */
+            status: "created" | "uploading" | "parsing" | "running" | "done" | "failed";
+            total: number | null;
+            unchanged: number;
+            updated: number;
+            updatedAt: components["schemas"]["Timestamp"];
+            /** @description PUT the CSV file here (once, within the hour): the upload starts the job */
+            upload?: {
+                expiresAt: components["schemas"]["Timestamp"];
+                maxBytes: number;
+                /** @constant */
+                method: "PUT";
+                url: string;
+            };
+        };
         ImportResults: {
             results: {
                 error?: {
@@ -1171,6 +1365,13 @@ export interface components {
                 /** @enum {string} */
                 status: "created" | "updated" | "unchanged" | "failed";
             }[];
+        };
+        LineProblem: {
+            code: string;
+            column: string | null;
+            /** @description The row as a spreadsheet numbers it: the header is row 1 */
+            line: number;
+            message: string;
         };
         List: {
             contactIds: string[];
@@ -2080,6 +2281,68 @@ export interface operations {
             429: components["responses"]["Throttled"];
         };
     };
+    createExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body within 24 h returns the first response. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON up to 1 MB. Unknown fields are rejected with 422. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -2098,6 +2361,68 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            429: components["responses"]["Throttled"];
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body within 24 h returns the first response. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON up to 1 MB. Unknown fields are rejected with 422. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateImportRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["Throttled"];
         };
     };

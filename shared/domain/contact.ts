@@ -35,6 +35,8 @@ export interface Evidence {
   /** … the version of that wording. */
   textVersion?: string;
   formId?: string;
+  /** When the person gave it, as the importing app recorded it (an import's `consent_at`). */
+  collectedAt?: string;
   /** The message that carried the act (a mailto unsubscribe), as SES received it. */
   mail?: MailEvidence;
 }

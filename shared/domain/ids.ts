@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
@@ -34,3 +34,14 @@ export const idRange = (from: number, to: number): { first: string; last: string
   first: `${timePart(Math.max(0, from))}${'0'.repeat(16)}`,
   last: `${timePart(Math.max(0, to - 1))}${'z'.repeat(16)}`,
 });
+
+/**
+ * An id derived from `seed`, issued for the time `ms`: the same seed always gives the same id, so
+ * work redone after a crash (an import's row) finds what the first attempt wrote.
+ */
+export const derivedId = (ms: number, seed: string): string => {
+  const bytes = createHash('sha256').update(seed).digest();
+  let random = '';
+  for (let i = 0; i < 16; i++) random += alphabet[(bytes[i] as number) % 32];
+  return timePart(ms) + random;
+};

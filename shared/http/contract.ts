@@ -6,6 +6,7 @@
  * the local gateway, the OpenAPI document and the tests.
  */
 import type * as z from 'zod/mini';
+import type { BucketName } from '#infra/buckets.ts';
 import type { QueueName } from '#infra/queues.ts';
 import type { TableName } from '#infra/tables.ts';
 import type { TokenPurpose } from '#shared/domain/tokens.ts';
@@ -47,6 +48,11 @@ export interface RouteContract {
   readonly idempotent?: boolean;
   /** Secrets the handler reads: `signing` holds the HMAC keys for tokens and address fingerprints. */
   readonly secrets?: readonly 'signing'[];
+  /**
+   * Buckets whose objects the handler reads or writes (infra/buckets.ts); signing a presigned URL
+   * counts as the access the URL grants. CDK grants object access only and sets the env var.
+   */
+  readonly buckets?: Partial<Record<BucketName, Access>>;
   /** Queues the handler sends to (infra/queues.ts). */
   readonly queues?: readonly QueueName[];
   /** Sends e-mail through SES (CDK grants ses:SendEmail on the identity and configuration set). */

@@ -43,6 +43,8 @@ export const tags: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'contacts', description: 'People, their consent, subscriptions and history' },
   { name: 'lists', description: 'Target lists: selections and static sets of contacts' },
   { name: 'mailings', description: 'Mailings: drafts, the recipient preview, sending and its outcome' },
+  { name: 'imports', description: 'CSV imports as jobs: upload, dry run, consent-safe merge, results' },
+  { name: 'exports', description: 'CSV exports as jobs: contacts, or a mailing’s recipient report' },
   {
     name: 'pages',
     description: 'Hosted pages for recipients (HTML): preference page, one-click unsubscribe, tracked links',

@@ -1,6 +1,7 @@
 /**
  * One of everything a route's path can name — a subscription type, a contact (and one to erase), a
- * list, a mailing (and a spare list and draft to delete), an API key, a suppression — and a token of
+ * list, a mailing (and a spare list and draft to delete), an API key, a suppression, an import and
+ * an export job — and a token of
  * every purpose, so the tests generated
  * from the route table (fuzz, access matrix) fill any path with a real id.
  */
@@ -65,6 +66,12 @@ export const routeFixtures = async (request: Request, name: string, adminKey?: s
     spareMailing,
     apiKey: await created('/api-keys', { name: 'sacrificial', role: 'marketer' }),
     suppression: await created('/suppressions', { email: `suppressed@${name}.example`, reason: 'manual' }),
+    import: await created('/imports', {
+      format: 'csv',
+      dryRun: true,
+      csv: `email\nimported@${name}.example\n`,
+    }),
+    export: await created('/exports', { kind: 'contacts' }),
   };
 
   const keys = await signingKeys();
@@ -87,6 +94,8 @@ export const routeFixtures = async (request: Request, name: string, adminKey?: s
     if (route.path.startsWith('/lists')) return route.method === 'DELETE' ? ids.spareList : ids.list;
     if (route.path.startsWith('/mailings')) return route.method === 'DELETE' ? ids.spareMailing : ids.mailing;
     if (route.path.startsWith('/contacts')) return route.method === 'DELETE' ? ids.victim : ids.contact;
+    if (route.path.startsWith('/imports')) return ids.import;
+    if (route.path.startsWith('/exports')) return ids.export;
     return '01h00000000000000000000000';
   };
 

@@ -86,12 +86,22 @@ describe('cdk-nag acknowledgements', () => {
     `^AwsSolutions-IAM5\\[Resource::(<InboundMailBucket\\w+\\.Arn>|[\\w-]+:ExportsOutputFnGetAttInboundMailBucket\\w+)/${inboundMail.objectKeyPrefix}\\*\\]$`,
   );
 
+  /** Object access to a bulk-job bucket (imports, exports), by the functions bound to it. */
+  const bucketObjects =
+    /^AwsSolutions-IAM5\[Resource::(<(Imports|Exports)Bucket\w+\.Arn>|[\w-]+:ExportsOutputFnGetAtt(Imports|Exports)Bucket\w+)\/\*\]$/;
+
   it('are only the known ones, each on the kind of resource its reason is about', () => {
     const found = acknowledgements();
     expect(found.length).toBeGreaterThan(0);
     for (const { construct, id } of found) {
       if (prefixRead.test(id)) {
         expect(construct.node.path).toMatch(/\/InboundMail\/HandlerRole$/);
+        continue;
+      }
+      if (bucketObjects.test(id)) {
+        expect(construct.node.path).toMatch(
+          /(ImportsQueue|ExportsQueue)\/ConsumerRole$|(Imports|Exports)\w*FnRole$/,
+        );
         continue;
       }
       expect(Object.keys(expected), construct.node.path).toContain(id);

@@ -3,6 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
+import { type BucketName, buckets } from '#infra/buckets.ts';
 import { type NodeFunction, nodeRuntime } from '#infra/constructs/node-function.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type Access, routeList, routeTables } from '#infra/routes.ts';
@@ -61,6 +62,23 @@ const routeFunctionActions = [
   'secretsmanager:GetSecretValue',
 ];
 const sesActions = ['ses:SendEmail', 'ses:SendBulkEmail'];
+/** What a function bound to a bucket may do with its objects (infra/constructs/node-function.ts bindBucket). */
+const bucketActions: Record<Access, string[]> = {
+  read: ['s3:GetObject'],
+  write: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+};
+/** Exactly the declared buckets' objects, with exactly the declared access; nothing else of S3. */
+const expectBucketsScoped = (statements: Statement[], declared: Partial<Record<BucketName, Access>>) => {
+  const s3 = statements.filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
+  expect(s3).toHaveLength(Object.keys(declared).length);
+  for (const [name, access] of Object.entries(declared) as [BucketName, Access][]) {
+    const id = buckets[name].id;
+    const statement = s3.find((st) => JSON.stringify(st.Resource).includes(id));
+    expect(statement, name).toBeDefined();
+    expect(actions(statement as Statement)).toEqual(bucketActions[access]);
+    expect(JSON.stringify(statement?.Resource)).toMatch(/\/\*"\]\]\}$/);
+  }
+};
 /** What a function that adds or lifts suppressions may do with SES's account-level list. */
 const suppressionListActions = ['ses:PutSuppressedDestination', 'ses:DeleteSuppressedDestination'];
 /** Those two on "*" (the list has no ARN), in this stack's region only; nothing else of SES. */
@@ -180,6 +198,15 @@ describe('service stack: HTTP API', () => {
 
 describe('service stack: functions', () => {
   it('runs every function on arm64 and Node 24 with JSON logs into its own log group, and X-Ray', () => {
+    // 256 MB unless a queue's consumer asks for more (the bulk jobs hold a batch of rows, a part of a file).
+    const memoryOf: Record<string, number> = Object.fromEntries(
+      (Object.entries(queues) as [QueueName, QueueDefinition][])
+        .filter(([, definition]) => definition.consumer?.memorySize)
+        .map(([name, definition]) => [
+          logicalId(service.queues[name].consumer as NodeFunction),
+          definition.consumer?.memorySize as number,
+        ]),
+    );
     const all = codeStacks.flatMap((stack) => {
       const template = templateOf(stack);
       const resources = template.toJSON().Resources as Record<string, Resource>;
@@ -193,7 +220,7 @@ describe('service stack: functions', () => {
         Runtime: nodeRuntime.name,
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 256,
+        MemorySize: memoryOf[id] ?? 256,
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
         TracingConfig: { Mode: 'Active' },
       });
@@ -228,7 +255,9 @@ describe('service stack: functions', () => {
         ...(route.secrets ?? []).map(() => 'SIGNING_KEYS_SECRET_ARN'),
         ...(route.sendsEmail ? emailVariables : []),
         ...(route.mirrorsSuppressions ? ['SES_SUPPRESSION_MIRROR'] : []),
+        ...(Object.keys(route.buckets ?? {}) as BucketName[]).map((name) => buckets[name].envVar),
       ];
+      expectBucketsScoped(policyStatements(fn), route.buckets ?? {});
       const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(variables).sort(), route.key).toEqual([...new Set(expected)].sort());
       expect(variables.PUBLIC_BASE_URL).toEqual(resolveIn(fn, service.api.apiEndpoint));
@@ -293,6 +322,7 @@ describe('service stack: queues', () => {
         // The sender paces itself and builds List-Unsubscribe from these.
         ...(name === 'send' ? emailVariables : []),
         ...(consumer.mirrorsSuppressions ? ['SES_SUPPRESSION_MIRROR'] : []),
+        ...(Object.keys(consumer.buckets ?? {}) as BucketName[]).map((name) => buckets[name].envVar),
       ];
       const variables = Object.keys((functionProps(fn).Environment as { Variables: object }).Variables);
       expect(variables.sort()).toEqual([...new Set(expected)].sort());
@@ -304,7 +334,14 @@ describe('service stack: queues', () => {
         ...sqsConsumeActions,
         ...(sends ? sesActions : []),
         ...(consumer.mirrorsSuppressions ? suppressionListActions : []),
+        ...Object.values(consumer.buckets ?? {}).flatMap((access) => bucketActions[access as Access]),
       ];
+      expectBucketsScoped(statements, consumer.buckets ?? {});
+      // Scan only where the definition says (a whole-table export), only on those tables.
+      const scans = statements.filter((statement) => actions(statement).includes('dynamodb:Scan'));
+      expect(scans.map((statement) => actions(statement))).toEqual(
+        (consumer.scans ?? []).map(() => ['dynamodb:Scan']),
+      );
       const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
       if (sends) expectSendingScoped(statements);
@@ -439,9 +476,11 @@ describe('least privilege', () => {
         ...routeFunctionActions,
         ...(route.sendsEmail ? sesActions : []),
         ...(route.mirrorsSuppressions ? suppressionListActions : []),
+        ...Object.values(route.buckets ?? {}).flatMap((access) => bucketActions[access as Access]),
       ];
       const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
+      expect(statements.flatMap(actions)).not.toContain('dynamodb:Scan');
       if (route.sendsEmail) expectSendingScoped(statements);
       if (route.mirrorsSuppressions) expectSuppressionListScoped(statements);
     },
@@ -459,5 +498,42 @@ describe('stack sizes', () => {
     );
     expect(Object.keys(sizes)).toHaveLength(6);
     for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThanOrEqual(400);
+  });
+});
+
+describe('service stack: uploads that start work', () => {
+  it('routes the imports bucket’s object-created events for uploads to the imports queue, through EventBridge', () => {
+    const queueId = logicalId(service.queues.imports.queue);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: {
+          bucket: { name: [{ 'Fn::ImportValue': Match.stringLikeRegexp('ImportsBucket') }] },
+          object: { key: [{ wildcard: buckets.imports.objectCreated.keyPattern }] },
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })],
+    });
+    // EventBridge may send to the queue, for that rule only.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has the imports bucket send its events to EventBridge, without a notifications function', () => {
+    const statefulTemplate = templateOf(stateful);
+    statefulTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    statefulTemplate.resourceCountIs('AWS::Lambda::Function', 0);
   });
 });

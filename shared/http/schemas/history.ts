@@ -6,6 +6,9 @@ import { Evidence } from './evidence.ts';
 /** What a history entry shows as evidence: what the API accepts, and what the system adds itself. */
 const RecordedEvidence = z
   .extend(Evidence, {
+    collectedAt: z.optional(
+      z.string().check(z.describe('When the person gave it, as an imported file recorded it (`consent_at`)')),
+    ),
     mail: z.optional(
       z
         .object({
