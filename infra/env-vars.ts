@@ -15,4 +15,10 @@ export const queueEnvVars = {
   send: 'SEND_QUEUE_URL',
   mail: 'MAIL_QUEUE_URL',
   feedback: 'FEEDBACK_QUEUE_URL',
+  webhooks: 'WEBHOOK_QUEUE_URL',
+} as const;
+
+/** The dead-letter queues a consumer sends to itself (what it gave up on), by queue. */
+export const deadLetterEnvVars = {
+  webhooks: 'WEBHOOK_DLQ_URL',
 } as const;

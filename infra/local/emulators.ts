@@ -1,6 +1,7 @@
 /**
  * The local stand-ins for AWS, each a real implementation of the service's wire protocol:
- * dynalite (DynamoDB), local-aws-sqs (SQS), s3rver (S3) and aws-ses-v2-local (SES v2) behind a thin
+ * dynalite (DynamoDB) behind a proxy that adds DynamoDB Streams (./dynamodb-streams.ts),
+ * local-aws-sqs (SQS), s3rver (S3) and aws-ses-v2-local (SES v2) behind a thin
  * guard that enforces what SES enforces and the emulator does not (≤ 50 entries per SendBulkEmail),
  * and answers what it lacks: the account-level suppression list (./ses-suppression-list.ts), with
  * SES's handling of a send to a suppressed address.
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { createSqsServer } from 'local-aws-sqs';
 import { createRequire } from 'node:module';
+import { type DynamoProxy, startDynamoProxy } from './dynamodb-streams.ts';
 import { LocalSuppressionList } from './ses-suppression-list.ts';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +44,8 @@ export const localAccessKey = 'local';
 export interface EmulatorOptions {
   /** LevelDB folder for dynalite; in memory when absent. */
   dynamoPath?: string;
+  /** Folder of the DynamoDB streams and their records; in memory when absent. */
+  streamsPath?: string;
   dynamoPort?: number;
   sqsPort?: number;
   /** Port of the SES endpoint (and its web inbox). */
@@ -64,7 +68,9 @@ export interface EmulatorOptions {
 }
 
 export interface Emulators {
+  /** DynamoDB and DynamoDB Streams (one endpoint serves both). */
   dynamoUrl: string;
+  dynamoProxy: DynamoProxy;
   sqsUrl: string;
   sesUrl: string;
   s3Url: string;
@@ -132,7 +138,12 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
+  const innerDynamoPort = await listen(dynamo, 0);
+  const dynamoProxy = await startDynamoProxy({
+    upstream: `http://127.0.0.1:${innerDynamoPort}`,
+    ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
+    ...(options.streamsPath ? { dataDir: options.streamsPath } : {}),
+  });
 
   const sqs = await createSqsServer({
     port: options.sqsPort ?? 0,
@@ -297,7 +308,8 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
   const sesPort = await listen(guard, options.sesPort ?? 0);
 
   return {
-    dynamoUrl: `http://127.0.0.1:${dynamoPort}`,
+    dynamoUrl: dynamoProxy.url,
+    dynamoProxy,
     sqsUrl: `http://127.0.0.1:${sqsPort}`,
     sesUrl: `http://127.0.0.1:${sesPort}`,
     s3Url: `http://127.0.0.1:${s3Port}`,
@@ -307,7 +319,7 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
         close(guard),
         close(ses),
         close(sqs),
-        close(dynamo),
+        dynamoProxy.stop().then(() => close(dynamo)),
         ...(s3.httpServer ? [close(s3.httpServer)] : []),
       ]);
       if (!options.s3Path) rmSync(s3Directory, { recursive: true, force: true });
