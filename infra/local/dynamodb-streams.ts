@@ -348,7 +348,8 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       const before = new Map<string, Item>();
       const wanted: Record<string, { Keys: Item[]; ConsistentRead: boolean }> = {};
       for (const t of touched) {
-        const entry = (wanted[t.stream.tableName] ??= { Keys: [], ConsistentRead: true });
+        wanted[t.stream.tableName] ??= { Keys: [], ConsistentRead: true };
+        const entry = wanted[t.stream.tableName] as { Keys: Item[] };
         if (!entry.Keys.some((k) => same(k, t.keys))) entry.Keys.push(t.keys);
       }
       let pending: typeof wanted | undefined = wanted;

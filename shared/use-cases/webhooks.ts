@@ -82,7 +82,8 @@ export const createWebhook = async (input: NewWebhook, actor: Actor) => {
       await webhookRegistry.add(endpoint, version);
       break;
     } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= 4) throw error;
+      if (!(error instanceof ConflictError) || attempt >= 7) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 25 * (attempt + 1)));
     }
   }
   await audit.record(
