@@ -69,6 +69,14 @@ const oneClick = async (contactId: string, typeId: string, mailingId = '01h00000
   expect(res.status).toBe(200);
 };
 
+/** The `index`-th request to `path`, once it has arrived. */
+const arrival = (path: string, index: number, timeoutMs: number) =>
+  eventually(async () => {
+    const got = receiver.at(path)[index];
+    if (!got) throw new Error(`no request ${index} to ${path} yet`);
+    return got;
+  }, timeoutMs);
+
 const bodies = (path: string) =>
   receiver
     .at(path)
@@ -82,7 +90,7 @@ describe('a one-click unsubscribe', () => {
     await eventually(async () => receiver.at('/one-click').length === 1, 5000);
     const started = Date.now();
     await oneClick(contactId, typeId);
-    const got = await eventually(async () => receiver.at('/one-click')[1] ?? false, 5000);
+    const got = await arrival('/one-click', 1, 5000);
     expect(got.at - started).toBeLessThan(5000);
 
     const verified = new Webhook(hook.secret).verify(got.body, {
@@ -246,8 +254,8 @@ describe('delivery that survives the receiver', () => {
     receiver.answer((r, count) => (r.path === '/flaky' && count === 0 ? { status: 500 } : {}));
     const hook = await register('/flaky', ['contact.consent.updated']);
     const { contactId } = await subscribedContact('flaky');
-    const first = await eventually(async () => receiver.at('/flaky')[0] ?? false, 5000);
-    const second = await eventually(async () => receiver.at('/flaky')[1] ?? false, 15_000);
+    const first = await arrival('/flaky', 0, 5000);
+    const second = await arrival('/flaky', 1, 15_000);
     expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
     expect(second.body).toBe(first.body);
     // The schedule's first delay: 5 s.
@@ -370,10 +378,11 @@ describe('delivery that survives the receiver', () => {
     // The worker still works: a test event reaches the healthy receiver at once.
     const test = await request<{ eventId: string }>('POST', `/webhooks/${healthy?.id}/test`);
     expect(test.status).toBe(202);
-    const got = await eventually(
-      async () => receiver.at('/healthy').find((r) => r.headers['webhook-id'] === test.body.eventId) ?? false,
-      5000,
-    );
+    const got = await eventually(async () => {
+      const found = receiver.at('/healthy').find((r) => r.headers['webhook-id'] === test.body.eventId);
+      if (!found) throw new Error('no test event yet');
+      return found;
+    }, 5000);
     expect(JSON.parse(got.body)).toMatchObject({ type: 'webhook.test', data: { webhookId: healthy?.id } });
     receiver.answer(() => ({}));
     for (const hook of [huge, silent, slow, healthy]) await remove(hook?.id ?? '');
