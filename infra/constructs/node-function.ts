@@ -225,7 +225,9 @@ export class NodeFunction extends nodejs.NodejsFunction {
   /** Sets EVENT_BUS_NAME and allows putting events on that bus alone. */
   bindEventBus(bus: { eventBusName: string; eventBusArn: string }): this {
     this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
-    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }));
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }),
+    );
     return this;
   }
 

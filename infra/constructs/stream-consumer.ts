@@ -60,7 +60,9 @@ export class StreamConsumer extends Construct {
     for (const source of definition.sources) {
       const table = props.tables[source.table].table as dynamodb.ITable;
       if (!props.tables[source.table].definition.stream)
-        throw new Error(`${definition.id} reads the stream of ${source.table}, which has none (infra/tables.ts)`);
+        throw new Error(
+          `${definition.id} reads the stream of ${source.table}, which has none (infra/tables.ts)`,
+        );
       this.fn.addEventSource(
         new DynamoEventSource(table, {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -76,7 +78,10 @@ export class StreamConsumer extends Construct {
     }
     this.iteratorAgeAlarm = new cloudwatch.Alarm(this, 'IteratorAgeAlarm', {
       alarmDescription: `${definition.id} is more than 5 minutes behind its streams: outgoing events are late`,
-      metric: this.fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: Duration.minutes(1) }),
+      metric: this.fn.metric('IteratorAge', {
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.minutes(1),
+      }),
       threshold: 5 * 60 * 1000,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,

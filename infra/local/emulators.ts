@@ -67,7 +67,19 @@ export interface EmulatorOptions {
   ) => void;
 }
 
+/** One PutEvents entry as the local EventBridge stand-in kept it. */
+export interface BusEntry {
+  EventBusName?: string;
+  Source?: string;
+  DetailType?: string;
+  Detail: string;
+  Time?: number | string;
+}
+
 export interface Emulators {
+  /** The local EventBridge stand-in (PutEvents only): what was put on any bus. */
+  eventsUrl: string;
+  busEntries: BusEntry[];
   /** DynamoDB and DynamoDB Streams (one endpoint serves both). */
   dynamoUrl: string;
   dynamoProxy: DynamoProxy;
@@ -307,9 +319,38 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
   });
   const sesPort = await listen(guard, options.sesPort ?? 0);
 
+  // EventBridge has no emulator: a stand-in that speaks PutEvents (JSON 1.1, AWSEvents.PutEvents)
+  // and keeps what was put, for the deployments that publish outgoing events to a bus.
+  const busEntries: BusEntry[] = [];
+  const events = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const answer = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(payload));
+    };
+    if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents')
+      return answer(400, { __type: 'UnknownOperationException', message: 'Only PutEvents is served here' });
+    let entries: BusEntry[];
+    try {
+      entries = (JSON.parse(body.toString('utf8')) as { Entries?: BusEntry[] }).Entries ?? [];
+    } catch {
+      return answer(400, { __type: 'SerializationException', message: 'Not JSON' });
+    }
+    if (!entries.length || entries.length > 10)
+      return answer(400, { __type: 'ValidationException', message: 'Entries: 1 to 10' });
+    busEntries.push(...entries);
+    answer(200, {
+      FailedEntryCount: 0,
+      Entries: entries.map(() => ({ EventId: randomBytes(16).toString('hex') })),
+    });
+  });
+  const eventsPort = await listen(events, 0);
+
   return {
     dynamoUrl: dynamoProxy.url,
     dynamoProxy,
+    eventsUrl: `http://127.0.0.1:${eventsPort}`,
+    busEntries,
     sqsUrl: `http://127.0.0.1:${sqsPort}`,
     sesUrl: `http://127.0.0.1:${sesPort}`,
     s3Url: `http://127.0.0.1:${s3Port}`,
@@ -317,6 +358,7 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     stop: async () => {
       await Promise.all([
         close(guard),
+        close(events),
         close(ses),
         close(sqs),
         dynamoProxy.stop().then(() => close(dynamo)),

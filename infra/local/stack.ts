@@ -21,7 +21,13 @@ import { type StreamConsumerDefinition, streamConsumers } from '#infra/streams.t
 import { type TableName, tables } from '#infra/tables.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { createBuckets, createQueues, createTables } from './bootstrap.ts';
-import { type Emulators, localAccessKey, PortInUseError, startEmulators } from './emulators.ts';
+import {
+  type BusEntry,
+  type Emulators,
+  localAccessKey,
+  PortInUseError,
+  startEmulators,
+} from './emulators.ts';
 import { createGateway } from './gateway.ts';
 import { type InboundSmtp, startInboundSmtp } from './inbound-smtp.ts';
 import { lambdaContext, loadHandler } from './lambda.ts';
@@ -60,6 +66,11 @@ export interface LocalStackOptions {
   streamPollMs?: number;
   /** A webhook request's timeout (WEBHOOK_TIMEOUT_MS; default 10 s, as deployed). */
   webhookTimeoutMs?: number;
+  /**
+   * Publish outgoing events to an EventBridge bus too (`subscription-center-local`, on the local
+   * stand-in), as a deployment with `eventBus=true` (default false; else `EVENT_BUS`).
+   */
+  eventBus?: boolean;
   /** The account's SES sending rate the senders pace to (SES_RATE_PER_SECOND; default 14/s, SES's usual start). */
   sesRatePerSecond?: number;
   /**
@@ -98,6 +109,8 @@ export interface LocalStack {
   consumeChanges: () => Promise<number>;
   /** Records appended to each table's stream so far. */
   streamRecords: () => number;
+  /** What was put on the local EventBridge bus (with `eventBus`). */
+  busEvents: () => BusEntry[];
   sweep: () => Promise<number>;
   /** Turns the simulator's Delivery events on or off from now on (`sesDeliveryEvents`). */
   setSesDeliveryEvents: (on: boolean) => void;
@@ -211,7 +224,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       // Receivers on this machine (http://localhost:…): the local stack allows them for itself only.
       WEBHOOK_ALLOW_LOCAL_RECEIVERS: 'true',
       ...(options.webhookTimeoutMs ? { WEBHOOK_TIMEOUT_MS: String(options.webhookTimeoutMs) } : {}),
+      AWS_ENDPOINT_URL_EVENTBRIDGE: emulators.eventsUrl,
     });
+    if (options.eventBus ?? process.env.EVENT_BUS === 'true')
+      process.env.EVENT_BUS_NAME = 'subscription-center-local';
+    else delete process.env.EVENT_BUS_NAME;
     const dynamo = new DynamoDBClient({});
     const sqs = new SQSClient({});
     const tableNames = await createTables(dynamo);
@@ -347,6 +364,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         } while (seen !== publishedCount + streamRecords());
       },
       streamRecords,
+      busEvents: () => [...(emulators?.busEntries ?? [])],
       consumeChanges: async () => {
         let total = 0;
         for (;;) {

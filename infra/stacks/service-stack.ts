@@ -175,7 +175,11 @@ export class ServiceStack extends Stack {
       StreamConsumerName,
       StreamConsumerDefinition,
     ][]) {
-      const made = new StreamConsumer(this, definition.id, { definition, tables, functionDefaults: defaults });
+      const made = new StreamConsumer(this, definition.id, {
+        definition,
+        tables,
+        functionDefaults: defaults,
+      });
       for (const target of definition.queues ?? []) made.fn.bindQueue(this.queue(target));
       for (const secret of definition.secrets ?? []) made.fn.bindSecret(secrets[secret]);
       if (definition.publishesEvents && this.eventBus) made.fn.bindEventBus(this.eventBus);
