@@ -16,7 +16,7 @@ const fast = { context: { 'aws:cdk:bundling-stacks': [] }, env: {}, validateTemp
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 const statementsOf = (role: iam.IRole | undefined): Statement[] => {
   const policy = (role as iam.Role).node.tryFindChild('DefaultPolicy') as iam.Policy;
-  return (resourcesOf(policy)[logicalIdOf(policy)]?.Properties.PolicyDocument as { Statement: Statement[] })
+  return (resourcesOf(policy)[logicalIdOf(policy)]!.Properties.PolicyDocument as { Statement: Statement[] })
     .Statement;
 };
 const actions = (s: Statement) => [s.Action].flat();
@@ -87,7 +87,7 @@ describe('the change streams', () => {
     expect(all).toContain('secretsmanager:GetSecretValue');
     expect(all.filter((a) => a.startsWith('events:'))).toEqual([]);
     const env = (
-      resourcesOf(consumer.fn)[logicalIdOf(consumer.fn)]?.Properties.Environment as { Variables: object }
+      resourcesOf(consumer.fn)[logicalIdOf(consumer.fn)]!.Properties.Environment as { Variables: object }
     ).Variables;
     expect(Object.keys(env).sort()).toEqual(
       ['APP_TABLE', 'LOG_LEVEL', 'PUBLIC_BASE_URL', 'SIGNING_KEYS_SECRET_ARN', 'WEBHOOK_QUEUE_URL'].sort(),
@@ -147,7 +147,7 @@ describe('the EventBridge bus', () => {
       }),
     ]);
     const env = (
-      resourcesOf(fn)[logicalIdOf(fn)]?.Properties.Environment as { Variables: Record<string, unknown> }
+      resourcesOf(fn)[logicalIdOf(fn)]!.Properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
     expect(env.EVENT_BUS_NAME).toEqual({ Ref: logicalIdOf(service.eventBus as never) });
   });
