@@ -59,7 +59,7 @@ export interface paths {
         };
         /**
          * The audit log, newest first
-         * @description The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.
+         * @description The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes, webhook endpoints registered, deleted or disabled) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.
          *
          *     Needs an API key with the role `admin`.
          */
@@ -938,7 +938,7 @@ export interface components {
             role: "admin" | "marketer";
         };
         AuditEntry: {
-            /** @description What was done: `api_key.created`, `api_key.revoked`, `settings.privacy`, `settings.bounce_policy`, `suppression.created`, `suppression.deleted`, `contact.erased`, `mailing.override_send`, `mailing.override_reached`, `mailing.paused`, `mailing.resumed`, `mailing.deleted`, `list.deleted` */
+            /** @description What was done: `api_key.created`, `api_key.revoked`, `settings.privacy`, `settings.bounce_policy`, `suppression.created`, `suppression.deleted`, `contact.erased`, `mailing.override_send`, `mailing.override_reached`, `mailing.paused`, `mailing.resumed`, `mailing.deleted`, `list.deleted`, `webhook.created`, `webhook.deleted`, `webhook.disabled` */
             action: string;
             actor: {
                 /** @description The API key, or `system` for the product itself */
@@ -1869,7 +1869,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only entries of this action */
-                action?: "api_key.created" | "api_key.revoked" | "settings.privacy" | "settings.bounce_policy" | "suppression.created" | "suppression.deleted" | "contact.erased" | "mailing.override_send" | "mailing.override_reached" | "mailing.paused" | "mailing.resumed" | "mailing.deleted" | "list.deleted";
+                action?: "api_key.created" | "api_key.revoked" | "settings.privacy" | "settings.bounce_policy" | "suppression.created" | "suppression.deleted" | "contact.erased" | "mailing.override_send" | "mailing.override_reached" | "mailing.paused" | "mailing.resumed" | "mailing.deleted" | "list.deleted" | "webhook.created" | "webhook.deleted" | "webhook.disabled";
                 /** @description The previous page's `nextCursor` */
                 cursor?: string;
                 /** @description Only entries at or after this time */
