@@ -151,8 +151,10 @@ export const startStreamPoller = (options: StreamPollerOptions, autoPoll = true)
       return { read: 0, failed: false };
     }
     const { arn } = await locate();
-    const all = records.map((r) => toLambdaRecord(r, arn));
-    const matched = all.filter((r) => matchesAny(options.filters, r));
+    // The SDK's record has the shape the filters name (dynamodb.Keys, NewImage, …): filter first,
+    // and turn only what matched into Lambda's form.
+    const matched = records.filter((r) => matchesAny(options.filters, r)).map((r) => toLambdaRecord(r, arn));
+    const sequences = records.map((r) => r.dynamodb?.SequenceNumber as string);
     let failedAt: string | undefined;
     if (matched.length) {
       busy++;
@@ -175,13 +177,13 @@ export const startStreamPoller = (options: StreamPollerOptions, autoPoll = true)
     }
     if (failedAt) {
       // From the failed record on, again: what came before it is done.
-      const index = all.findIndex((r) => r.dynamodb?.SequenceNumber === failedAt);
-      const done = index > 0 ? all[index - 1]?.dynamodb?.SequenceNumber : undefined;
+      const index = sequences.indexOf(failedAt);
+      const done = index > 0 ? sequences[index - 1] : undefined;
       if (done) saveCheckpoint(done);
       iterator = await freshIterator({ sequence: failedAt, inclusive: true });
       return { read: records.length, failed: true };
     }
-    saveCheckpoint(all.at(-1)?.dynamodb?.SequenceNumber as string);
+    saveCheckpoint(sequences.at(-1) as string);
     iterator = answer.NextShardIterator;
     return { read: records.length, failed: false };
   };
