@@ -187,6 +187,7 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
           handler: timed,
           functionName: def.id,
           batchSize: def.consumer.batchSize,
+          maxBatchingWindowSeconds: def.consumer.maxBatchingWindowSeconds,
           maxConcurrency: def.consumer.maxConcurrency,
           timeoutMs: def.consumer.timeoutSeconds * 1000,
           waitTimeSeconds: 1,

@@ -269,6 +269,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         handler: await loadHandler(def.consumer.entry),
         functionName: def.id,
         batchSize: def.consumer.batchSize,
+        maxBatchingWindowSeconds: def.consumer.maxBatchingWindowSeconds,
         maxConcurrency: def.consumer.maxConcurrency,
         timeoutMs: def.consumer.timeoutSeconds * 1000,
         waitTimeSeconds: options.pollWaitSeconds ?? 1,
