@@ -38,8 +38,6 @@ export interface QueueDefinition {
      * `maxReceiveCount` failed receives).
      */
     readonly sendsToDeadLetter?: boolean;
-    /** Makes outgoing HTTP requests to addresses on the internet (webhook receivers). */
-    readonly callsOut?: boolean;
   };
 }
 
@@ -167,7 +165,6 @@ export const queues = {
       queues: ['webhooks'],
       secrets: ['signing'],
       sendsToDeadLetter: true,
-      callsOut: true,
     },
   },
 } as const satisfies Record<string, QueueDefinition>;

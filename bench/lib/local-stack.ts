@@ -215,7 +215,14 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
     const pollers: Array<{ stop: () => Promise<void> }> = [];
     for (const [name, def] of Object.entries(streamConsumers)) {
       const handler = (await loadHandler(def.entry)) as AnyHandler;
-      const s: InvocationStats = { invocations: 0, records: 0, billedMs: 0, maxMs: 0, firstAt: 0, lastEndAt: 0 };
+      const s: InvocationStats = {
+        invocations: 0,
+        records: 0,
+        billedMs: 0,
+        maxMs: 0,
+        firstAt: 0,
+        lastEndAt: 0,
+      };
       stats[name] = s;
       const timed: AnyHandler = async (event, context) => {
         const started = performance.now();

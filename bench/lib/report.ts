@@ -368,7 +368,8 @@ export const buildReport = (raw: Raw): Report => {
     });
     const c = ev.costPerMillion;
     rows.push({
-      figure: 'Outgoing events: infrastructure cost per 1 M events to one endpoint (stream consumer + delivery worker + webhook queue), one event per invocation',
+      figure:
+        'Outgoing events: infrastructure cost per 1 M events to one endpoint (stream consumer + delivery worker + webhook queue), one event per invocation',
       measured: `$${c.total.toFixed(3)}: Lambda $${c.lambda.toFixed(3)} (${f.ms(c.lambdaMsPerEvent)} billed per event at 256 MB), DynamoDB $${c.dynamodb.toFixed(3)} (${c.readUnitsPerEvent.toFixed(2)} read, ${c.writeUnitsPerEvent.toFixed(2)} write units per event), SQS $${c.sqs.toFixed(3)} (${c.sqsRequestsPerEvent.toFixed(2)} requests per event); stream reads by Lambda are free`,
       goal: 'report',
       floor: '—',

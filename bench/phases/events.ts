@@ -107,7 +107,11 @@ export const runEvents = async (
   const latencies: number[] = [];
   let verified = 0;
   const verifier = new Webhook(hook.secret);
-  progress.start(`events: ${count} one-click unsubscribes → signed event at a local receiver`, count, 'events');
+  progress.start(
+    `events: ${count} one-click unsubscribes → signed event at a local receiver`,
+    count,
+    'events',
+  );
   try {
     for (const [i, contactId] of contacts.entries()) {
       const token = signToken(keys, { p: 'unsubscribe', c: contactId, t: typeId });
@@ -162,7 +166,9 @@ export const runEvents = async (
   const billedMs = Object.values(invocations).reduce((sum, s) => sum + s.billedMs, 0);
   const requests = Object.values(invocations).reduce((sum, s) => sum + s.invocations, 0);
   const perMillion = (x: number) => (x / n) * 1e6;
-  const lambda = perMillion((billedMs / 1000) * (memoryMb / 1024) * prices.lambdaGbSecond + requests * prices.lambdaRequest);
+  const lambda = perMillion(
+    (billedMs / 1000) * (memoryMb / 1024) * prices.lambdaGbSecond + requests * prices.lambdaRequest,
+  );
   const dynamodb = perMillion(ddb.rcu * prices.dynamoRead + (ddb.wcu + ddb.indexWcu) * prices.dynamoWrite);
   const sqs = perMillion(sqsRequests * prices.sqsRequest);
   return {

@@ -10,9 +10,9 @@ import { checkReceiverHost, receiverPolicy } from '#shared/adapters/http/webhook
 import { sealSecret } from '#shared/adapters/secrets/webhook-secrets.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { testEventType } from '#shared/domain/events.ts';
-import { newId } from '#shared/domain/ids.ts';
+import { idPattern, newId } from '#shared/domain/ids.ts';
 import type { DeliveryStatus } from '#shared/domain/webhook-delivery.ts';
 import {
   checkEndpointCount,
@@ -103,6 +103,10 @@ const findEndpoint = async (id: string): Promise<StoredEndpoint> => {
 
 /** Every endpoint, newest first (at most 20: one page, whatever the limit). */
 export const listWebhooks = async (limit: number, cursor?: string) => {
+  if (cursor !== undefined && !idPattern.test(cursor))
+    throw new ValidationError('Invalid cursor', [
+      { path: 'query.cursor', message: 'Not a cursor from this list' },
+    ]);
   const { endpoints } = await webhookRegistry.get();
   const newestFirst = endpoints.map(toPublic).reverse();
   const start = cursor ? newestFirst.findIndex((e) => e.id < cursor) : 0;
