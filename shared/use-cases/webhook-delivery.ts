@@ -109,7 +109,8 @@ const disable = async (endpoint: StoredEndpoint, reason: DisabledReason, now: nu
  * dependency fails: the message then comes back).
  * 1. Not due yet (a long wait, hop by hop): queue it again towards its time.
  * 2. Read the delivery's record: final, or already past this attempt → a duplicate, nothing to do.
- * 3. The endpoint deleted or disabled meanwhile → the delivery fails, unattempted.
+ * 3. The endpoint deleted (as a consistent read says) or disabled meanwhile → the delivery fails,
+ *    unattempted.
  * 4. The endpoint's circuit is open → wait for it (queued again, `pending`/`retrying`); when it has
  *    cooled down, one delivery claims the probe and goes, the others wait for its verdict.
  * 5. Sign (Standard Webhooks) and POST, through the SSRF guard, with a timeout; no redirects.
@@ -132,7 +133,10 @@ export const deliverWebhook = async (message: DeliveryMessage, batch: DeliveryBa
   ]);
   if (record && (isFinal(record.status) || record.attempts >= message.n)) return;
   const state = record ?? initialDelivery();
-  const endpoint = endpoints.get(message.w);
+  // The batch read is eventually consistent: an endpoint registered a moment ago may be missing
+  // from it. Only a strongly consistent read may say it is gone.
+  const endpoint =
+    endpoints.get(message.w) ?? (await webhookRegistry.get(true)).endpoints.find((e) => e.id === message.w);
   if (!endpoint || endpoint.status === 'disabled') {
     await store(
       message,
