@@ -6,7 +6,7 @@
  *   npm run bench -- --size 1000000      the large run
  *   npm run bench -- --quick             10,000 recipients, 3 cold starts per bundle: a quick look
  *   npm run bench -- --skip bundles,eligibility   leave phases out (also: import, mailing,
- *                                        feedback, message-size, preference-page, one-click)
+ *                                        feedback, message-size, preference-page, one-click, events)
  *   npm run bench -- --only bundles      run only the phases named (the same names); a partial run
  *                                        writes bench/results/partial.json, not latest.json
  *   npm run bench -- --init-runs 10      cold module init runs per bundle
@@ -20,7 +20,8 @@
  * Lambda bundles and their cold module init (quiet machine first); then the local stack over two
  * processes (bench/lib/local-stack.ts): the import over HTTP, seeding the rest of the list, the
  * mailings with the feedback consumer on (everything on, then deliveryEvents=false), the large
- * mailing, the worst-case message, the preference page and one-click unsubscribe.
+ * mailing, the worst-case message, the preference page and one-click unsubscribe, and outgoing
+ * events (one-click → signed webhook at a local receiver, p50/p99, and their cost per 1 M).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -76,6 +77,7 @@ const phases = [
   'message-size',
   'preference-page',
   'one-click',
+  'events',
 ] as const;
 const only = new Set(args.only.split(',').filter(Boolean));
 for (const name of [...only, ...args.skip.split(',').filter(Boolean)])
@@ -313,6 +315,10 @@ if (stackPhases.some((p) => !skip.has(p))) {
     raw.oneClick = await phase('one-click', () =>
       runOneClick(projectRoot, stack.apiUrl, api, others.slice(0, 1000), news, mailingId, progress),
     );
+
+    // 10. Outgoing events: one-click unsubscribe → signed event at a local receiver.
+    const { runEvents } = await import('./phases/events.ts');
+    raw.events = await phase('events', () => runEvents(stack, api, 200, lambdaMemoryMb, progress));
   } finally {
     progress.start('local stack: stopping');
     await Promise.all(consumers.map((c) => c.stop()));
@@ -322,7 +328,7 @@ if (stackPhases.some((p) => !skip.has(p))) {
   }
 }
 
-// 10. The report.
+// 11. The report.
 raw.meta.seconds = (performance.now() - started) / 1000;
 raw.meta.loadAverageAtEnd = loadavg();
 await writeReport(raw, reportFile);

@@ -20,6 +20,7 @@ const sources = {
   deliveryEvents: { context: 'deliveryEvents', env: 'SES_DELIVERY_EVENTS' },
   inboundMail: { context: 'inboundMail', env: 'INBOUND_MAIL' },
   sesSuppressionMirror: { context: 'sesSuppressionMirror', env: 'SES_SUPPRESSION_MIRROR' },
+  eventBus: { context: 'eventBus', env: 'EVENT_BUS' },
   logRetentionDays: { context: 'logRetentionDays', env: 'LOG_RETENTION_DAYS' },
   logLevel: { context: 'logLevel', env: 'LOG_LEVEL' },
   apiThrottleRate: { context: 'apiThrottleRate', env: 'API_THROTTLE_RATE' },
@@ -74,6 +75,8 @@ const schema = z
     inboundMail: flag.default(true),
     // Suppressions added or lifted here go to SES's account-level suppression list too.
     sesSuppressionMirror: flag.default(true),
+    // Every outgoing event also goes to an EventBridge bus of its own, for AWS-native consumers.
+    eventBus: flag.default(false),
     logRetentionDays: z.coerce
       .number()
       .int()
@@ -124,6 +127,11 @@ export interface DeploymentConfig {
    * SES receives mail in some regions only; `false` elsewhere.
    */
   readonly inboundMail: boolean;
+  /**
+   * Whether outgoing events are also published to an EventBridge bus (`subscription-center-<stage>`)
+   * besides the webhooks.
+   */
+  readonly eventBus: boolean;
   readonly logRetention: RetentionDays;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Default route throttling of the API stage. */
@@ -178,6 +186,7 @@ export const loadDeploymentConfig = (
       suppressionMirror: c.sesSuppressionMirror,
     },
     inboundMail: c.inboundMail,
+    eventBus: c.eventBus,
     logRetention: c.logRetentionDays as RetentionDays,
     logLevel: c.logLevel,
     apiThrottle: { rateLimit: c.apiThrottleRate, burstLimit: c.apiThrottleBurst },

@@ -17,4 +17,10 @@ export const queueEnvVars = {
   feedback: 'FEEDBACK_QUEUE_URL',
   imports: 'IMPORTS_QUEUE_URL',
   exports: 'EXPORTS_QUEUE_URL',
+  webhooks: 'WEBHOOK_QUEUE_URL',
+} as const;
+
+/** The dead-letter queues a consumer sends to itself (what it gave up on), by queue. */
+export const deadLetterEnvVars = {
+  webhooks: 'WEBHOOK_DLQ_URL',
 } as const;

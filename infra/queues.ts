@@ -40,6 +40,11 @@ export interface QueueDefinition {
     readonly scans?: readonly TableName[];
     /** MB; default 256. */
     readonly memorySize?: number;
+    /**
+     * Sends to the queue's own DLQ what it gives up on (rather than only what SQS moves there after
+     * `maxReceiveCount` failed receives).
+     */
+    readonly sendsToDeadLetter?: boolean;
   };
 }
 
@@ -185,6 +190,35 @@ export const queues = {
       scans: ['contacts'],
       queues: ['exports'],
       buckets: { exports: 'write' },
+    },
+  },
+  /**
+   * Webhook deliveries: one message per event and endpoint (shared/use-cases/webhook-delivery.ts),
+   * so one slow or failing receiver never holds up another's events. A failed attempt re-queues its
+   * delivery with a delay (SQS holds a message back 15 minutes at most: longer waits take several
+   * hops), for 27.6 hours; then the worker itself moves it to the DLQ. The message carries the
+   * event's body (with the address): it lives as long as its delivery, at most 14 days in the DLQ.
+   */
+  webhooks: {
+    id: 'WebhookQueue',
+    envVar: queueEnvVars.webhooks,
+    description: 'webhook deliveries: one event for one endpoint, attempted, retried with backoff',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/deliver-webhooks.ts',
+      batchSize: 10,
+      // Latency first: a batch is not held back to fill up.
+      maxBatchingWindowSeconds: 0,
+      // The messages of a batch are attempted side by side, so 10 × 10 requests in flight at most.
+      maxConcurrency: 10,
+      timeoutSeconds: 30,
+      // app: the endpoints (and their circuits), the delivery records, the audit log.
+      tables: { app: 'write' },
+      queues: ['webhooks'],
+      secrets: ['signing'],
+      sendsToDeadLetter: true,
     },
   },
 } as const satisfies Record<string, QueueDefinition>;

@@ -51,6 +51,12 @@ import { route as sendPrivacyEmail } from '#functions/api/send-privacy-email.rou
 import { route as updateContact } from '#functions/api/update-contact.route.ts';
 import { route as updateMailing } from '#functions/api/update-mailing.route.ts';
 import { route as updateSubscriptionType } from '#functions/api/update-subscription-type.route.ts';
+import { route as createWebhook } from '#functions/api/create-webhook.route.ts';
+import { route as deleteWebhook } from '#functions/api/delete-webhook.route.ts';
+import { route as getWebhook } from '#functions/api/get-webhook.route.ts';
+import { route as listWebhookDeliveries } from '#functions/api/list-webhook-deliveries.route.ts';
+import { route as listWebhooks } from '#functions/api/list-webhooks.route.ts';
+import { route as testWebhook } from '#functions/api/test-webhook.route.ts';
 import { route as followLink } from '#functions/pages/follow-link.route.ts';
 import { route as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
 import { route as requestMagicLink } from '#functions/pages/request-magic-link.route.ts';
@@ -111,6 +117,12 @@ export const routes = {
   'POST /mailings/{id}/send': sendMailing,
   'POST /mailings/{id}/resume': resumeMailing,
   'POST /mailings/{id}/cancel': cancelMailing,
+  'POST /webhooks': createWebhook,
+  'GET /webhooks': listWebhooks,
+  'GET /webhooks/{id}': getWebhook,
+  'DELETE /webhooks/{id}': deleteWebhook,
+  'GET /webhooks/{id}/deliveries': listWebhookDeliveries,
+  'POST /webhooks/{id}/test': testWebhook,
   'GET /p': showMagicLinkForm,
   'POST /p': requestMagicLink,
   'GET /p/{token}': showPreferences,

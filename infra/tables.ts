@@ -24,6 +24,11 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry, if items expire. */
   readonly ttlAttribute?: string;
+  /**
+   * A change stream of the table (DynamoDB Streams, both images of each changed item), read by the
+   * consumers of infra/streams.ts.
+   */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
   readonly description: string;
 }
 
@@ -63,6 +68,9 @@ export const tables = {
         ],
       },
     ],
+    // Every change of a contact is one write of its item, whose outbox carries the change's history
+    // entries: the stream sees each one as it commits (infra/streams.ts derives the events from it).
+    stream: 'NEW_AND_OLD_IMAGES',
     description: 'contacts, e-mail claims, history, list-building membership, suppressions',
   },
   /** Account-level configuration and catalogue: types, lists, mailings, keys, settings, audit. */
@@ -73,7 +81,10 @@ export const tables = {
     sortKey: 'sk',
     indexes: [{ name: 'byKind', partitionKey: 'kind', sortKey: 'kindSk', projection: 'all' }],
     ttlAttribute: 'expiresAt',
-    description: 'subscription types, lists, mailings, API keys, settings, audit log, idempotency records',
+    // Mailing status changes (sent, paused) are events too.
+    stream: 'NEW_AND_OLD_IMAGES',
+    description:
+      'subscription types, lists, mailings, API keys, settings, audit log, idempotency records, webhook endpoints and deliveries',
   },
   /**
    * What happened to each recipient of each mailing, kept per chunk (the ≤ 50 recipients of one SQS

@@ -4,6 +4,7 @@
  */
 import type { BundlesResult } from '../phases/bundles.ts';
 import type { CsvImportFigures } from '../phases/csv-import.ts';
+import type { EventFigures } from '../phases/events.ts';
 import type { ImportFigures } from '../phases/contacts.ts';
 import type { PreferencePageFigures, UnsubscribeFigures } from '../phases/hosted-pages.ts';
 import type { MailingRun } from '../phases/mailing.ts';
@@ -44,6 +45,7 @@ export interface Raw {
   messageSize?: MessageSizeFigures;
   preferencePage?: PreferencePageFigures;
   oneClick?: UnsubscribeFigures;
+  events?: EventFigures;
   errors: Record<string, string>;
 }
 
@@ -394,6 +396,38 @@ export const buildReport = (raw: Raw): Report => {
       floor: '—',
       baseline: '—',
       result: oc && !oc.built ? 'not built yet' : 'not measured',
+    });
+  }
+
+  const ev = raw.events;
+  if (ev) {
+    const within = ev.p99Ms <= 5000 && ev.delivered === ev.changes && ev.verified === ev.delivered;
+    rows.push({
+      figure: `Outgoing events: one-click unsubscribe → signed contact.subscription.updated at a local receiver, ${ev.changes} changes one after the other`,
+      measured: `p50 ${f.ms(ev.p50Ms)} / p99 ${f.ms(ev.p99Ms)} (mean ${f.ms(ev.meanMs)}, max ${f.ms(ev.maxMs)}); ${ev.delivered} delivered, ${ev.verified} verified with standardwebhooks`,
+      goal: 'each within 5 s; report p50 / p99',
+      floor: '—',
+      baseline: '—',
+      result: within ? 'PASS' : 'MISS',
+    });
+    const c = ev.costPerMillion;
+    rows.push({
+      figure:
+        'Outgoing events: infrastructure cost per 1 M events to one endpoint (stream consumer + delivery worker + webhook queue), one event per invocation',
+      measured: `$${c.total.toFixed(3)}: Lambda $${c.lambda.toFixed(3)} (${f.ms(c.lambdaMsPerEvent)} billed per event at 256 MB), DynamoDB $${c.dynamodb.toFixed(3)} (${c.readUnitsPerEvent.toFixed(2)} read, ${c.writeUnitsPerEvent.toFixed(2)} write units per event), SQS $${c.sqs.toFixed(3)} (${c.sqsRequestsPerEvent.toFixed(2)} requests per event); stream reads by Lambda are free`,
+      goal: 'report',
+      floor: '—',
+      baseline: '—',
+      result: 'report',
+    });
+  } else {
+    rows.push({
+      figure: 'Outgoing events: one-click unsubscribe → signed event at a local receiver, p50 / p99',
+      measured: err('events'),
+      goal: 'each within 5 s; report p50 / p99',
+      floor: '—',
+      baseline: '—',
+      result: 'not measured',
     });
   }
 

@@ -17,6 +17,9 @@ const auditActions = [
   'mailing.resumed',
   'mailing.deleted',
   'list.deleted',
+  'webhook.created',
+  'webhook.deleted',
+  'webhook.disabled',
 ] as const;
 
 const AuditQuery = z.object({
@@ -51,7 +54,7 @@ export const route = defineRoute({
   auth: 'admin',
   summary: 'The audit log, newest first',
   description:
-    'The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.',
+    'The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes, webhook endpoints registered, deleted or disabled) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.',
   tag: 'audit',
   status: 200,
   query: AuditQuery,

@@ -210,6 +210,27 @@ export class NodeFunction extends nodejs.NodejsFunction {
     return this;
   }
 
+  /**
+   * For a consumer that moves what it gave up on to its queue's dead-letter queue itself: sets the
+   * DLQ's URL env var and allows sending there.
+   */
+  bindDeadLetterQueue(queue: sqs.IQueue, envVar: string): this {
+    this.addEnvironment(envVar, queue.queueUrl);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+    return this;
+  }
+
+  /** Sets EVENT_BUS_NAME and allows putting events on that bus alone. */
+  bindEventBus(bus: { eventBusName: string; eventBusArn: string }): this {
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }),
+    );
+    return this;
+  }
+
   /** Sets the secret's ARN env var (SIGNING_KEYS_SECRET_ARN unless told) and allows reading its value. */
   bindSecret(secret: secretsmanager.ISecret, envVar: string = SIGNING_KEYS_ENV): this {
     this.addEnvironment(envVar, secret.secretArn);

@@ -9,6 +9,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   ResourceNotFoundException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -54,6 +55,7 @@ export const createTableInput = (name: string, def: TableDefinition) => {
     ],
     AttributeDefinitions: [...attributes.values()],
     ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
+    ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {}),
   };
 };
 
@@ -63,7 +65,15 @@ export const createTables = async (dynamo: DynamoDBClient): Promise<Record<Table
     const physical = localTableName(name);
     names[name] = physical;
     try {
-      await dynamo.send(new DescribeTableCommand({ TableName: physical }));
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: physical }));
+      // A table from before its definition had a stream gets one, as a deploy would add it.
+      if (def.stream && !Table?.LatestStreamArn)
+        await dynamo.send(
+          new UpdateTableCommand({
+            TableName: physical,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream },
+          }),
+        );
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
       await dynamo.send(new CreateTableCommand(createTableInput(physical, def)));

@@ -1,6 +1,7 @@
 /**
  * The local stand-ins for AWS, each a real implementation of the service's wire protocol:
- * dynalite (DynamoDB), local-aws-sqs (SQS), s3rver (S3) and aws-ses-v2-local (SES v2) behind a thin
+ * dynalite (DynamoDB) behind a proxy that adds DynamoDB Streams (./dynamodb-streams.ts),
+ * local-aws-sqs (SQS), s3rver (S3) and aws-ses-v2-local (SES v2) behind a thin
  * guard that enforces what SES enforces and the emulator does not (≤ 50 entries per SendBulkEmail),
  * and answers what it lacks: the account-level suppression list (./ses-suppression-list.ts), with
  * SES's handling of a send to a suppressed address.
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { createSqsServer } from 'local-aws-sqs';
 import { createRequire } from 'node:module';
+import { type DynamoProxy, startDynamoProxy } from './dynamodb-streams.ts';
 import { LocalSuppressionList } from './ses-suppression-list.ts';
 
 const require = createRequire(import.meta.url);
@@ -58,6 +60,8 @@ export interface EmulatorOptions {
   onS3Event?: (notification: S3Notification) => void;
   /** LevelDB folder for dynalite; in memory when absent. */
   dynamoPath?: string;
+  /** Folder of the DynamoDB streams and their records; in memory when absent. */
+  streamsPath?: string;
   dynamoPort?: number;
   sqsPort?: number;
   /** Port of the SES endpoint (and its web inbox). */
@@ -79,8 +83,22 @@ export interface EmulatorOptions {
   ) => void;
 }
 
+/** One PutEvents entry as the local EventBridge stand-in kept it. */
+export interface BusEntry {
+  EventBusName?: string;
+  Source?: string;
+  DetailType?: string;
+  Detail: string;
+  Time?: number | string;
+}
+
 export interface Emulators {
+  /** The local EventBridge stand-in (PutEvents only): what was put on any bus. */
+  eventsUrl: string;
+  busEntries: BusEntry[];
+  /** DynamoDB and DynamoDB Streams (one endpoint serves both). */
   dynamoUrl: string;
+  dynamoProxy: DynamoProxy;
   sqsUrl: string;
   sesUrl: string;
   s3Url: string;
@@ -148,7 +166,12 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  const dynamoPort = await listen(dynamo, options.dynamoPort ?? 0);
+  const innerDynamoPort = await listen(dynamo, 0);
+  const dynamoProxy = await startDynamoProxy({
+    upstream: `http://127.0.0.1:${innerDynamoPort}`,
+    ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
+    ...(options.streamsPath ? { dataDir: options.streamsPath } : {}),
+  });
 
   const sqs = await createSqsServer({
     port: options.sqsPort ?? 0,
@@ -319,8 +342,38 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
   });
   const sesPort = await listen(guard, options.sesPort ?? 0);
 
+  // EventBridge has no emulator: a stand-in that speaks PutEvents (JSON 1.1, AWSEvents.PutEvents)
+  // and keeps what was put, for the deployments that publish outgoing events to a bus.
+  const busEntries: BusEntry[] = [];
+  const events = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const answer = (status: number, payload: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(payload));
+    };
+    if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents')
+      return answer(400, { __type: 'UnknownOperationException', message: 'Only PutEvents is served here' });
+    let entries: BusEntry[];
+    try {
+      entries = (JSON.parse(body.toString('utf8')) as { Entries?: BusEntry[] }).Entries ?? [];
+    } catch {
+      return answer(400, { __type: 'SerializationException', message: 'Not JSON' });
+    }
+    if (!entries.length || entries.length > 10)
+      return answer(400, { __type: 'ValidationException', message: 'Entries: 1 to 10' });
+    busEntries.push(...entries);
+    answer(200, {
+      FailedEntryCount: 0,
+      Entries: entries.map(() => ({ EventId: randomBytes(16).toString('hex') })),
+    });
+  });
+  const eventsPort = await listen(events, 0);
+
   return {
-    dynamoUrl: `http://127.0.0.1:${dynamoPort}`,
+    dynamoUrl: dynamoProxy.url,
+    dynamoProxy,
+    eventsUrl: `http://127.0.0.1:${eventsPort}`,
+    busEntries,
     sqsUrl: `http://127.0.0.1:${sqsPort}`,
     sesUrl: `http://127.0.0.1:${sesPort}`,
     s3Url: `http://127.0.0.1:${s3Port}`,
@@ -328,9 +381,10 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     stop: async () => {
       await Promise.all([
         close(guard),
+        close(events),
         close(ses),
         close(sqs),
-        close(dynamo),
+        dynamoProxy.stop().then(() => close(dynamo)),
         ...(s3.httpServer ? [close(s3.httpServer)] : []),
       ]);
       if (!options.s3Path) rmSync(s3Directory, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * The whole local stack in one process: the emulators, tables, queues and buckets from the shared
- * definitions, the gateway serving the route table, a poller per queue consumer, the SMTP server of
- * the unsubscribe mailbox (SES inbound), the TTL sweeper.
+ * definitions, the gateway serving the route table, a poller per queue consumer and per stream
+ * consumer's table (Lambda's event source mappings), the SMTP server of the unsubscribe mailbox (SES
+ * inbound), the TTL sweeper.
  * `npm start` runs it on fixed ports with data on disk; tests run it in memory on random ports.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import {
   GetQueueAttributesCommand,
   SendMessageBatchCommand,
@@ -18,11 +20,14 @@ import {
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type BucketDefinition, type BucketName, buckets } from '#infra/buckets.ts';
 import { inboundMail } from '#infra/inbound-mail.ts';
+import { deadLetterEnvVars } from '#infra/env-vars.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
+import { type StreamConsumerDefinition, streamConsumers } from '#infra/streams.ts';
 import { type TableName, tables } from '#infra/tables.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { createBuckets, createQueues, createTables } from './bootstrap.ts';
 import {
+  type BusEntry,
   type Emulators,
   localAccessKey,
   PortInUseError,
@@ -36,6 +41,7 @@ import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller
 import { routeList } from '#infra/routes.ts';
 import { publishedSesEvents } from '#infra/ses-events.ts';
 import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
 
 export interface LocalStackOptions {
@@ -62,6 +68,15 @@ export interface LocalStackOptions {
   ttlSweepMs?: number;
   /** Long-poll wait of the pollers (short in tests). */
   pollWaitSeconds?: number;
+  /** How often the stream pollers read an idle stream (default 200 ms; Lambda reads a few times a second). */
+  streamPollMs?: number;
+  /** A webhook request's timeout (WEBHOOK_TIMEOUT_MS; default 10 s, as deployed). */
+  webhookTimeoutMs?: number;
+  /**
+   * Publish outgoing events to an EventBridge bus too (`subscription-center-local`, on the local
+   * stand-in), as a deployment with `eventBus=true` (default false; else `EVENT_BUS`).
+   */
+  eventBus?: boolean;
   /** The account's SES sending rate the senders pace to (SES_RATE_PER_SECOND; default 14/s, SES's usual start). */
   sesRatePerSecond?: number;
   /**
@@ -93,6 +108,15 @@ export interface LocalStack {
   drain: () => Promise<void>;
   /** Invokes a queue's consumer with what is waiting, batch by batch, until the queue is empty. */
   consume: (queue: QueueName) => Promise<number>;
+  /**
+   * Hands the stream consumers what their tables' streams hold, until they are caught up (or a
+   * batch fails: it stays for the next call). Answers how many records were read.
+   */
+  consumeChanges: () => Promise<number>;
+  /** Records appended to each table's stream so far. */
+  streamRecords: () => number;
+  /** What was put on the local EventBridge bus (with `eventBus`). */
+  busEvents: () => BusEntry[];
   sweep: () => Promise<number>;
   /** Turns the simulator's Delivery events on or off from now on (`sesDeliveryEvents`). */
   setSesDeliveryEvents: (on: boolean) => void;
@@ -205,6 +229,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ...(dataDir
         ? {
             dynamoPath: join(dataDir, 'dynamodb'),
+            streamsPath: join(dataDir, 'dynamodb-streams'),
             s3Path: join(dataDir, 's3'),
             sesSuppressionFile: join(dataDir, 'ses-suppression-list.json'),
           }
@@ -222,6 +247,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       AWS_ACCESS_KEY_ID: localAccessKey,
       AWS_SECRET_ACCESS_KEY: localAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoUrl,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: emulators.dynamoUrl,
       AWS_ENDPOINT_URL_SQS: emulators.sqsUrl,
       AWS_ENDPOINT_URL_SESV2: emulators.sesUrl,
       AWS_ENDPOINT_URL_S3: emulators.s3Url,
@@ -233,7 +259,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       [inboundMail.prefixEnvVar]: inboundMail.objectKeyPrefix,
       SIGNING_KEYS: signingKeys(dataDir),
       SES_RATE_PER_SECOND: String(options.sesRatePerSecond ?? process.env.SES_RATE_PER_SECOND ?? 14),
+      // Receivers on this machine (http://localhost:…): the local stack allows them for itself only.
+      WEBHOOK_ALLOW_LOCAL_RECEIVERS: 'true',
+      ...(options.webhookTimeoutMs ? { WEBHOOK_TIMEOUT_MS: String(options.webhookTimeoutMs) } : {}),
+      AWS_ENDPOINT_URL_EVENTBRIDGE: emulators.eventsUrl,
     });
+    if (options.eventBus ?? process.env.EVENT_BUS === 'true')
+      process.env.EVENT_BUS_NAME = 'subscription-center-local';
+    else delete process.env.EVENT_BUS_NAME;
     const dynamo = new DynamoDBClient({});
     const sqs = new SQSClient({});
     const tableNames = await createTables(dynamo);
@@ -242,6 +275,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const queueUrls = await createQueues(sqs);
     for (const [name, urls] of Object.entries(queueUrls))
       process.env[queues[name as QueueName].envVar] = urls.url;
+    for (const [name, envVar] of Object.entries(deadLetterEnvVars))
+      process.env[envVar] = queueUrls[name as keyof typeof deadLetterEnvVars].dlqUrl;
     // The local S3 serves buckets by path, not by host name.
     const s3 = new S3Client({ forcePathStyle: true });
     const bucketNames = await createBuckets(s3);
@@ -298,6 +333,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         handler: await loadHandler(def.consumer.entry),
         functionName: def.id,
         batchSize: def.consumer.batchSize,
+        maxBatchingWindowSeconds: def.consumer.maxBatchingWindowSeconds,
         maxConcurrency: def.consumer.maxConcurrency,
         timeoutMs: def.consumer.timeoutSeconds * 1000,
         waitTimeSeconds: options.pollWaitSeconds ?? 1,
@@ -305,6 +341,37 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       consumers.set(name, poller);
       if (options.autoConsume !== false) pollers.push(startPoller(poller));
     }
+
+    // The change streams: one poller per consumer and table, as Lambda makes one mapping per stream.
+    const streamsClient = new DynamoDBStreamsClient({});
+    const streamPollers: StreamPoller[] = [];
+    for (const def of Object.values(streamConsumers) as StreamConsumerDefinition[]) {
+      const handler = await loadHandler(def.entry);
+      for (const source of def.sources) {
+        streamPollers.push(
+          startStreamPoller(
+            {
+              streams: streamsClient,
+              dynamo,
+              tableName: tableNames[source.table],
+              filters: source.filters,
+              handler,
+              functionName: def.id,
+              batchSize: def.batchSize,
+              timeoutMs: def.timeoutSeconds * 1000,
+              pollMs: options.streamPollMs ?? 200,
+              ...(dataDir ? { checkpointFile: join(dataDir, 'stream-positions.json') } : {}),
+            },
+            options.autoConsume !== false,
+          ),
+        );
+      }
+    }
+    const streamRecords = () =>
+      Object.values(tableNames).reduce(
+        (sum, table) => sum + (emulators?.dynamoProxy.recordCount(table) ?? 0),
+        0,
+      );
 
     // The unsubscribe mailbox: stored as the receipt rule's S3 action would, handled by the same handler.
     const inboundHandler = await loadHandler(inboundMail.entry);
@@ -350,15 +417,32 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         publishedTypes = publishedSesEvents(on);
       },
       drain: async () => {
-        // Until a round passes in which sending published no new events for the feedback consumer.
+        // Until a round passes in which nothing published new SES events for the feedback consumer
+        // and nothing changed a table with a stream (whose consumers may queue more work).
         let seen: number;
         do {
           await mailbox.idle();
           while (announcing.size) await Promise.all(announcing);
-          seen = publishedCount;
+          seen = publishedCount + streamRecords();
           await published();
+          await Promise.all(streamPollers.map((p) => p.idle()));
           await Promise.all(pollers.map((p) => p.idle()));
-        } while (seen !== publishedCount);
+        } while (seen !== publishedCount + streamRecords());
+      },
+      streamRecords,
+      busEvents: () => [...(emulators?.busEntries ?? [])],
+      consumeChanges: async () => {
+        let total = 0;
+        for (;;) {
+          let round = 0;
+          for (const poller of streamPollers) {
+            const { read, failed } = await poller.pollOnce();
+            if (failed) return total + read;
+            round += read;
+          }
+          if (!round) return total;
+          total += round;
+        }
       },
       consume: async (queue) => {
         await published();
@@ -379,7 +463,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         publishEvents = undefined;
         await published();
         clearInterval(sweeper);
+        await Promise.all(streamPollers.map((p) => p.stop()));
         await Promise.all(pollers.map((p) => p.stop()));
+        streamsClient.destroy();
         await new Promise<void>((r) => {
           gateway.closeAllConnections();
           gateway.close(() => r());

@@ -26,7 +26,7 @@ import type { TableName } from '#infra/tables.ts';
 
 /** Which tags each routes stack serves; every tag of the route table is in exactly one group. */
 export const routeGroups = {
-  admin: ['meta', 'api-keys', 'settings', 'audit', 'suppressions'],
+  admin: ['meta', 'api-keys', 'settings', 'audit', 'suppressions', 'webhooks'],
   contacts: ['subscription-types', 'contacts', 'imports', 'exports'],
   mailings: ['lists', 'mailings'],
   pages: ['pages'],

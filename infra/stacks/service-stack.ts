@@ -30,7 +30,10 @@ import { InboundMail } from '#infra/constructs/inbound-mail.ts';
 import type { DefinedBucket, DefinedTable, FunctionDefaults } from '#infra/constructs/node-function.ts';
 import { inboundMail } from '#infra/inbound-mail.ts';
 import { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
+import { StreamConsumer } from '#infra/constructs/stream-consumer.ts';
+import { deadLetterEnvVars } from '#infra/env-vars.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
+import { type StreamConsumerDefinition, type StreamConsumerName, streamConsumers } from '#infra/streams.ts';
 import type { TableName } from '#infra/tables.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -85,6 +88,10 @@ export class ServiceStack extends Stack {
   readonly publicBaseUrl: string;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
   readonly reputationAlarms: readonly cloudwatch.Alarm[];
+  /** The change-stream consumers of infra/streams.ts. */
+  readonly streamConsumers: Readonly<Record<StreamConsumerName, StreamConsumer>>;
+  /** The bus outgoing events are also published to, when the deployment has one (`eventBus`). */
+  readonly eventBus?: events.EventBus;
   /** The unsubscribe mailbox (SES receiving), unless the deployment receives no mail. */
   readonly inboundMail?: InboundMail;
   /** What every function of the deployment gets (the routes stacks too). */
@@ -156,6 +163,35 @@ export class ServiceStack extends Stack {
     for (const { definition, consumer } of Object.values(this.queues))
       if (definition.consumer?.mirrorsSuppressions)
         consumer?.bindSuppressionMirror(config.email.suppressionMirror);
+    for (const [name, queue] of Object.entries(this.queues) as [QueueName, QueueWithDlq][]) {
+      if (!queue.definition.consumer?.sendsToDeadLetter) continue;
+      const envVar = (deadLetterEnvVars as Partial<Record<QueueName, string>>)[name];
+      if (!envVar) throw new Error(`${name}: sendsToDeadLetter needs its env var in deadLetterEnvVars`);
+      queue.consumer?.bindDeadLetterQueue(queue.deadLetterQueue.queue, envVar);
+    }
+
+    // Outgoing events: the change streams' consumers, and the optional EventBridge bus.
+    if (config.eventBus)
+      this.eventBus = new events.EventBus(this, 'EventBus', {
+        eventBusName: `subscription-center-${config.stage}`,
+        description: 'Outgoing events of Subscription Center (the same as its webhooks)',
+      });
+    const consumers: Partial<Record<StreamConsumerName, StreamConsumer>> = {};
+    for (const [name, definition] of Object.entries(streamConsumers) as [
+      StreamConsumerName,
+      StreamConsumerDefinition,
+    ][]) {
+      const made = new StreamConsumer(this, definition.id, {
+        definition,
+        tables,
+        functionDefaults: defaults,
+      });
+      for (const target of definition.queues ?? []) made.fn.bindQueue(this.queue(target));
+      for (const secret of definition.secrets ?? []) made.fn.bindSecret(secrets[secret]);
+      if (definition.publishesEvents && this.eventBus) made.fn.bindEventBus(this.eventBus);
+      consumers[name] = made;
+    }
+    this.streamConsumers = consumers as Record<StreamConsumerName, StreamConsumer>;
 
     // Uploads that start work (a CSV import): the bucket's EventBridge events, matched by key, to a queue.
     for (const name of Object.keys(props.buckets) as BucketName[]) {

@@ -64,6 +64,7 @@ export class StatefulStack extends Stack {
         // without the per-request cost and key policy of a customer-managed key; cdk-nag asks for no more.
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         timeToLiveAttribute: definition.ttlAttribute,
+        ...(definition.stream ? { stream: dynamodb.StreamViewType[definition.stream] } : {}),
         removalPolicy: RemovalPolicy.RETAIN,
       });
       for (const index of definition.indexes) {

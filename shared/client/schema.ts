@@ -59,7 +59,7 @@ export interface paths {
         };
         /**
          * The audit log, newest first
-         * @description The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.
+         * @description The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes, webhook endpoints registered, deleted or disabled) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.
          *
          *     Needs an API key with the role `admin`.
          */
@@ -910,6 +910,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints (never their secrets)
+         * @description Every registered endpoint, newest first, with its status; never a secret.
+         *
+         *     Needs an API key with the role `admin`.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint (its signing secret is shown once)
+         * @description Registers an endpoint for outgoing events: every event of the listed types is POSTed to `url`, signed as Standard Webhooks says (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` with the `secret`), retried with backoff for 27 hours. The secret is in this response only. 422 for a URL that is not https (the local stack also takes http://localhost), whose host does not resolve or resolves to any address that is not public (private, loopback, link-local, metadata), for an unknown event type, and past 20 endpoints. Takes no Idempotency-Key: a replayed answer would keep the secret in clear. Recorded in the audit log.
+         *
+         *     Needs an API key with the role `admin`.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint
+         * @description The endpoint, its event types and its status (disabled after a 410, or 3 days of failures); never its secret.
+         *
+         *     Needs an API key with the role `admin`.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Nothing more is sent to it: deliveries still under way end `failed` (`endpoint_deleted`). Recorded in the audit log.
+         *
+         *     Needs an API key with the role `admin`.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's deliveries: attempts, status codes, next retry
+         * @description One record per event sent to the endpoint, newest event first (optionally of one `status`): `pending` (waiting for the endpoint to recover), `retrying` (with `nextAttemptAt`), `delivered` or `failed` (`failedReason`), with the first and latest attempts — their time, the status code or error, the duration. Ids and outcomes only: event bodies are never kept. Records are kept 30 days.
+         *
+         *     Needs an API key with the role `admin`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to an endpoint
+         * @description Queues one `webhook.test` event (data `{webhookId}`) for this endpoint, whatever types it subscribed to: signed, delivered and retried like any other, listed among its deliveries. 202; 409 for a disabled endpoint.
+         *
+         *     Needs an API key with the role `admin`.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -926,7 +1026,7 @@ export interface components {
             role: "admin" | "marketer";
         };
         AuditEntry: {
-            /** @description What was done: `api_key.created`, `api_key.revoked`, `settings.privacy`, `settings.bounce_policy`, `suppression.created`, `suppression.deleted`, `contact.erased`, `mailing.override_send`, `mailing.override_reached`, `mailing.paused`, `mailing.resumed`, `mailing.deleted`, `list.deleted` */
+            /** @description What was done: `api_key.created`, `api_key.revoked`, `settings.privacy`, `settings.bounce_policy`, `suppression.created`, `suppression.deleted`, `contact.erased`, `mailing.override_send`, `mailing.override_reached`, `mailing.paused`, `mailing.resumed`, `mailing.deleted`, `list.deleted`, `webhook.created`, `webhook.deleted`, `webhook.disabled` */
             action: string;
             actor: {
                 /** @description The API key, or `system` for the product itself */
@@ -1086,6 +1186,26 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "marketer";
         };
+        CreatedWebhook: {
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The API key id that registered it */
+            createdBy: string;
+            description: string | null;
+            disabledAt: components["schemas"]["Timestamp"] | null;
+            disabledReason: ("gone" | "failing") | null;
+            events: components["schemas"]["EventType"][];
+            failingSince: components["schemas"]["Timestamp"] | null;
+            id: string;
+            /** @description The signing secret (`whsec_…`, Standard Webhooks). Shown once, in this response only: it is stored sealed and never shown again. */
+            secret: string;
+            /**
+             * @description `disabled`: it answered 410, or failed every attempt for 3 days; nothing is sent to it
+             * @enum {string}
+             */
+            status: "active" | "disabled";
+            /** @description Where events are POSTed */
+            url: string;
+        };
         /** @description A CSV export job. Unknown fields are rejected with 422. */
         CreateExportRequest: {
             filter?: {
@@ -1192,6 +1312,13 @@ export interface components {
             /** @enum {string} */
             reason: "manual" | "hard_bounce" | "soft_bounce" | "complaint";
         };
+        CreateWebhookRequest: {
+            description?: string;
+            /** @description Any of: contact.subscription.updated, contact.consent.updated, contact.suppressed, contact.unsuppressed, contact.erased, mailing.completed, mailing.paused */
+            events: string[];
+            /** @description An https URL whose host resolves to public addresses only */
+            url: string;
+        };
         Deleted: {
             at: components["schemas"]["Timestamp"];
             /** @constant */
@@ -1230,6 +1357,8 @@ export interface components {
             /** @description The subscription type a rule is about */
             typeId?: string;
         };
+        /** @enum {string} */
+        EventType: "contact.subscription.updated" | "contact.consent.updated" | "contact.suppressed" | "contact.unsuppressed" | "contact.erased" | "mailing.completed" | "mailing.paused";
         /** @description What proves the act (GDPR Art. 7(1)), as captured by the form or app. Unknown fields are rejected with 422. */
         Evidence: {
             /** @description When the person gave it, as an imported file recorded it (`consent_at`) */
@@ -1291,7 +1420,7 @@ export interface components {
             added?: string[];
             at: components["schemas"]["Timestamp"];
             /** @enum {string} */
-            change: "created" | "consent" | "subscription" | "profile" | "email" | "interests";
+            change: "created" | "consent" | "subscription" | "suppression" | "profile" | "email" | "interests";
             evidence?: components["schemas"]["RecordedEvidence"];
             /** @description Profile changes: which attributes changed (never their values) */
             fields?: string[];
@@ -1704,6 +1833,53 @@ export interface components {
                 };
             } | null;
         };
+        WebhookDelivery: {
+            attemptLog: {
+                at: components["schemas"]["Timestamp"];
+                /** @description `timeout`, `network:<code>` or `blocked:<reason>` */
+                error?: string;
+                ms?: number;
+                statusCode?: number;
+            }[];
+            attempts: number;
+            createdAt: components["schemas"]["Timestamp"];
+            deliveredAt: components["schemas"]["Timestamp"] | null;
+            eventTimestamp: components["schemas"]["Timestamp"];
+            eventType: string;
+            failedReason: ("exhausted" | "endpoint_gone" | "endpoint_disabled" | "endpoint_deleted") | null;
+            /** @description The event id: the `webhook-id` header of every attempt */
+            id: string;
+            nextAttemptAt: components["schemas"]["Timestamp"] | null;
+            /** @enum {string} */
+            status: "pending" | "retrying" | "delivered" | "failed";
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        WebhookEndpoint: {
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The API key id that registered it */
+            createdBy: string;
+            description: string | null;
+            disabledAt: components["schemas"]["Timestamp"] | null;
+            disabledReason: ("gone" | "failing") | null;
+            events: components["schemas"]["EventType"][];
+            failingSince: components["schemas"]["Timestamp"] | null;
+            id: string;
+            /**
+             * @description `disabled`: it answered 410, or failed every attempt for 3 days; nothing is sent to it
+             * @enum {string}
+             */
+            status: "active" | "disabled";
+            /** @description Where events are POSTed */
+            url: string;
+        };
+        WebhookTestQueued: {
+            /** @description The `webhook-id` the test delivery carries */
+            eventId: string;
+            timestamp: components["schemas"]["Timestamp"];
+            /** @constant */
+            type: "webhook.test";
+            webhookId: string;
+        };
     };
     responses: {
         /** @description Conflict with the current state (a duplicate, a second send, a request with the same Idempotency-Key still running) */
@@ -1894,7 +2070,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Only entries of this action */
-                action?: "api_key.created" | "api_key.revoked" | "settings.privacy" | "settings.bounce_policy" | "suppression.created" | "suppression.deleted" | "contact.erased" | "mailing.override_send" | "mailing.override_reached" | "mailing.paused" | "mailing.resumed" | "mailing.deleted" | "list.deleted";
+                action?: "api_key.created" | "api_key.revoked" | "settings.privacy" | "settings.bounce_policy" | "suppression.created" | "suppression.deleted" | "contact.erased" | "mailing.override_send" | "mailing.override_reached" | "mailing.paused" | "mailing.resumed" | "mailing.deleted" | "list.deleted" | "webhook.created" | "webhook.deleted" | "webhook.disabled";
                 /** @description The previous page's `nextCursor` */
                 cursor?: string;
                 /** @description Only entries at or after this time */
@@ -3754,6 +3930,187 @@ export interface operations {
                     "text/html": string;
                 };
             };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookEndpoint"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON up to 1 MB. Unknown fields are rejected with 422. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            400: components["responses"]["MalformedJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `nextCursor` */
+                cursor?: string;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                status?: "pending" | "retrying" | "delivered" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestQueued"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["Throttled"];
         };
     };
 }

@@ -39,6 +39,10 @@ export const tags: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'settings', description: 'The e-marketing privacy filter and the bounce policy' },
   { name: 'audit', description: 'Who did what, when (admin)' },
   { name: 'suppressions', description: 'Addresses no mailing may reach' },
+  {
+    name: 'webhooks',
+    description: 'Outgoing events, signed as Standard Webhooks says, to the apps that need them (admin)',
+  },
   { name: 'subscription-types', description: 'The kinds of mailing a person can subscribe to' },
   { name: 'contacts', description: 'People, their consent, subscriptions and history' },
   { name: 'lists', description: 'Target lists: selections and static sets of contacts' },

@@ -21,7 +21,7 @@ import {
 } from '#shared/adapters/dynamodb/suppressions.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import { isStronger } from '#shared/domain/bounce-policy.ts';
-import type { ContactState } from '#shared/domain/contact.ts';
+import { type ChangeContext, setSuppressed } from '#shared/domain/contact.ts';
 import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from '#shared/domain/errors.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { addressOf } from './contacts.ts';
@@ -52,19 +52,17 @@ const toPublic = (entry: SuppressionRecord): Suppression => ({
 
 /**
  * Sets (or, with undefined, clears) a contact's `suppressed` mirror through the contacts
- * repository, so its membership items follow. No history entry: a suppression is not a consent or
- * subscription change (the entry itself records it). A contact erased meanwhile is no error.
- * Returns whether anything changed.
+ * repository, so its membership items follow, with a `suppression` history entry (who, when, how:
+ * `ctx`) — the record that outgoing events (`contact.suppressed`, `contact.unsuppressed`) are
+ * derived from. A contact erased meanwhile is no error. Returns whether anything changed.
  */
-export const mirrorSuppression = async (contactId: string, reason: string | undefined): Promise<boolean> => {
+export const mirrorSuppression = async (
+  contactId: string,
+  reason: string | undefined,
+  ctx: ChangeContext,
+): Promise<boolean> => {
   try {
-    const { changed } = await contacts.change(contactId, (current) => {
-      if (current.suppressed === reason) return undefined;
-      const next: ContactState = { ...current };
-      if (reason === undefined) delete next.suppressed;
-      else next.suppressed = reason;
-      return { next, entries: [] };
-    });
+    const { changed } = await contacts.change(contactId, (current) => setSuppressed(current, reason, ctx));
     return changed;
   } catch (error) {
     if (error instanceof NotFoundError) return false;
@@ -117,7 +115,12 @@ export const suppressAddress = async (
     ...entry,
     ...(holder ? { contactId: holder.id } : {}),
   });
-  if (holder) await mirrorSuppression(holder.id, stored.reason);
+  if (holder)
+    await mirrorSuppression(holder.id, stored.reason, {
+      at: entry.at,
+      actor: entry.actor ?? 'system',
+      source: entry.source,
+    });
   await mirrorSuppressed(emailKey, stored.reason);
   return toPublic(stored);
 };
@@ -160,16 +163,22 @@ export const createSuppression = async (
     actor: actor.keyId,
     ...(contact ? { contactId: contact.id } : {}),
   };
+  const ctx: ChangeContext = { at, actor: actor.keyId, source: 'admin' };
   if (!(await suppressionWrites.create(entry))) {
     const existing = await suppressionWrites.get(id);
-    if (existing && contact) await mirrorSuppression(contact.id, existing.reason);
+    if (existing && contact)
+      await mirrorSuppression(contact.id, existing.reason, {
+        at: existing.at,
+        actor: existing.actor ?? 'system',
+        source: existing.source,
+      });
     if (existing) await mirrorSuppressed(address.key, existing.reason);
     throw new ConflictError('The address is suppressed already', [
       { path: 'body.email', code: 'suppressed', reason: existing?.reason, id },
     ]);
   }
   await audit.record(actor, { action: 'suppression.created', details: { id, reason: input.reason } }, at);
-  if (contact) await mirrorSuppression(contact.id, input.reason);
+  if (contact) await mirrorSuppression(contact.id, input.reason, ctx);
   return withMirror(toPublic(entry), await mirrorSuppressed(address.key, input.reason));
 };
 
@@ -220,7 +229,8 @@ export const deleteSuppression = async (
       { path: 'query.email', code: 'address_required', reason: entry.reason },
     ]);
   }
-  for (const contact of holders) await mirrorSuppression(contact.id, undefined);
+  const lifted: ChangeContext = { at: new Date().toISOString(), actor: actor.keyId, source: 'admin' };
+  for (const contact of holders) await mirrorSuppression(contact.id, undefined, lifted);
   await bounceRecords.remove(id);
   const inSes = await mirrorLifted(addressKey);
   await audit.record(actor, {

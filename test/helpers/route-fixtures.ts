@@ -1,8 +1,8 @@
 /**
  * One of everything a route's path can name — a subscription type, a contact (and one to erase), a
  * list, a mailing (and a spare list and draft to delete), an API key, a suppression, an import and
- * an export job — and a token of
- * every purpose, so the tests generated
+ * an export job, a webhook endpoint (and a spare to delete) — and a token of every purpose, so the
+ * tests generated
  * from the route table (fuzz, access matrix) fill any path with a real id.
  */
 import type { RouteDefinition, RouteKey } from '#infra/routes.ts';
@@ -72,6 +72,9 @@ export const routeFixtures = async (request: Request, name: string, adminKey?: s
       csv: `email\nimported@${name}.example\n`,
     }),
     export: await created('/exports', { kind: 'contacts' }),
+    // Nothing listens there: with the consumers off (fuzz, access matrix) nothing is delivered.
+    webhook: await created('/webhooks', { url: 'http://localhost:9/hook', events: ['contact.erased'] }),
+    spareWebhook: await created('/webhooks', { url: 'http://localhost:9/spare', events: ['contact.erased'] }),
   };
 
   const keys = await signingKeys();
@@ -90,6 +93,7 @@ export const routeFixtures = async (request: Request, name: string, adminKey?: s
     if (param === 'typeId') return ids.type;
     if (route.path.startsWith('/api-keys')) return ids.apiKey;
     if (route.path.startsWith('/suppressions')) return ids.suppression;
+    if (route.path.startsWith('/webhooks')) return route.method === 'DELETE' ? ids.spareWebhook : ids.webhook;
     if (route.path.startsWith('/subscription-types')) return ids.type;
     if (route.path.startsWith('/lists')) return route.method === 'DELETE' ? ids.spareList : ids.list;
     if (route.path.startsWith('/mailings')) return route.method === 'DELETE' ? ids.spareMailing : ids.mailing;

@@ -80,6 +80,9 @@ describe('cdk-nag acknowledgements', () => {
     'AwsSolutions-SMG4': (construct) => construct instanceof secretsmanager.Secret,
     // The inbound bucket, which only SES writes and only the inbound handler reads.
     'AwsSolutions-S1': (construct) => construct instanceof s3.Bucket,
+    // The on-failure destination of the change-stream consumer's event source mappings: a DLQ itself.
+    'AwsSolutions-SQS3': (construct) =>
+      construct instanceof sqs.Queue && /\/ChangeStreamConsumer\/Dlq\/Queue$/.test(construct.node.path),
   };
   /** The inbound handler's read of its key prefix: the bucket named as built, or as exported. */
   const prefixRead = new RegExp(

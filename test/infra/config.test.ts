@@ -20,6 +20,7 @@ describe('deployment config', () => {
         suppressionMirror: true,
       },
       inboundMail: true,
+      eventBus: false,
       logRetention: RetentionDays.ONE_MONTH,
       logLevel: 'info',
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
@@ -74,6 +75,13 @@ describe('deployment config', () => {
     expect(() => loadDeploymentConfig(context({ sesSuppressionMirror: 'no' }), {})).toThrow(
       /sesSuppressionMirror/,
     );
+  });
+
+  it('publishes events to an EventBridge bus only when told so', () => {
+    expect(loadDeploymentConfig(noContext, {}).eventBus).toBe(false);
+    expect(loadDeploymentConfig(context({ eventBus: 'true' }), {}).eventBus).toBe(true);
+    expect(loadDeploymentConfig(noContext, { EVENT_BUS: 'true' }).eventBus).toBe(true);
+    expect(() => loadDeploymentConfig(context({ eventBus: 'yes' }), {})).toThrow(/eventBus/);
   });
 
   it('keeps the unsubscribe address bare, with or without mailto:', () => {

@@ -28,6 +28,7 @@ import type { NodeFunction } from '#infra/constructs/node-function.ts';
 import { inboundMail } from '#infra/inbound-mail.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { routeList } from '#infra/routes.ts';
+import { type StreamConsumerDefinition, type StreamConsumerName, streamConsumers } from '#infra/streams.ts';
 import type { ServiceStack } from '#infra/stacks/service-stack.ts';
 import type { StatefulStack } from '#infra/stacks/stateful-stack.ts';
 import { allResources, logicalIdOf, resolveIn, resourcesOf } from '#test/helpers/app-templates.ts';
@@ -88,10 +89,34 @@ const declaredFunctions = () => [
       name: `${name} consumer`,
       fn: service.queues[name].consumer as NodeFunction,
       sendsTo: [...(definition.consumer?.queues ?? [])] as QueueName[],
-      deadLetters: [] as unknown[],
+      // A consumer that moves what it gave up on to its own DLQ.
+      deadLetters: definition.consumer?.sendsToDeadLetter
+        ? [
+            resolveIn(
+              service.queues[name].consumer as NodeFunction,
+              service.queues[name].deadLetterQueue.queue.queueArn,
+            ),
+          ]
+        : ([] as unknown[]),
       consumes: name as QueueName | undefined,
       secrets: [...(definition.consumer?.secrets ?? [])],
     })),
+  ...(Object.entries(streamConsumers) as [StreamConsumerName, StreamConsumerDefinition][]).map(
+    ([name, definition]) => ({
+      name: `${name} stream consumer`,
+      fn: service.streamConsumers[name].fn,
+      sendsTo: [...(definition.queues ?? [])] as QueueName[],
+      // Lambda's on-failure destination of its stream mappings, written with the function's role.
+      deadLetters: [
+        resolveIn(
+          service.streamConsumers[name].fn,
+          service.streamConsumers[name].deadLetterQueue.queue.queueArn,
+        ),
+      ],
+      consumes: undefined as QueueName | undefined,
+      secrets: [...(definition.secrets ?? [])],
+    }),
+  ),
   {
     name: 'inbound mail handler',
     fn: service.inboundMail?.handler as NodeFunction,
@@ -126,7 +151,15 @@ describe('each function reaches only what it declares', () => {
       expect(sending.flatMap(resources).sort(byJson)).toEqual(
         [...sendsTo.map(queueArn(fn)), ...deadLetters].sort(byJson),
       );
-      for (const statement of sending) expect(actions(statement)).toEqual(['sqs:SendMessage']);
+      for (const statement of sending)
+        if (fn !== (service.streamConsumers as Record<string, { fn: NodeFunction }>).changes?.fn)
+          expect(actions(statement)).toEqual(['sqs:SendMessage']);
+        // Lambda's SqsDlq grants what it needs to send there: SendMessage and reading the queue's URL
+        // and attributes, nothing that receives or deletes.
+        else
+          expect(actions(statement).sort()).toSatisfy((a: string[]) =>
+            a.every((x) => ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].includes(x)),
+          );
       const consuming = sqs.filter((s) => !actions(s).includes('sqs:SendMessage'));
       expect(consuming.flatMap(resources)).toEqual(consumes ? [queueArn(fn)(consumes)] : []);
 
@@ -272,6 +305,9 @@ describe('wildcards', () => {
           expect(statement.Condition, id).toEqual({
             StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } },
           });
+        } else if (actions(statement).includes('dynamodb:ListStreams')) {
+          // No resource-level permission; the stream's records are granted on its ARN only.
+          expect(actions(statement), id).toEqual(['dynamodb:ListStreams']);
         } else
           expect(actions(statement).sort(), id).toEqual([
             'xray:PutTelemetryRecords',

@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
 import { type BucketName, buckets } from '#infra/buckets.ts';
+import { deadLetterEnvVars } from '#infra/env-vars.ts';
 import { type NodeFunction, nodeRuntime } from '#infra/constructs/node-function.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type Access, routeList, routeTables } from '#infra/routes.ts';
@@ -323,6 +324,8 @@ describe('service stack: queues', () => {
         ...(name === 'send' ? emailVariables : []),
         ...(consumer.mirrorsSuppressions ? ['SES_SUPPRESSION_MIRROR'] : []),
         ...(Object.keys(consumer.buckets ?? {}) as BucketName[]).map((name) => buckets[name].envVar),
+        // What it gives up on, it moves to its DLQ itself.
+        ...(consumer.sendsToDeadLetter ? [deadLetterEnvVars[name as keyof typeof deadLetterEnvVars]] : []),
       ];
       const variables = Object.keys((functionProps(fn).Environment as { Variables: object }).Variables);
       expect(variables.sort()).toEqual([...new Set(expected)].sort());
@@ -436,6 +439,10 @@ describe('least privilege', () => {
       if ([statement.Resource].flat().includes('*')) {
         if (actions(statement).some((action) => suppressionListActions.includes(action)))
           expectSuppressionListScoped([statement]);
+        // Reading a table's stream: ListStreams has no resource-level permission (the records are
+        // read on the stream ARN alone, see the change-stream tests).
+        else if (actions(statement).includes('dynamodb:ListStreams'))
+          expect(actions(statement)).toEqual(['dynamodb:ListStreams']);
         else expect(actions(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
     }

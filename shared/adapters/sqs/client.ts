@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import { queueEnvVars } from '#infra/env-vars.ts';
+import { deadLetterEnvVars, queueEnvVars } from '#infra/env-vars.ts';
 import type { QueueName } from '#infra/queues.ts';
 import { loadConfig } from '#shared/config/env.ts';
 
@@ -44,4 +44,14 @@ export const sendMessage = async (name: QueueName, body: string, delaySeconds = 
   await sqs.send(
     new SendMessageCommand({ QueueUrl: queueUrl(name), MessageBody: body, DelaySeconds: delaySeconds }),
   );
+};
+
+/**
+ * Sends to a queue's own dead-letter queue what its consumer gave up on (infra/queues.ts
+ * `sendsToDeadLetter`), with the URL from the env var of infra/env-vars.ts `deadLetterEnvVars`.
+ */
+export const sendToDeadLetter = async (name: keyof typeof deadLetterEnvVars, body: string): Promise<void> => {
+  const envVar = deadLetterEnvVars[name];
+  const url = loadConfig({ [envVar]: z.url() })[envVar] as string;
+  await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
 };
