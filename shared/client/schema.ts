@@ -384,14 +384,20 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Tracked link: applies its signed action once (interest or subscription), then 302 to its signed target
-         * @description A tracked link: applies its signed action once (an interest added or removed, a type subscribed or unsubscribed), then 302 to its signed target; no open redirect.
+         * Tracked link: an interest action applies once, then 302 to the signed target; a subscribe/unsubscribe action shows a one-button page (200) and changes nothing
+         * @description A tracked link. Link scanners fetch every link of a mail, so a GET may apply only an interest action (added or removed, once per link), then 302 to the link's signed target. A link that subscribes or unsubscribes a type answers a page with one button, which POSTs to the same URL; the GET itself changes nothing (it redirects at once when the POST would change nothing either). No open redirect: the target is signed.
          *
          *     No API key: the signed token in the path is the credential.
          */
         get: operations["followLink"];
         put?: never;
-        post?: never;
+        /**
+         * Tracked link, the button of its page: applies the link's action (subscribe or unsubscribe its type), then 303 to the signed target
+         * @description The POST of a tracked link's one-button page: subscribes or unsubscribes the link's type (source `link`; a double opt-in type becomes `pending` and its confirmation is mailed), unless it already is as asked, then 303 to the link's signed target. An interest action posted here applies as its GET does (once). The body is ignored.
+         *
+         *     No API key: the signed token in the path is the credential.
+         */
+        post: operations["confirmLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2613,6 +2619,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A subscription action: a page with one button that POSTs it; nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description Redirect to the signed target */
             302: {
                 headers: {
@@ -2642,6 +2657,101 @@ export interface operations {
             };
             /** @description A change that raced another: try again */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A request the page cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    confirmLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** @description A form post, at most 64 KB. */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Redirect to the signed target */
+            303: {
+                headers: {
+                    /** @description The target URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed request or form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown, tampered or expired token: a friendly page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A change that raced another: try again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Form over 64 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not a form */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -136,14 +136,23 @@ const roleNote: Record<RouteContract['auth'], string> = {
 
 /** A hosted page: HTML for people, form posts, a signed token in the path instead of a key. */
 const pageResponses = (route: RouteContract): Json => {
-  const redirect = route.status >= 300 && route.status < 400;
-  return {
-    [route.status]: redirect
+  const answer = (status: number, description: string) =>
+    status >= 300 && status < 400
       ? {
-          description: 'Redirect to the signed target',
+          description,
           headers: { Location: { description: 'The target URL', schema: { type: 'string' } } },
         }
-      : { description: 'An HTML page', content: html },
+      : { description, content: html };
+  const success =
+    route.status >= 300 && route.status < 400 ? 'Redirect to the signed target' : 'An HTML page';
+  return {
+    [route.status]: answer(route.status, success),
+    ...Object.fromEntries(
+      Object.entries(route.otherResponses ?? {}).map(([status, other]) => [
+        status,
+        answer(Number(status), other.description),
+      ]),
+    ),
     400: { description: 'A malformed request or form', content: html },
     ...(route.auth === 'token'
       ? { 404: { description: 'Unknown, tampered or expired token: a friendly page', content: html } }
