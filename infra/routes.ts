@@ -35,6 +35,7 @@ import { route as getMailing } from '#functions/api/get-mailing.route.ts';
 import { route as getOpenapi } from '#functions/api/get-openapi.route.ts';
 import { route as getSettings } from '#functions/api/get-settings.route.ts';
 import { route as getSubscriptionType } from '#functions/api/get-subscription-type.route.ts';
+import { route as getSubscriptionTypeReport } from '#functions/api/get-subscription-type-report.route.ts';
 import { route as importContacts } from '#functions/api/import-contacts.route.ts';
 import { route as listApiKeys } from '#functions/api/list-api-keys.route.ts';
 import { route as listContactHistory } from '#functions/api/list-contact-history.route.ts';
@@ -88,6 +89,7 @@ export const routes = {
   'POST /subscription-types': createSubscriptionType,
   'GET /subscription-types': listSubscriptionTypes,
   'GET /subscription-types/{id}': getSubscriptionType,
+  'GET /subscription-types/{id}/report': getSubscriptionTypeReport,
   'PATCH /subscription-types/{id}': updateSubscriptionType,
   'POST /contacts': createContact,
   'POST /contacts/batch': importContacts,

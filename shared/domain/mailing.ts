@@ -31,6 +31,7 @@ export const countNames = [
   'bounced',
   'complained',
   'failed',
+  'unsubscribed',
 ] as const;
 export type Counts = Record<(typeof countNames)[number], number>;
 export const zeroCounts = (): Counts => ({
@@ -42,6 +43,7 @@ export const zeroCounts = (): Counts => ({
   bounced: 0,
   complained: 0,
   failed: 0,
+  unsubscribed: 0,
 });
 
 /**

@@ -15,6 +15,9 @@ const keys = {
   counts: (id: string) => ({ pk: `MAILING#${id}`, sk: 'COUNTS' }),
 };
 
+/** The key of a mailing's counters item, which the audience counters add its opt-outs to. */
+export const mailingCountsKey = keys.counts;
+
 type Stored = Omit<Mailing, 'counts' | 'reasons'>;
 
 /** The counters item's attribute recording that feedback's counts under `token` were added. */
