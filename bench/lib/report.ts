@@ -46,7 +46,35 @@ export interface Raw {
   preferencePage?: PreferencePageFigures;
   oneClick?: UnsubscribeFigures;
   events?: EventFigures;
+  unsubscribeLatency?: UnsubscribeLatencyFigures;
   errors: Record<string, string>;
+}
+
+/** What bench/unsubscribe-latency.ts measures, per channel. */
+export interface UnsubscribeLatencyChannel {
+  samples: number;
+  /** Missing from the SES call that would have carried them. */
+  leftOut: number;
+  /** Of those, left out by the mailing's very next SES call after the request started. */
+  byTheNextCall: number;
+  failed: number;
+  answeredBeforeCall: number;
+  toCallP50Ms: number;
+  toCallMaxMs: number;
+  toCallMinMs: number;
+  answerP50Ms: number;
+  answerMaxMs: number;
+}
+
+export interface UnsubscribeLatencyFigures {
+  rate: number;
+  recipients: number;
+  rounds: number;
+  notStartedBeforeCall: number;
+  sesCalls: number;
+  callGapP50Ms: number;
+  byChannel: Record<'oneClick' | 'mailto' | 'preferencePage', UnsubscribeLatencyChannel>;
+  mailingCounts: { picked: number; unsubscribed: number; unsubscribes: Record<string, number> };
 }
 
 export type Result = 'PASS' | 'MISS' | 'report' | 'not built yet' | 'not measured';
@@ -428,6 +456,54 @@ export const buildReport = (raw: Raw): Report => {
       floor: '—',
       baseline: '—',
       result: 'not measured',
+    });
+  }
+
+  const ul = raw.unsubscribeLatency;
+  const latencyFigures = {
+    oneClick: 'one-click POST /u/{token}',
+    mailto: 'mailto (SMTP to the unsubscribe address)',
+    preferencePage: 'preference-page save (POST /p/{token})',
+  } as const;
+  for (const [channel, label] of Object.entries(latencyFigures) as Array<
+    [keyof typeof latencyFigures, string]
+  >) {
+    const figure = `Unsubscribe → the next SES call of a mailing paced at 14/s leaves the person out: ${label}`;
+    const c = ul?.byChannel[channel];
+    if (!ul || !c) {
+      rows.push({
+        figure,
+        measured: err('unsubscribe-latency'),
+        goal: 'before the next call, every time',
+        floor: '—',
+        baseline: '—',
+        result: 'not measured',
+      });
+      continue;
+    }
+    const every = c.samples > 0 && c.leftOut === c.samples && c.failed === 0;
+    rows.push({
+      figure,
+      measured: `p50 ${f.ms(c.toCallP50Ms)} / max ${f.ms(c.toCallMaxMs)} from the request to that call (min ${f.ms(c.toCallMinMs)}); left out ${c.leftOut} of ${c.samples}, ${c.byTheNextCall} by the mailing's very next call; answered in p50 ${f.ms(c.answerP50Ms)} / max ${f.ms(c.answerMaxMs)}${channel === 'mailto' ? ' (SMTP 250; the handler acts after it)' : ''}; SES calls ${f.ms(ul.callGapP50Ms)} apart (p50)`,
+      goal: 'before the next call, every time',
+      floor: '—',
+      baseline: '—',
+      result: every ? 'PASS' : 'MISS',
+    });
+  }
+  if (ul) {
+    const counted = ul.mailingCounts.unsubscribed === ul.mailingCounts.picked;
+    rows.push({
+      figure: "The same unsubscribes in the mailing's counts (`counts.unsubscribed`, by channel)",
+      measured: `${ul.mailingCounts.unsubscribed} of ${ul.mailingCounts.picked}: ${Object.entries(
+        ul.mailingCounts.unsubscribes,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+      goal: 'each counted once',
+      floor: '—',
+      baseline: '—',
+      result: counted ? 'PASS' : 'MISS',
     });
   }
 
