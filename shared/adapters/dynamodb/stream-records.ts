@@ -7,8 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { MailingImage } from '#shared/domain/events.ts';
-import type { StoredContact } from './contacts.ts';
-import { outboxFromItem } from './outbox.ts';
+import { contactFromItem, type StoredContact } from './contacts.ts';
 
 /** A committed write of a contact item: created (no `before`), changed, or erased (no `after`). */
 export interface ContactWrite {
@@ -48,15 +47,9 @@ export const decodeStreamRecord = (record: DynamoDBRecord): StreamChange | undef
   const before = decode(record.dynamodb?.OldImage as Image);
   const after = decode(record.dynamodb?.NewImage as Image);
   if (pk.startsWith('C#') && sk === 'PROFILE') {
-    // The outbox as the contacts repository reads it: an entry's id is its key in the map, and
-    // null `from`/`to` are left out of the item (event ids and counter keys are made of entry ids).
-    const contact = (image: Record<string, unknown> | undefined) =>
-      image
-        ? ({
-            ...image,
-            outbox: outboxFromItem(image.outbox as Parameters<typeof outboxFromItem>[0]),
-          } as unknown as StoredContact)
-        : undefined;
+    // The item as stored (the outbox keeps neither its entries' ids nor null from/to), read as a contact.
+    const contact = (image: Record<string, unknown> | undefined): StoredContact | undefined =>
+      image ? contactFromItem(image) : undefined;
     return {
       kind: 'contact',
       sequence,
