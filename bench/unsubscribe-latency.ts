@@ -280,6 +280,8 @@ const figures = await (async () => {
         .filter((_, i) => (round.startedBy[i] ?? 0) > 0)
         .map((s) => ({
           channel: s.channel,
+          contactId: s.contactId,
+          callAt: round.call.at,
           toCallMs: round.call.at - s.startedAt,
           answerMs: (s.answeredAt ?? round.call.at) - s.startedAt,
           answeredBeforeCall: (s.answeredAt ?? Number.POSITIVE_INFINITY) <= round.call.at,
@@ -329,6 +331,22 @@ const figures = await (async () => {
       if ((counted?.counts.unsubscribed ?? 0) >= picked) break;
       await sleep(100);
     }
+    // Whoever the call still carried: when their unsubscribe was recorded (the history entry's
+    // time), against the call.
+    const missed = [];
+    for (const r of results.filter((x) => !x.leftOut)) {
+      const history = await api<{ items: Array<{ at: string; source: string; to: string | null }> }>(
+        'GET',
+        `/contacts/${r.contactId}/history`,
+      );
+      const entry = history.items.find((e) => e.to === 'unsubscribed');
+      missed.push({
+        channel: r.channel,
+        toCallMs: r.toCallMs,
+        answerMs: r.answerMs,
+        recordedAfterCallMs: entry ? Date.parse(entry.at) - r.callAt : null,
+      });
+    }
     return {
       rate,
       recipients: recipientCount,
@@ -337,6 +355,7 @@ const figures = await (async () => {
       sesCalls: calls.length,
       callGapP50Ms: pct(gaps, 0.5),
       byChannel,
+      missed,
       mailingCounts: {
         picked,
         unsubscribed: counted?.counts.unsubscribed ?? 0,

@@ -74,6 +74,8 @@ export interface UnsubscribeLatencyFigures {
   sesCalls: number;
   callGapP50Ms: number;
   byChannel: Record<'oneClick' | 'mailto' | 'preferencePage', UnsubscribeLatencyChannel>;
+  /** Those the call still carried, and when their unsubscribe was recorded, after the call (ms). */
+  missed?: Array<{ channel: string; toCallMs: number; answerMs: number; recordedAfterCallMs: number | null }>;
   mailingCounts: { picked: number; unsubscribed: number; unsubscribes: Record<string, number> };
 }
 
@@ -489,6 +491,17 @@ export const buildReport = (raw: Raw): Report => {
       floor: '—',
       baseline: '—',
       result: every ? 'PASS' : 'MISS',
+      ...(every
+        ? {}
+        : {
+            note: `carried anyway: ${(ul.missed ?? [])
+              .filter((m) => m.channel === channel)
+              .map(
+                (m) =>
+                  `recorded ${m.recordedAfterCallMs === null ? '?' : f.ms(m.recordedAfterCallMs)} after the call`,
+              )
+              .join('; ')}`,
+          }),
     });
   }
   if (ul) {
