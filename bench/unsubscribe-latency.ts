@@ -312,7 +312,13 @@ const figures = await (async () => {
               mine.map((r) => r.toCallMs),
               0.5,
             ),
+            toCallP90Ms: pct(
+              mine.map((r) => r.toCallMs),
+              0.9,
+            ),
             toCallMaxMs: Math.max(0, ...mine.map((r) => r.toCallMs)),
+            // Whose next call came more than 5 s later: their chunk waited (given back by a sender).
+            over5s: mine.filter((r) => r.toCallMs > 5000).length,
             toCallMinMs: Math.min(...mine.map((r) => r.toCallMs)),
             answerP50Ms: pct(
               mine.map((r) => r.answerMs),

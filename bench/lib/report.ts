@@ -60,8 +60,10 @@ export interface UnsubscribeLatencyChannel {
   failed: number;
   answeredBeforeCall: number;
   toCallP50Ms: number;
+  toCallP90Ms?: number;
   toCallMaxMs: number;
   toCallMinMs: number;
+  over5s?: number;
   answerP50Ms: number;
   answerMaxMs: number;
 }
@@ -486,7 +488,7 @@ export const buildReport = (raw: Raw): Report => {
     const every = c.samples > 0 && c.leftOut === c.samples && c.failed === 0;
     rows.push({
       figure,
-      measured: `p50 ${f.ms(c.toCallP50Ms)} / max ${f.ms(c.toCallMaxMs)} from the request to that call (min ${f.ms(c.toCallMinMs)}); left out ${c.leftOut} of ${c.samples}, ${c.byTheNextCall} by the mailing's very next call; answered in p50 ${f.ms(c.answerP50Ms)} / max ${f.ms(c.answerMaxMs)}${channel === 'mailto' ? ' (SMTP 250; the handler acts after it)' : ''}; SES calls ${f.ms(ul.callGapP50Ms)} apart (p50)`,
+      measured: `p50 ${f.ms(c.toCallP50Ms)}${c.toCallP90Ms === undefined ? '' : ` / p90 ${f.ms(c.toCallP90Ms)}`} / max ${f.ms(c.toCallMaxMs)} from the request to that call (min ${f.ms(c.toCallMinMs)}${c.over5s ? `; ${c.over5s} waited over 5 s for their chunk's next call` : ''}); left out ${c.leftOut} of ${c.samples}, ${c.byTheNextCall} by the mailing's very next call; answered in p50 ${f.ms(c.answerP50Ms)} / max ${f.ms(c.answerMaxMs)}${channel === 'mailto' ? ' (SMTP 250; the handler acts after it)' : ''}; SES calls ${f.ms(ul.callGapP50Ms)} apart (p50)`,
       goal: 'before the next call, every time',
       floor: '—',
       baseline: '—',
