@@ -14,7 +14,8 @@
  *   `preference_page`, `mailto`, `link`, `api`, `import`, …), and the erasure of a subscribed
  *   contact (source `erasure`). A `pending` subscription never asked to leave, or an unsubscribe of
  *   someone already unsubscribed, changes nobody's mail and counts nothing.
- * - **type, total**: subscribed now, as the counters know it: +1 and −1 with the above.
+ * - **type, total**: at the end of a day, the sum of every day's subscribes less unsubscribes up
+ *   to it, from the type's first counted day: no item of its own to keep in step.
  * - **mailing**: `unsubscribed` — recipients who opted out through one of the mailing's own links
  *   or its List-Unsubscribe (an entry naming the mailing, from one of {@link mailingChannels}),
  *   counted once per recipient whatever they did after, by the channel of their first opt-out; an
@@ -37,10 +38,9 @@ export const mailingChannels = {
 } as const satisfies Partial<Record<Source, string>>;
 export type MailingChannel = keyof typeof mailingChannels;
 
-/** A counter item: a type's day, a type's total, or a mailing's counters. */
+/** A counter item: a type's day, or a mailing's counters. */
 export type CounterTarget =
   | { kind: 'type_day'; typeId: string; date: string }
-  | { kind: 'type_total'; typeId: string }
   | { kind: 'mailing'; mailingId: string };
 
 /** What one committed change adds to counters, under one key: at most once per key. */
@@ -58,7 +58,6 @@ export interface Contribution {
 export const counterNames = {
   subscribed: 'subscribed',
   unsubscribed: 'unsubscribed',
-  total: 'total',
   /** A type's day: leavers by source. */
   bySource: (source: string) => `u_${source}`,
   /** A mailing: opt-outs by channel (beside the sending and feedback counters). */
@@ -75,7 +74,7 @@ const isOptOut = (entry: HistoryEntry): boolean =>
   (entry.change === 'subscription' && entry.to === 'unsubscribed' && entry.from !== 'unsubscribed') ||
   (entry.change === 'consent' && entry.to === 'withdrawn' && entry.from !== 'withdrawn');
 
-/** Adds a type's day and total deltas to `adds`, merging with what is there. */
+/** Adds deltas to a counter item in `adds`, merging with what is there. */
 const addTo = (
   adds: Map<string, { target: CounterTarget; deltas: Record<string, number> }>,
   target: CounterTarget,
@@ -87,19 +86,17 @@ const addTo = (
   adds.set(id, found);
 };
 
-const joined = (typeId: string, date: string) => (adds: Parameters<typeof addTo>[0]) => {
-  addTo(adds, { kind: 'type_day', typeId, date }, { [counterNames.subscribed]: 1 });
-  addTo(adds, { kind: 'type_total', typeId }, { [counterNames.total]: 1 });
-};
+type Adds = Parameters<typeof addTo>[0];
 
-const left = (typeId: string, date: string, source: string) => (adds: Parameters<typeof addTo>[0]) => {
+const joined = (adds: Adds, typeId: string, date: string) =>
+  addTo(adds, { kind: 'type_day', typeId, date }, { [counterNames.subscribed]: 1 });
+
+const left = (adds: Adds, typeId: string, date: string, source: string) =>
   addTo(
     adds,
     { kind: 'type_day', typeId, date },
     { [counterNames.unsubscribed]: 1, [counterNames.bySource(source)]: 1 },
   );
-  addTo(adds, { kind: 'type_total', typeId }, { [counterNames.total]: -1 });
-};
 
 const withoutZeros = (adds: Iterable<{ target: CounterTarget; deltas: Record<string, number> }>) =>
   [...adds]
@@ -121,9 +118,9 @@ export const writeContributions = (contactId: string, added: readonly HistoryEnt
   for (const entry of added) {
     if (entry.change === 'subscription' && entry.typeId) {
       const date = dateOf(entry.at);
-      if (entry.to === 'subscribed' && entry.from !== 'subscribed') joined(entry.typeId, date)(adds);
+      if (entry.to === 'subscribed' && entry.from !== 'subscribed') joined(adds, entry.typeId, date);
       else if (entry.from === 'subscribed' && entry.to !== 'subscribed')
-        left(entry.typeId, date, entry.source)(adds);
+        left(adds, entry.typeId, date, entry.source);
     }
     if (entry.mailingId && isChannel(entry.source) && isOptOut(entry)) {
       const key = `m:${entry.mailingId}:${contactId}`;
@@ -155,7 +152,7 @@ export const erasureContributions = (
 ): Contribution[] => {
   const adds = new Map<string, { target: CounterTarget; deltas: Record<string, number> }>();
   for (const [typeId, subscription] of Object.entries(subscriptions))
-    if (subscription.status === 'subscribed') left(typeId, dateOf(at), 'erasure')(adds);
+    if (subscription.status === 'subscribed') left(adds, typeId, dateOf(at), 'erasure');
   const typeAdds = withoutZeros(adds.values());
   return typeAdds.length ? [{ key: `x:${contactId}`, lasting: false, adds: typeAdds }] : [];
 };
@@ -296,23 +293,20 @@ const sum = (into: Record<string, number>, add: Record<string, number>) => {
 
 /**
  * The daily series of a type from its counters: every date of the range, days without a change
- * included (zeros, the total carried). A day's total is worked back from the total now: the total
- * now, less what every later day added — so `days` holds the day items from `from` to today.
+ * included (zeros, the total carried). A day's total is the sum of what every day up to it added,
+ * so `days` holds the type's day items from its first to `to`.
  */
-export const typeReport = (
-  range: { from: string; to: string },
-  days: readonly DayCounters[],
-  totalNow: number,
-): TypeReport => {
+export const typeReport = (range: { from: string; to: string }, days: readonly DayCounters[]): TypeReport => {
   const byDate = new Map(days.map((d) => [d.date, d.counts]));
   const net = (counts: Readonly<Record<string, number>> | undefined) =>
     (counts?.[counterNames.subscribed] ?? 0) - (counts?.[counterNames.unsubscribed] ?? 0);
-  let totalAfter = totalNow;
-  for (const day of days) if (day.date > range.to) totalAfter -= net(day.counts);
+  let totalBefore = 0;
+  for (const day of days) if (day.date < range.from) totalBefore += net(day.counts);
   const series: ReportDay[] = [];
-  let total = totalAfter;
-  for (let date = range.to; date >= range.from; date = addDays(date, -1)) {
+  let total = totalBefore;
+  for (let date = range.from; date <= range.to; date = addDays(date, 1)) {
     const counts = byDate.get(date);
+    total += net(counts);
     series.push({
       date,
       subscribed: counts?.[counterNames.subscribed] ?? 0,
@@ -320,9 +314,7 @@ export const typeReport = (
       total,
       unsubscribesBySource: counts ? bySource(counts) : {},
     });
-    total -= net(counts);
   }
-  series.reverse();
   return {
     from: range.from,
     to: range.to,
@@ -331,8 +323,8 @@ export const typeReport = (
       subscribed: series.reduce((n, d) => n + d.subscribed, 0),
       unsubscribed: series.reduce((n, d) => n + d.unsubscribed, 0),
       unsubscribesBySource: series.reduce((all, d) => sum(all, d.unsubscribesBySource), {}),
-      totalBefore: total,
-      totalAfter,
+      totalBefore,
+      totalAfter: total,
     },
   };
 };

@@ -5,7 +5,6 @@
  * | item            | pk                    | sk                 | notes                                          |
  * |-----------------|-----------------------|--------------------|------------------------------------------------|
  * | a type's day    | `TYPE#<typeId>`       | `DAY#<YYYY-MM-DD>` | `subscribed`, `unsubscribed`, `u_<source>`     |
- * | a type's total  | `TYPE#<typeId>`       | `AUDIENCE`         | `total`                                        |
  * | a mailing's     | `MAILING#<mailingId>` | `COUNTS`           | `unsubscribed`, `unsub_<channel>`, beside the sending and feedback counters |
  * | counted marker  | `COUNTED#<key>`       | `COUNTED`          | a contribution's key was counted; TTL 2 days unless lasting |
  *
@@ -15,7 +14,7 @@
  * is never added to the same item twice.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterTarget, DayCounters } from '#shared/domain/audience-counts.ts';
 import { batchGetAll, batchWriteAll } from './batch.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
@@ -35,8 +34,6 @@ const keys = {
     switch (target.kind) {
       case 'type_day':
         return { pk: typePartition(target.typeId), sk: `${dayPrefix}${target.date}` };
-      case 'type_total':
-        return { pk: typePartition(target.typeId), sk: 'AUDIENCE' };
       case 'mailing':
         return mailingCountsKey(target.mailingId);
     }
@@ -136,32 +133,19 @@ export const audienceCounters = {
     );
   },
 
-  /** A type's total as counted (0 before anything was). */
-  async typeTotal(typeId: string): Promise<number> {
-    const { Item } = await dynamo.send(
-      new GetCommand({
-        TableName: tableName('app'),
-        Key: keys.target({ kind: 'type_total', typeId }),
-        ProjectionExpression: '#t',
-        ExpressionAttributeNames: { '#t': 'total' },
-      }),
-    );
-    return Number(Item?.total ?? 0);
-  },
-
-  /** A type's day items from `from` on (to the last there is), oldest first. */
-  async typeDays(typeId: string, from: string): Promise<DayCounters[]> {
+  /** A type's day items from its first to `to`, oldest first: at most one small item per day. */
+  async typeDays(typeId: string, to: string): Promise<DayCounters[]> {
     const days: DayCounters[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await dynamo.send(
         new QueryCommand({
           TableName: tableName('app'),
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :last',
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :to',
           ExpressionAttributeValues: {
             ':pk': typePartition(typeId),
-            ':from': `${dayPrefix}${from}`,
-            ':last': `${dayPrefix}9999-12-31`,
+            ':first': `${dayPrefix}0000-00-00`,
+            ':to': `${dayPrefix}${to}`,
           },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
