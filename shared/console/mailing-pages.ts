@@ -400,7 +400,8 @@ export interface SendView {
   mailing: RecipientsView['mailing'];
   /** Set when the page answers a send that could not happen. */
   refusal?: string | undefined;
-  canSend: boolean;
+  /** With the override on: how many the rule reaches without it and with it. */
+  reach?: { without: number; with: number } | undefined;
 }
 
 export const sendStep = (viewer: Viewer, view: SendView) => {
@@ -413,19 +414,18 @@ export const sendStep = (viewer: Viewer, view: SendView) => {
     eligible: num(mailing.counts.eligible, l),
     excluded: num(mailing.counts.excluded, l),
   });
-  const overrideCount = mailing.reasons.override ?? 0;
+  const onlyByOverride = view.reach ? Math.max(0, view.reach.with - view.reach.without) : 0;
   const body =
     (view.refusal ? notice(e(view.refusal), 'bad') : '') +
     (mailing.counts.eligible === 0
       ? notice(e(t.sendNobody), 'warn')
       : `<p>${confirm}</p>` +
         (mailing.overrideConsent
-          ? `<p>${fill(e(t.sendWithOverride), { override: num(overrideCount, l) })}</p>`
+          ? `<p>${fill(e(t.sendWithOverride), { override: num(onlyByOverride, l) })}</p>`
           : '') +
-        (view.canSend
-          ? `<form method="post" action="/console/mailings/${e(mailing.id)}/send">${csrfField(viewer.csrf)}<button type="submit">${e(t.sendNow)}</button>` +
-            `<a class="button secondary" href="/console/mailings/${e(mailing.id)}/recipients">${e(t.back)}</a></form>`
-          : notice(e(t.overrideNeedsAdmin), 'warn')));
+        // The button is always there: the send itself decides who may send what (a refusal says why).
+        `<form method="post" action="/console/mailings/${e(mailing.id)}/send">${csrfField(viewer.csrf)}<button type="submit">${e(t.sendNow)}</button>` +
+        `<a class="button secondary" href="/console/mailings/${e(mailing.id)}/recipients">${e(t.back)}</a></form>`);
   return wizard(viewer, 'send', target, body);
 };
 

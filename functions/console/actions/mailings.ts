@@ -254,6 +254,11 @@ const preview = async (
 type Params = { id: string; step: Step };
 type Mailing = Awaited<ReturnType<typeof getMailing>>;
 
+const reachIfOverridden = (mailing: Mailing) =>
+  mailing.overrideConsent && mailing.status === 'draft'
+    ? overrideReach(mailing.id)
+    : Promise.resolve(undefined);
+
 const draftTarget = (mailing: Mailing): WizardTarget => ({
   kind: 'draft',
   id: mailing.id,
@@ -318,7 +323,7 @@ export const draftStep = async (raw: ConsoleInput): Promise<ConsoleResponse> => 
         listStep(viewer, draftTarget(mailing), stateOf(values), await listOptions(), await typeOptions()),
       );
     case 'send':
-      return html(sendStep(viewer, { mailing, canSend: true }));
+      return html(sendStep(viewer, { mailing, reach: await reachIfOverridden(mailing) }));
   }
 };
 
@@ -335,19 +340,23 @@ export const saveDraftStep = async (raw: ConsoleInput): Promise<ConsoleResponse>
       const t = consoleStrings[input.language];
       if (error instanceof ConflictError)
         return progress(input, id, { text: t.alreadySent, tone: 'warn' }, 409);
-      if (error instanceof ForbiddenError)
+      if (error instanceof ForbiddenError) {
+        const mailing = await getMailing(id);
         return html(
-          sendStep(viewer, { mailing: await getMailing(id), canSend: true, refusal: t.overrideForbidden }),
+          sendStep(viewer, {
+            mailing,
+            reach: await reachIfOverridden(mailing),
+            refusal: t.overrideForbidden,
+          }),
           403,
         );
+      }
       throw error;
     }
   }
   const mailing = await getMailing(id);
-  if (mailing.status !== 'draft') {
-    if (step === 'recipients' || step === 'list' || step === 'content' || step === 'configuration')
-      return progress(input, id, { text: consoleStrings[input.language].notDraft, tone: 'warn' }, 409);
-  }
+  if (mailing.status !== 'draft')
+    return progress(input, id, { text: consoleStrings[input.language].notDraft, tone: 'warn' }, 409);
   const target = draftTarget(mailing);
   const values = { ...draftValues(mailing), ...valuesOf(input.form, allFields) };
   const action = input.form.get('action') ?? 'next';
@@ -402,7 +411,10 @@ export const saveDraftStep = async (raw: ConsoleInput): Promise<ConsoleResponse>
         throw new ForbiddenError('The consent override needs an admin key');
       const on = input.form.get('overrideConsent') === 'on';
       const reason = input.form.get('overrideReason') ?? '';
-      const changes = on ? { overrideConsent: true, overrideReason: reason } : { overrideConsent: false };
+      // A blank reason is no reason: the use case then says one is required.
+      const changes = on
+        ? { overrideConsent: true, ...(reason.trim() ? { overrideReason: reason } : {}) }
+        : { overrideConsent: false };
       try {
         await updateMailing(id, checkBody(api.updateMailing.body, changes));
         return seeOther(`/console/mailings/${id}/recipients`);
