@@ -502,7 +502,9 @@ describe('the console', () => {
     expect(fns.size).toBe(1);
     const template = templateOf(stackOf([...fns][0] as NodeFunction));
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
-    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(consoleRoutes.length);
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(
+      consoleRoutes.length,
+    );
   });
 });
 

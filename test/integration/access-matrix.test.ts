@@ -117,7 +117,8 @@ describe('access matrix', () => {
         }
       }
       // A token or console route does not even look at the key: every column gets the same answer.
-      if (route.auth === 'token' || route.auth === 'session') expect(new Set(statuses).size, route.key).toBe(1);
+      if (route.auth === 'token' || route.auth === 'session')
+        expect(new Set(statuses).size, route.key).toBe(1);
     },
   );
 
