@@ -221,8 +221,11 @@ export interface TypeStats {
   subscribers: number;
   /** Subscribers per day, when the type report provides them. */
   days?: ReadonlyArray<{ date: string; total: number }> | undefined;
-  unsubscribes: Record<string, number>;
-  /** Where the unsubscribe figures come from, said beside the chart. */
+  /** Unsubscribes by source, when the type report provides them. */
+  unsubscribes?: Record<string, number> | undefined;
+  /** The type's latest mailings and how they went. */
+  mailings: ReadonlyArray<{ id: string; name: string; sent: number; delivered: number }>;
+  /** What the page cannot show yet, and why. */
   note?: string | undefined;
 }
 
@@ -234,35 +237,63 @@ export const typePage = (
   message?: Message,
 ) => {
   const t = consoleStrings[viewer.language];
-  const sources = Object.entries(stats.unsubscribes);
+  const sources = Object.entries(stats.unsubscribes ?? {});
   const days = stats.days ?? [];
   const over = days.length
-    ? `<div class="chart">${lineChartOf(t, days)}${table(
+    ? `<h2>${e(t.typeReport)}</h2><div class="chart">${lineChartOf(t, days)}${table(
         t.typeReport,
         [t.columns.date, t.columns.subscribers],
         days.map((d) => `<tr><td>${e(d.date)}</td><td class="num">${num(d.total, viewer)}</td></tr>`),
       )}</div>`
-    : `<p>${e(t.columns.subscribers)}: <strong>${num(stats.subscribers, viewer)}</strong></p>`;
-  const unsubscribes = `<div class="chart">${barChart({
-    id: 'unsubscribes',
-    title: t.unsubscribesBySource,
-    description: fill(t.chartAlt, { summary: sources.map(([s, n]) => `${s} ${n}`).join(', ') || '0' }),
-    bars: sources.map(([source, value]) => ({ label: source, value })),
-  })}${table(
-    t.unsubscribesBySource,
-    [t.columns.source, t.columns.count],
-    sources.map(([s, n]) => `<tr><th scope="row">${e(s)}</th><td class="num">${num(n, viewer)}</td></tr>`),
-  )}</div>`;
+    : '';
+  const unsubscribes = stats.unsubscribes
+    ? `<h2>${e(t.unsubscribesBySource)}</h2><div class="chart">${barChart({
+        id: 'unsubscribes',
+        title: t.unsubscribesBySource,
+        description: fill(t.chartAlt, { summary: sources.map(([s, n]) => `${s} ${n}`).join(', ') || '0' }),
+        bars: sources.map(([source, value]) => ({ label: source, value })),
+      })}${table(
+        t.unsubscribesBySource,
+        [t.columns.source, t.columns.count],
+        sources.map(
+          ([s, n]) => `<tr><th scope="row">${e(s)}</th><td class="num">${num(n, viewer)}</td></tr>`,
+        ),
+      )}</div>`
+    : '';
+  const mailings = stats.mailings.length
+    ? `<h2>${e(t.typeMailings)}</h2><div class="chart">${barChart({
+        id: 'type-mailings',
+        title: t.typeMailings,
+        description: fill(t.chartAlt, {
+          summary: stats.mailings.map((m) => `${m.name}: ${m.sent} / ${m.delivered}`).join(', '),
+        }),
+        bars: stats.mailings.map((m) => ({
+          label: m.name.slice(0, 24),
+          value: m.delivered,
+          display: `${m.delivered} / ${m.sent}`,
+        })),
+        max: Math.max(1, ...stats.mailings.map((m) => m.sent)),
+      })}${table(
+        t.typeMailingsCaption,
+        [t.columns.name, t.counts.sent ?? '', t.counts.delivered ?? ''],
+        stats.mailings.map(
+          (m) =>
+            `<tr><th scope="row"><a href="/console/mailings/${e(m.id)}">${e(m.name)}</a></th><td class="num">${num(m.sent, viewer)}</td><td class="num">${num(m.delivered, viewer)}</td></tr>`,
+        ),
+      )}</div>`
+    : '';
   return page(
     viewer,
     'types',
     type.name,
     `<p class="muted">${e(t.typesTitle)}</p><h1>${e(type.name)}</h1>${problems(t, state)}` +
-      `<form method="post" action="/console/types/${e(type.id)}" novalidate>${csrfField(viewer.csrf)}${typeForm(t, state, true)}<button type="submit">${e(t.save)}</button></form>` +
-      `<h2>${e(t.typeReport)}</h2>` +
+      `<ul class="cards"><li><span class="n">${num(stats.subscribers, viewer)}</span>${e(t.subscribersNow)}</li></ul>` +
       (stats.note ? `<p class="hint">${e(stats.note)}</p>` : '') +
       over +
-      `<h2>${e(t.unsubscribesBySource)}</h2>${unsubscribes}`,
+      unsubscribes +
+      mailings +
+      `<h2>${e(t.save)}</h2>` +
+      `<form method="post" action="/console/types/${e(type.id)}" novalidate>${csrfField(viewer.csrf)}${typeForm(t, state, true)}<button type="submit">${e(t.save)}</button></form>`,
     message,
   );
 };

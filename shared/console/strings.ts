@@ -270,7 +270,10 @@ const en = {
   typeCreated: 'The subscription type is created.',
   typeReport: 'Subscribers over time',
   typeReportMissing:
-    'The type report is not available in this version: the chart shows today’s subscribers and the unsubscribes by source recorded on this type’s mailings.',
+    'Subscribers over time and unsubscribes by source need the type report, which this version does not have yet: here are today’s subscribers and how this type’s latest mailings went.',
+  subscribersNow: 'Subscribers now',
+  typeMailings: 'Latest mailings of this type',
+  typeMailingsCaption: 'Sent and delivered per mailing',
   unsubscribesBySource: 'Unsubscribes by source',
   // Lists
   listsTitle: 'Lists',
@@ -584,7 +587,10 @@ const sv: ConsoleStrings = {
   typeCreated: 'Prenumerationstypen är skapad.',
   typeReport: 'Prenumeranter över tid',
   typeReportMissing:
-    'Typrapporten finns inte i den här versionen: diagrammet visar dagens prenumeranter och avregistreringar per källa från typens utskick.',
+    'Prenumeranter över tid och avregistreringar per källa kräver typrapporten, som den här versionen inte har än: här är dagens prenumeranter och hur typens senaste utskick gick.',
+  subscribersNow: 'Prenumeranter nu',
+  typeMailings: 'Typens senaste utskick',
+  typeMailingsCaption: 'Skickade och levererade per utskick',
   unsubscribesBySource: 'Avregistreringar per källa',
   listsTitle: 'Listor',
   createList: 'Skapa en lista',

@@ -28,5 +28,5 @@ export const typeAudience = async (typeId: string) => {
       next = page.next;
     } while (next);
   }
-  return { subscribers, unsubscribes: {} as Record<string, number> };
+  return { subscribers };
 };

@@ -245,6 +245,13 @@ describe('the console, as a marketer', () => {
     for (const excluded of [people.bob, people.cy, people.dee, people.eve])
       expect(await mailTo(stack().sesUrl, excluded)).toEqual([]);
 
+    // The type's page draws its latest mailings beside a table of the same figures.
+    await page.goto(url(`/console/types/${typeId}`));
+    expect(await page.locator('svg[role="img"] title').first().textContent()).toBe('Latest mailings of this type');
+    expect(await page.getByRole('row').filter({ hasText: `May news ${run}` }).textContent()).toContain('11');
+    await expectAccessible(page, 'type with its chart');
+    await page.goto(url(`/console/mailings/${mailingId}`));
+
     // After sending, the report still says why each excluded person was excluded.
     await page.getByRole('link', { name: 'Recipients' }).last().click();
     await page.waitForLoadState();

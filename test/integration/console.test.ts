@@ -228,7 +228,9 @@ describe('the audience pages', () => {
       translations: { sv: { name: 'Webbinarier', description: 'Direktsänt' } },
     });
     const page = await b.send('GET', `/console/types/${id}`);
-    expect(page.html).toContain('<svg role="img"');
+    expect(page.html).toContain('<span class="n">0</span>Subscribers now');
+    const withReaders = await b.send('GET', `/console/types/${typeId}`);
+    expect(withReaders.html).toContain('<span class="n">1</span>Subscribers now');
   });
 
   it('creates a selection list and shows its members', async () => {

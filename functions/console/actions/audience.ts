@@ -24,6 +24,7 @@ import { contactHistory, findContacts, getContact } from '#shared/use-cases/cont
 import { eraseContact } from '#shared/use-cases/erasure.ts';
 import { getList, listContacts, listLists } from '#shared/use-cases/lists.ts';
 import { sendPrivacyEmail } from '#shared/use-cases/privacy-email.ts';
+import { getMailing, listMailings } from '#shared/use-cases/mailings.ts';
 import { getSettings, setPrivacy } from '#shared/use-cases/settings.ts';
 import {
   createSubscriptionType,
@@ -241,9 +242,24 @@ const typeStateOf = (type: TypeRow): FormState =>
     translations: translationsText(type),
   });
 
+/**
+ * What the type page draws: today's subscribers and the type's latest mailings (sent, delivered),
+ * through the use cases GET /mailings and GET /mailings/{id} call. Subscribers over time and
+ * unsubscribes by source need the type report, not in this version: the page says so.
+ */
 const typeStats = async (input: SignedIn, id: string): Promise<TypeStats> => {
-  const audience = await typeAudience(id);
-  return { ...audience, note: consoleStrings[input.language].typeReportMissing };
+  const [audience, recent] = await Promise.all([
+    typeAudience(id),
+    listMailings({ limit: 10, subscriptionTypeId: id }),
+  ]);
+  const sent = recent.items.filter((m) => m.status !== 'draft');
+  const mailings = await Promise.all(
+    sent.map(async (m) => {
+      const { counts } = await getMailing(m.id);
+      return { id: m.id, name: m.name, sent: counts.sent, delivered: counts.delivered };
+    }),
+  );
+  return { ...audience, mailings, note: consoleStrings[input.language].typeReportMissing };
 };
 
 export const type = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
