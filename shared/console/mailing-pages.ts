@@ -493,7 +493,7 @@ export const progressPage = (viewer: Viewer, view: ProgressView, status = 200) =
     { label: t.complaintRate, value: complaintRate, limit: sesThresholds.complaint },
   ];
   const rateTable =
-    `<table><caption>${e(t.ratesTitle)}</caption><thead><tr><th scope="col">${e(t.columns.rate)}</th><th scope="col" class="num">${e(t.columns.rate)}</th><th scope="col" class="num">${e(t.columns.threshold)}</th><th scope="col">${e(t.columns.status)}</th></tr></thead><tbody>` +
+    `<table><caption>${e(t.ratesTitle)}</caption><thead><tr><th scope="col">${e(t.columns.outcome)}</th><th scope="col" class="num">${e(t.columns.rate)}</th><th scope="col" class="num">${e(t.columns.threshold)}</th><th scope="col">${e(t.columns.status)}</th></tr></thead><tbody>` +
     rateRows
       .map(
         (r) =>
