@@ -247,8 +247,15 @@ describe('the console, as a marketer', () => {
 
     // The type's page draws its latest mailings beside a table of the same figures.
     await page.goto(url(`/console/types/${typeId}`));
-    expect(await page.locator('svg[role="img"] title').first().textContent()).toBe('Latest mailings of this type');
-    expect(await page.getByRole('row').filter({ hasText: `May news ${run}` }).textContent()).toContain('11');
+    expect(await page.locator('svg[role="img"] title').first().textContent()).toBe(
+      'Latest mailings of this type',
+    );
+    expect(
+      await page
+        .getByRole('row')
+        .filter({ hasText: `May news ${run}` })
+        .textContent(),
+    ).toContain('11');
     await expectAccessible(page, 'type with its chart');
     await page.goto(url(`/console/mailings/${mailingId}`));
 
