@@ -71,6 +71,8 @@ export const queues = {
       maxConcurrency: 2,
       timeoutSeconds: 60,
       tables: { app: 'write', contacts: 'read', recipients: 'write' },
+      // Its own queue: a chunk that waits (for the rate, a lease, time) goes back with a delay.
+      queues: ['send'],
       secrets: ['signing'],
       sendsEmail: true,
     },
@@ -95,8 +97,11 @@ export const queues = {
       maxBatchingWindowSeconds: 1,
       maxConcurrency: 2,
       timeoutSeconds: 60,
-      // app: the subscription types, and the SES rate log (written); contacts: find and read them.
+      // app: the subscription types, the SES rate log and what each mail became (written);
+      // contacts: find and read them.
       tables: { app: 'write', contacts: 'read' },
+      // Its own queue: a mail that waits for the rate (or for SES) goes back with a delay.
+      queues: ['mail'],
       secrets: ['signing'],
       sendsEmail: true,
     },

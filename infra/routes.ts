@@ -75,6 +75,8 @@ export interface RouteDefinition {
   readonly tables: Partial<Record<TableName, Access>>;
   /** Creating POST that honours `Idempotency-Key`. */
   readonly idempotent?: boolean;
+  /** Response fields an idempotency record keeps sealed, never in clear (a key shown once). */
+  readonly idempotentSecrets?: readonly string[];
   /** Secrets the handler reads: `signing` holds the HMAC keys for tokens and address fingerprints. */
   readonly secrets?: readonly 'signing'[];
   /** Queues the handler sends to (infra/queues.ts). */
@@ -128,6 +130,9 @@ export const routes = {
     response: CreatedApiKey,
     tables: { app: 'write' },
     idempotent: true,
+    idempotentSecrets: ['key'],
+    // The signing secret seals the key in the idempotency record.
+    secrets: ['signing'],
   }),
   'GET /api-keys': route({
     method: 'GET',

@@ -1,12 +1,16 @@
 import * as z from 'zod';
+import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
-import { planMailing, requeueParked } from '#shared/use-cases/planning.ts';
+import { planMailing, requeueUnfinished } from '#shared/use-cases/planning.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 
 const PlanMessage = z.object({
   mailingId: z.string().min(1).max(64),
-  /** After a pause: queue the parked chunks again first, continuing after `after`. */
-  requeue: z.object({ after: z.string().max(100).optional() }).optional(),
+  /**
+   * Queue the unfinished chunks again first (after a pause, a resume, a restart, or from the
+   * reconciler), continuing after `after`; `keepDead`: leave chunks noted in the DLQ alone.
+   */
+  requeue: z.object({ after: z.string().max(100).optional(), keepDead: z.boolean().optional() }).optional(),
 });
 
 /** Plans a mailing a Lambda-sized step at a time; re-queues itself until every source is done. */
@@ -16,9 +20,12 @@ export const handler = sqsWorker(
   async ({ mailingId, requeue }, _record, context) => {
     const remainingMs = () => context.getRemainingTimeInMillis();
     if (requeue) {
-      const after = await requeueParked(mailingId, requeue.after, remainingMs);
+      const skip = requeue.keepDead
+        ? new Set((await mailings.getProgress(mailingId, true)).deadLetters)
+        : undefined;
+      const after = await requeueUnfinished(mailingId, requeue.after, remainingMs, skip);
       if (after) {
-        await sendMessage('plan', JSON.stringify({ mailingId, requeue: { after } }));
+        await sendMessage('plan', JSON.stringify({ mailingId, requeue: { ...requeue, after } }));
         return;
       }
     }

@@ -112,15 +112,17 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
       { host: '127.0.0.1', port: innerSesPort, method: req.method, path: req.url, headers: req.headers },
       async (answer) => {
         const payload = await readBody(answer);
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.end(payload);
+        // The listener hears of an accepted message before the sender does, as SES would know it
+        // before its answer arrives: a process killed in between cannot leave a mail untold.
         if (operation && parsed && (answer.statusCode ?? 500) < 300 && options.onSesSent) {
           try {
             options.onSesSent(operation, parsed, JSON.parse(payload.toString('utf8')));
           } catch {
-            // A listener's failure must not affect the SES answer the client already has.
+            // A listener's failure must not affect the SES answer.
           }
         }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.end(payload);
       },
     );
     upstream.on('error', () => {

@@ -19,6 +19,7 @@ import { loadHandler } from './lambda.ts';
 import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller.ts';
 import { publishedSesEvents } from '#infra/ses-events.ts';
 import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
+import { resumeAfterRestart, scheduleReconciler, sentMailLog } from './recovery.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
 
 export interface LocalStackOptions {
@@ -45,6 +46,8 @@ export interface LocalStackOptions {
    * Tests that must see each step turn this off and call `consume` themselves.
    */
   autoConsume?: boolean;
+  /** How often the reconciler runs, as its schedule does in AWS (default every minute; 0: never). */
+  reconcileMs?: number;
 }
 
 export interface LocalStack {
@@ -114,7 +117,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let publishedTypes = publishedSesEvents(
     options.sesDeliveryEvents ?? process.env.SES_DELIVERY_EVENTS !== 'false',
   );
+  const logSent = dataDir ? sentMailLog(dataDir) : undefined;
   const onSesSent = (operation: 'SendEmail' | 'SendBulkEmail', request: unknown, response: unknown) => {
+    logSent?.(operation, request, response);
     const bodies = acceptedMessages(operation, request, response).flatMap((m) =>
       simulateEvents(m, new Date(), publishedTypes),
     );
@@ -192,6 +197,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const sweep = () => sweepExpired(dynamo, tableNames);
     const sweeper = setInterval(() => void sweep().catch(() => undefined), options.ttlSweepMs ?? 60_000);
     sweeper.unref();
+    // Nothing stuck (recovery.ts): a restart on DATA_DIR resumes what its lost queues held; the
+    // reconciler runs on a timer. Only while the consumers run: tests that drive them do not want it.
+    const stopReconciler =
+      options.autoConsume !== false && options.reconcileMs !== 0
+        ? scheduleReconciler(options.reconcileMs ?? 60_000)
+        : () => undefined;
+    if (dataDir && options.autoConsume !== false) await resumeAfterRestart();
 
     // Imported only now: the modules read the variables set above when they load.
     const { installApiKey } = await import('#shared/use-cases/api-keys.ts');
@@ -234,6 +246,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         publishEvents = undefined;
         await published();
         clearInterval(sweeper);
+        stopReconciler();
         await Promise.all(pollers.map((p) => p.stop()));
         await new Promise<void>((r) => {
           gateway.closeAllConnections();

@@ -26,6 +26,7 @@ import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '#infra/config.ts';
 import { type DefinedTable, type FunctionDefaults, NodeFunction } from '#infra/constructs/node-function.ts';
 import { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
+import { Reconciler } from '#infra/constructs/reconciler.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import {
   type Access,
@@ -108,6 +109,7 @@ export class ServiceStack extends Stack {
   readonly functions: ReadonlyMap<RouteKey, NodeFunction>;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
   readonly reputationAlarms: readonly cloudwatch.Alarm[];
+  readonly reconciler: Reconciler;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -166,6 +168,11 @@ export class ServiceStack extends Stack {
     }
     // The send queue's consumer is the sender: it hands mail to SES.
     this.queues.send.consumer?.bindEmailSending(config.email);
+    this.reconciler = new Reconciler(this, 'Reconciler', {
+      tables,
+      queues: this.queues,
+      functionDefaults: defaults,
+    });
 
     const functions = new Map<RouteKey, NodeFunction>();
     for (const route of routeList()) {

@@ -8,19 +8,38 @@
  * planned / sending ──reputation guard──▶ paused: the feedback found the mailing's bounce or
  * complaint rate too high (`pausedReason` says which and how high). The sender stops as for a
  * cancel but leaves the rows `queued`, so an admin's resume sends them later.
+ * planned / sending ──SES stops taking mail──▶ paused: the account's daily quota is used up, or SES
+ * paused or suspended its sending, or its configuration is refused; the rows stay `queued` too.
  */
 import type { LinkAction } from './tokens.ts';
 export const mailingStatuses = ['draft', 'planned', 'sending', 'sent', 'cancelled', 'paused'] as const;
 export type MailingStatus = (typeof mailingStatuses)[number];
 
 /** Why the reputation guard paused a mailing (shared/domain/bounce-policy.ts `reputationBreach`). */
-export interface PausedReason {
+export interface ReputationPause {
   code: 'bounce_rate' | 'complaint_rate';
   rate: number;
   limit: number;
   sent: number;
   count: number;
 }
+
+/** SES stopped taking mail from the account (shared/adapters/ses/client.ts `SesSendingStopped`). */
+export interface SesPause {
+  code: 'daily_quota' | 'sending_paused' | 'account_suspended' | 'configuration';
+  /** SES's error name. */
+  sesError: string;
+}
+
+export type PausedReason = ReputationPause | SesPause;
+export const pauseCodes = [
+  'bounce_rate',
+  'complaint_rate',
+  'daily_quota',
+  'sending_paused',
+  'account_suspended',
+  'configuration',
+] as const satisfies readonly PausedReason['code'][];
 
 export const countNames = [
   'eligible',
@@ -88,6 +107,8 @@ export interface Mailing {
   cancelledBy?: string;
   pausedAt?: string;
   pausedReason?: PausedReason;
+  resumedAt?: string;
+  resumedBy?: string;
 }
 
 /** Merge fields a body may use (API.md). `fields.NAME` reads a custom field. */

@@ -5,6 +5,7 @@ import {
   linkNamePattern,
   mailingStatuses,
   maxTrackedLinks,
+  pauseCodes,
   unknownMergeFields,
 } from '#shared/domain/mailing.ts';
 import { isHttpUrl, linkAction, linkTokenFits, maxLinkTargetLength } from '#shared/domain/tokens.ts';
@@ -176,15 +177,26 @@ export const Mailing = z
     pausedAt: Timestamp.optional(),
     pausedReason: z
       .object({
-        code: z.enum(['bounce_rate', 'complaint_rate']),
-        rate: z.number(),
-        limit: z.number(),
-        sent: z.number().int(),
-        count: z.number().int(),
+        code: z.enum(pauseCodes),
+        rate: z.number().optional(),
+        limit: z.number().optional(),
+        sent: z.number().int().optional(),
+        count: z.number().int().optional(),
+        sesError: z.string().optional().describe("SES's error, when SES stopped taking mail"),
       })
       .optional()
       .describe(
-        'Why the reputation guard paused the mailing: its hard-bounce or complaint rate passed the limit',
+        'Why the mailing is paused: its hard-bounce or complaint rate passed the limit (bounce_rate, complaint_rate: rate, limit, sent, count), or SES stopped taking mail from the account (daily_quota, sending_paused, account_suspended, configuration: sesError). Rows stay queued; POST /mailings/{id}/resume continues',
+      ),
+    resumedAt: Timestamp.optional(),
+    deadLetters: z
+      .object({
+        chunks: z.number().int().describe('Chunks whose message went to the dead-letter queue, not done'),
+        recipients: z.number().int().describe('Their recipients not handed to SES yet'),
+      })
+      .optional()
+      .describe(
+        'Work waiting in the send queue’s dead-letter queue; POST /mailings/{id}/resume brings it back',
       ),
   })
   .meta({ id: 'Mailing' });

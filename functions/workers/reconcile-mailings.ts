@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import { loadConfig } from '#shared/config/env.ts';
+import { defaultStalledAfterMs, reconcile } from '#shared/use-cases/reconcile.ts';
+
+// `STALLED_AFTER_MINUTES`: how long a mailing may show no progress before its work is queued again.
+const env = loadConfig({
+  STALLED_AFTER_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(defaultStalledAfterMs / 60_000),
+});
+
+/** Run by a schedule (infra/constructs/reconciler.ts; locally a timer of the local stack). */
+export const handler = async (): Promise<{ requeued: number }> => {
+  const requeued = await reconcile({ stalledAfterMs: env.STALLED_AFTER_MINUTES * 60_000 });
+  return { requeued: requeued.length };
+};
