@@ -57,6 +57,7 @@ import {
   type CallOutcome,
   type ChunkRecord,
   cancel,
+  type PendingCount,
   decideTake,
   finish,
   giveBack,
@@ -99,9 +100,16 @@ const reserveMs = 5_000;
 const throttledDelaySeconds = 2;
 /**
  * Another attempt's pending counts are added by whoever finds them only once that attempt cannot
- * be adding them itself any more: this long after its lease ended.
+ * be adding them itself any more: this long after its lease (its invocation) ended, for requests it
+ * had in flight. Until then a chunk holding them is not finished: it is given back until they can
+ * be settled, so a chunk is only ever done with nothing owed but by its finisher (whose counts
+ * include `chunksDone`: the mailing cannot close while any of them is unsettled).
  */
-const settleAfterMs = 30_000;
+const settleAfterMs = 10_000;
+
+/** When the first of these pending entries may be settled by someone else (epoch ms). */
+const settleableAt = (entries: Array<[string, { at: number }]>) =>
+  Math.min(...entries.map(([, entry]) => entry.at + settleAfterMs));
 
 const domainOf = (from: string) => /@([^>\s]+)>?\s*$/.exec(from)?.[1]?.toLowerCase() ?? 'localhost';
 
@@ -180,7 +188,8 @@ export const sendChunk = async (
   const now = clock.now();
   const decision = decideTake(chunk, now);
   if (decision.kind === 'finished') {
-    await settleDone(chunk, session);
+    const waitUntil = await settleDone(chunk, session);
+    if (waitUntil !== undefined) return handBack((waitUntil - clock.now()) / 1000 + 1);
     await closeIfDone(mailingId);
     return undefined;
   }
@@ -199,11 +208,16 @@ export const sendChunk = async (
   return run.send(mailing);
 };
 
-/** A done chunk still holding counts of an attempt that died before adding them: add them now. */
-const settleDone = async (chunk: Chunk, session: SendSession) => {
+/**
+ * A done chunk still holding counts of an attempt that died before adding them: add them now, or
+ * answer when that may be done (its writer may still be adding them).
+ */
+const settleDone = async (chunk: Chunk, session: SendSession): Promise<number | undefined> => {
   const me = newId();
-  for (const [token, entry] of Object.entries(chunk.pend)) {
-    if (clock.now() < entry.at + settleAfterMs) continue; // its writer may still be adding it
+  const entries = Object.entries(chunk.pend);
+  const waiting = entries.filter(([, entry]) => clock.now() < entry.at + settleAfterMs);
+  for (const [token, entry] of entries) {
+    if (waiting.some(([t]) => t === token)) continue;
     if (
       !(await recipients.claimPending(chunk.mailingId, chunk.chunkId, token, entry.o, me, session.deadline))
     )
@@ -217,6 +231,7 @@ const settleDone = async (chunk: Chunk, session: SendSession) => {
     if (await recipients.clearPending(chunk.mailingId, chunk.chunkId, token, me))
       forgetLater(session, chunk.mailingId, [token]);
   }
+  return waiting.length ? settleableAt(waiting) : undefined;
 };
 
 /** One attempt on one chunk: the transitions, each stored by a conditional write. */
@@ -287,27 +302,60 @@ class ChunkRun {
     return true;
   }
 
-  /** A final transition (done, or given back) of what is known, stored, then counted. */
-  private async end(to: (attempt: Attempt) => Attempt): Promise<boolean> {
-    if (!this.attempt) {
-      // Counts dead attempts left owing are added only by a holder: take first, then settle them.
-      const taken = this.latest ?? this.begin();
-      if (othersPending(taken).some(([, entry]) => clock.now() >= entry.at + settleAfterMs)) {
-        if (!(await this.commit(taken))) return false;
-        await this.settleOthers();
-      }
+  /**
+   * A final transition (done, or given back) of what is known, stored, then counted. A chunk that
+   * still holds counts another attempt may be adding is not finished but given back until they can
+   * be settled (the hand-back says when). Answers false when another attempt wrote first.
+   */
+  private async end(to: (attempt: Attempt) => Attempt): Promise<{ stored: boolean; handBack?: HandBack }> {
+    if (!this.attempt && othersPending(this.latest ?? this.begin()).length) {
+      // Counts other attempts left owing are added only by a holder: take first, then settle them.
+      if (!(await this.commit(this.latest as Attempt))) return { stored: false };
+      await this.settleOthers();
     }
-    const next = to(this.latest as Attempt);
-    if (!(await this.commit(next))) return false;
+    let next = to(this.latest as Attempt);
+    let foreign = othersPending(this.latest as Attempt);
+    if (next.chunk.state === 'done' && foreign.length) {
+      // They were there when read; their writers usually clear them moments later: look again.
+      await this.refreshPending();
+      await this.settleOthers();
+      next = to(this.latest as Attempt);
+      foreign = othersPending(this.latest as Attempt);
+    }
+    let deferred: HandBack | undefined;
+    if (next.chunk.state === 'done' && foreign.length) {
+      next = giveBack(this.latest as Attempt);
+      deferred = handBack((settleableAt(foreign) - clock.now()) / 1000 + 1);
+    }
+    if (!(await this.commit(next))) return { stored: false };
     const mine = next.chunk.pend[next.id];
-    if (!mine) return true;
-    // 5. The counts: added once under this attempt's marker, then its entry cleared.
-    const { counts } = await mailings.addCountsOnce(this.mailingId, mine.d, [next.id], { moved: true });
-    if (await recipients.clearPending(this.mailingId, this.chunkId, next.id, next.id))
-      forgetLater(this.session, this.mailingId, [next.id]);
-    if (next.chunk.state === 'done' && (counts.chunksDone ?? 0) >= (counts.chunksPlanned ?? Infinity))
-      await closeIfDone(this.mailingId);
-    return true;
+    if (mine) {
+      // 5. The counts: added once under this attempt's marker, then its entry cleared.
+      const { counts } = await mailings.addCountsOnce(this.mailingId, mine.d, [next.id], { moved: true });
+      if (await recipients.clearPending(this.mailingId, this.chunkId, next.id, next.id))
+        forgetLater(this.session, this.mailingId, [next.id]);
+      if (next.chunk.state === 'done' && (counts.chunksDone ?? 0) >= (counts.chunksPlanned ?? Infinity))
+        await closeIfDone(this.mailingId);
+    }
+    return { stored: true, ...(deferred ? { handBack: deferred } : {}) };
+  }
+
+  /** Other attempts' pending entries as the table has them now (their writers clear them). */
+  private async refreshPending(): Promise<void> {
+    if (!this.attempt || !this.latest) return;
+    const now = await recipients.getChunk(this.mailingId, this.chunkId);
+    if (!now || now.v !== this.attempt.chunk.v) return; // changed: the next write will find out
+    const mine = (pend: Record<string, PendingCount>) =>
+      Object.fromEntries(Object.entries(pend).filter(([token]) => token === this.attempt?.id));
+    const foreign = Object.fromEntries(
+      Object.entries(now.pend).filter(([token]) => token !== this.attempt?.id),
+    );
+    const refresh = (attempt: Attempt): Attempt => ({
+      ...attempt,
+      chunk: { ...attempt.chunk, pend: { ...foreign, ...mine(attempt.chunk.pend) } },
+    });
+    this.attempt = refresh(this.attempt);
+    this.latest = refresh(this.latest);
   }
 
   /** Adds other attempts' pending counts that nobody else can be adding; the next write drops them. */
@@ -323,9 +371,8 @@ class ChunkRun {
     this.latest = this.attempt;
   }
 
-  async cancelled(): Promise<undefined> {
-    await this.end(cancel);
-    return undefined;
+  async cancelled(): Promise<HandBack | undefined> {
+    return (await this.end(cancel)).handBack;
   }
 
   async parked(): Promise<undefined> {
@@ -373,10 +420,7 @@ class ChunkRun {
     for (;;) {
       const latest = this.latest as Attempt;
       const batch = queuedRows(latest.chunk).slice(0, size);
-      if (!batch.length) {
-        await this.end(finish);
-        return undefined;
-      }
+      if (!batch.length) return (await this.end(finish)).handBack;
       // 4. A slot of the rate for this call, unless the last results write found one free at once.
       if (!slot) {
         const answer = await acquireSendSlot({
@@ -449,7 +493,7 @@ class ChunkRun {
       this.open = undefined;
 
       if (stopped || delay !== undefined) {
-        if (!(await this.end(giveBack))) return undefined;
+        if (!(await this.end(giveBack)).stored) return undefined;
         if (!stopped) return handBack(delay ?? 0);
         await this.pause(stopped);
         return undefined;

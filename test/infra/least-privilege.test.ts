@@ -7,7 +7,8 @@
  *   consumes only its own queue, reads the signing secret only when it declares it, and publishes to
  *   no topic (SES alone publishes to the event topic).
  * - Each route function is invocable by API Gateway alone, for this API and its own route's path;
- *   queue consumers by no one (their event source mapping uses their role); no function URL.
+ *   the reconciler by its schedule's rule alone; queue consumers by no one (their event source
+ *   mapping uses their role); no function URL.
  * - A `*` action appears only in Deny statements or in the KMS key's delegation to the account's
  *   own IAM; a `*` resource in an Allow only for X-Ray (no resource-level permissions) or inside a
  *   key policy (where `*` is the key itself).
@@ -23,6 +24,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
 import type { NodeFunction } from '#infra/constructs/node-function.ts';
+import { reconcilerDefinition } from '#infra/constructs/reconciler.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { routeList } from '#infra/routes.ts';
 import type { ServiceStack } from '#infra/stacks/service-stack.ts';
@@ -80,6 +82,13 @@ const declaredFunctions = () => [
       consumes: name as QueueName | undefined,
       secrets: [...(definition.consumer?.secrets ?? [])],
     })),
+  {
+    name: 'reconciler',
+    fn: service.reconciler.function,
+    sendsTo: [...reconcilerDefinition.queues],
+    consumes: undefined as QueueName | undefined,
+    secrets: [] as string[],
+  },
 ];
 
 const queueArn = (name: QueueName) => ({ 'Fn::GetAtt': [logicalId(service.queues[name].queue), 'Arn'] });
@@ -117,7 +126,9 @@ const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.
 
 describe('who may invoke what', () => {
   it('lets API Gateway alone invoke each route function, for this API and that route', () => {
-    const permissions = Object.values(serviceResources).filter((r) => r.Type === 'AWS::Lambda::Permission');
+    const permissions = Object.values(serviceResources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'apigateway.amazonaws.com',
+    );
     expect(permissions).toHaveLength(routeList().length);
     for (const route of routeList()) {
       const fnId = logicalId(service.functions.get(route.key) as NodeFunction);
@@ -130,6 +141,20 @@ describe('who may invoke what', () => {
       expect(arn, route.key).toContain(JSON.stringify({ Ref: logicalId(service.api) }));
       expect(arn, route.key).toContain(`${route.path}"`);
     }
+  });
+
+  it('lets the schedule’s rule alone invoke the reconciler, and nothing else', () => {
+    const permissions = Object.values(serviceResources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal !== 'apigateway.amazonaws.com',
+    );
+    expect(permissions).toHaveLength(1);
+    const { Principal, SourceArn, Action, FunctionName } = permissions[0]?.Properties ?? {};
+    expect(Action).toBe('lambda:InvokeFunction');
+    expect(Principal).toBe('events.amazonaws.com');
+    expect(SourceArn).toEqual({ 'Fn::GetAtt': [logicalId(service.reconciler.rule), 'Arn'] });
+    expect(JSON.stringify(FunctionName)).toContain(logicalId(service.reconciler.function));
+    const rule = serviceResources[logicalId(service.reconciler.rule)];
+    expect(rule?.Properties.ScheduleExpression).toBe(`rate(${reconcilerDefinition.everyMinutes} minutes)`);
   });
 
   it('gives queue consumers no invoke permission and no function a public URL', () => {
