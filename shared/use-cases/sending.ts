@@ -13,14 +13,12 @@
  *    ends.
  * 2. Cancelled mailing → take and cancel (queued rows skipped `cancelled`) in one write. Paused →
  *    the rows wait for a resume (a dead holder's chunk is taken over and given back).
- * 3. Room: an invocation takes on only what the rate lets it send before it ends; another chunk is
- *    handed back unread.
- * 4. Per SES call of ≤ min(50, rate) rows: a slot of the rate (none before the invocation's last
+ * 3. Per SES call of ≤ min(50, rate) rows: a slot of the rate (none before the invocation's last
  *    call could start → give back, hand back); the rows marked `sending` — in the take's write for
  *    the first call, in the previous call's results write when the slot was free at once — beside
  *    the last-moment check (their contacts read again, judged again); the call, only if it can end
  *    before the lease does; its results recorded, the last call's with `done`.
- * 5. Counts: what the attempt owes is in the chunk with its last write; one ADD under the
+ * 4. Counts: what the attempt owes is in the chunk with its last write; one ADD under the
  *    attempt's marker adds it, then the entry is cleared; the mailing is closed after its last chunk.
  *
  * SES failures of a whole call: throttled or 5xx → rows `queued`, the chunk given back and handed
@@ -78,7 +76,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { type HandBack, handBack } from '#shared/workers/sqs-worker.ts';
 import { verdictFor } from './judge.ts';
 import { toMember } from './list-resolution.ts';
-import { closeIfDone, sendChunkSize } from './planning.ts';
+import { closeIfDone } from './planning.ts';
 
 let loaded: ReturnType<typeof load> | undefined;
 /** The sender's configuration, validated once; the worker calls it at cold start. */
@@ -136,15 +134,12 @@ export interface SendSession {
    * conditional write for both) or when the session closes.
    */
   held?: SendSlot;
-  /** Recipients this invocation has taken on: what it must still find room for at the rate. */
-  taken: number;
   /** Counted markers whose pending entries are gone, by mailing: dropped when the session closes. */
   forget: Map<string, Set<string>>;
 }
 
 export const openSendSession = (remainingMs: number): SendSession => ({
   deadline: clock.now() + remainingMs,
-  taken: 0,
   forget: new Map(),
 });
 
@@ -178,7 +173,6 @@ export const sendChunk = async (
   chunkId: string,
   session: SendSession,
 ): Promise<HandBack | undefined> => {
-  const env = sendingConfig();
   // 1. The chunk and the mailing, side by side.
   const [chunk, mailing] = await Promise.all([
     recipients.getChunk(mailingId, chunkId),
@@ -200,11 +194,6 @@ export const sendChunk = async (
   if (!mailing || mailing.status === 'cancelled') return run.cancelled();
   if (mailing.status === 'paused') return chunk.state === 'queued' ? undefined : run.parked();
 
-  // 3. Room at the account's rate in what is left of this invocation, for a chunk more.
-  const rate = env.SES_RATE_PER_SECOND;
-  const window = session.deadline - reserveMs - sesCallTimeoutMs - now;
-  if (session.taken > 0 && ((session.taken + sendChunkSize) / rate) * 1000 > window)
-    return handBack(session.taken / rate);
   return run.send(mailing);
 };
 
@@ -330,7 +319,7 @@ class ChunkRun {
     if (!(await this.commit(next))) return { stored: false };
     const mine = next.chunk.pend[next.id];
     if (mine) {
-      // 5. The counts: added once under this attempt's marker, then its entry cleared.
+      // 4. The counts: added once under this attempt's marker, then its entry cleared.
       const { counts } = await mailings.addCountsOnce(this.mailingId, mine.d, [next.id], { moved: true });
       if (await recipients.clearPending(this.mailingId, this.chunkId, next.id, next.id))
         forgetLater(this.session, this.mailingId, [next.id]);
@@ -413,18 +402,22 @@ class ChunkRun {
     const size = Math.min(sesBulkLimit, rate);
     const session = this.session;
     const lastCallStart = () => session.deadline - reserveMs - sesCallTimeoutMs;
+    // A call takes what room the rate has now rather than wait for all it wants, down to a third
+    // of the rate: windows are filled, and calls do not get needlessly small.
+    const atLeast = (wanted: number) => Math.min(wanted, Math.max(1, Math.floor(rate / 3)));
     const content = await this.content(mailing);
-    session.taken += queuedRows(this.begin().chunk).length;
+    this.begin();
     let slot: SendSlot | undefined;
 
     for (;;) {
       const latest = this.latest as Attempt;
-      const batch = queuedRows(latest.chunk).slice(0, size);
-      if (!batch.length) return (await this.end(finish)).handBack;
-      // 4. A slot of the rate for this call, unless the last results write found one free at once.
+      const queued = queuedRows(latest.chunk).slice(0, size);
+      if (!queued.length) return (await this.end(finish)).handBack;
+      // 3. A slot of the rate for this call, unless the last results write found one free at once.
       if (!slot) {
         const answer = await acquireSendSlot({
-          count: batch.length,
+          count: queued.length,
+          atLeast: atLeast(queued.length),
           ratePerSecond: rate,
           waitUntil: lastCallStart(),
           callMs: sesCallTimeoutMs,
@@ -438,7 +431,7 @@ class ChunkRun {
         slot = answer.slot;
       }
       // The marks (stored before SES can accept anything) and the last-moment check, side by side.
-      const ids = batch.map((row) => row.c);
+      const ids = queued.slice(0, slot.count).map((row) => row.c);
       const first = !this.attempt;
       const [stored, checked] = await Promise.allSettled([
         this.commit(markSending(latest, ids)),
@@ -503,6 +496,7 @@ class ChunkRun {
       if (clock.now() < lastCallStart()) {
         const answer = await acquireSendSlot({
           count: next.length,
+          atLeast: atLeast(next.length),
           ratePerSecond: rate,
           waitUntil: clock.now(),
           callMs: sesCallTimeoutMs,

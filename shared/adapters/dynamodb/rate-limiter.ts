@@ -56,13 +56,16 @@ export interface SendSlot {
   release: () => Promise<void>;
   /** The slot's entry in the log. */
   readonly id: string;
+  /** How many messages it lets through (≤ what was asked for). */
+  readonly count: number;
   /** Set once its release is written (by `release` or by the next acquire it was handed to). */
   released: boolean;
 }
 
-const slotFor = (id: string): SendSlot => {
+const slotFor = (id: string, count: number): SendSlot => {
   const slot: SendSlot = {
     id,
+    count,
     released: false,
     release: async () => {
       if (slot.released) return;
@@ -74,8 +77,14 @@ const slotFor = (id: string): SendSlot => {
 };
 
 export interface SlotRequest {
-  /** Messages the call sends (≤ the rate). */
+  /** Messages the call would send (≤ the rate). */
   count: number;
+  /**
+   * Fewer it will take rather than wait (default: `count`): a window with some room is filled now
+   * instead of idling while the call waits for all of it, so the account's rate is met, not
+   * approached.
+   */
+  atLeast?: number;
   ratePerSecond: number;
   /** Epoch ms: wait for room until then at most (now: look once, do not wait). */
   waitUntil: number;
@@ -111,11 +120,12 @@ export const acquireSendSlot = async (request: SlotRequest): Promise<SlotAnswer>
           : entry,
     );
     const used = current.reduce((sum, [, n]) => sum + n, 0);
-    if (used + count <= ratePerSecond) {
+    const granted = Math.min(count, ratePerSecond - used);
+    if (granted >= Math.min(count, request.atLeast ?? count) && granted > 0) {
       const id = now.toString(36).padStart(11, '0') + randomBytes(4).toString('hex');
-      if (await write(version, [...current, [id, count, 0, now + callMs]])) {
+      if (await write(version, [...current, [id, granted, 0, now + callMs]])) {
         if (pending) pending.released = true;
-        return { slot: slotFor(id) };
+        return { slot: slotFor(id, granted) };
       }
       continue; // another sender took a slot first: look again
     }
@@ -132,7 +142,7 @@ export const acquireSendSlot = async (request: SlotRequest): Promise<SlotAnswer>
       end: entry[2] === 0 ? Math.min(endOf(entry), now + windowMs) : endOf(entry),
     }));
     ends.sort((a, b) => a.end - b.end);
-    let excess = used + count - ratePerSecond;
+    let excess = used + Math.min(count, request.atLeast ?? count) - ratePerSecond;
     let opensAt = now;
     for (const { n, end } of ends) {
       excess -= n;
