@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { SesRejected, SesRetryLater, SesSendingStopped } from '#shared/adapters/ses/client.ts';
+import {
+  SesOutcomeUnknown,
+  SesRejected,
+  SesRetryLater,
+  SesSendingStopped,
+} from '#shared/adapters/ses/client.ts';
 import { clock } from '#shared/adapters/clock.ts';
 import { languages } from '#shared/domain/i18n.ts';
 import { logger } from '#shared/observability/logger.ts';
@@ -34,7 +39,8 @@ const stoppedDelaySeconds = 900;
 
 /**
  * Waits are hand-backs, not failures: for the SES rate (no slot before the invocation ends), a
- * throttled call, SES not taking mail at all. A mail SES rejected for good is not retried.
+ * throttled call, SES not taking mail at all. A mail SES rejected for good, or whose answer was
+ * lost, is not retried.
  */
 export const handler = sqsWorker(
   'send-transactional-mail',
@@ -52,8 +58,9 @@ export const handler = sqsWorker(
         logger.warn('SES takes no mail; the transactional mail waits', { code: error.code });
         return handBack(stoppedDelaySeconds);
       }
-      if (error instanceof SesRejected) {
-        logger.warn('transactional mail rejected by SES; not retried', { sesError: error.sesError });
+      if (error instanceof SesRejected || error instanceof SesOutcomeUnknown) {
+        // Rejected for good, or perhaps sent (the answer was lost): either way, never again.
+        logger.warn('transactional mail not retried', { error: error.name, sesError: error.sesError });
         return undefined;
       }
       throw error;

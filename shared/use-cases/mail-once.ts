@@ -17,7 +17,6 @@ import { clock } from '#shared/adapters/clock.ts';
 import { mailLog } from '#shared/adapters/dynamodb/mail-log.ts';
 import { NoSendSlot, sendPaced } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { SesRetryLater, SesSendingStopped, sesCallTimeoutMs } from '#shared/adapters/ses/client.ts';
-import { logger } from '#shared/observability/logger.ts';
 
 /** Kept at the end of an invocation for the last writes. */
 const reserveMs = 5_000;
@@ -34,11 +33,9 @@ export const mailOnce = async (
     try {
       await send();
     } catch (error) {
-      if (error instanceof SesRetryLater || error instanceof SesSendingStopped) {
+      // SES accepted nothing: a later delivery may send it. Anything else keeps the claim.
+      if (error instanceof SesRetryLater || error instanceof SesSendingStopped)
         await mailLog.release(mailKey);
-      } else {
-        logger.warn('transactional mail not sent and not retried', { error: (error as Error)?.name });
-      }
       throw error;
     }
     await mailLog.sent(mailKey);

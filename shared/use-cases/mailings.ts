@@ -88,7 +88,11 @@ const checkSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
       },
     ]);
   }
-  const bytes = itemSize({ ...mailing, kind: 'MAILING', kindSk: mailing.id, pk: '', sk: '' });
+  // The mailing's own item, and the idempotency record of its create, which keeps it as JSON.
+  const bytes = Math.max(
+    itemSize({ ...mailing, kind: 'MAILING', kindSk: mailing.id, pk: '', sk: '' }),
+    Buffer.byteLength(JSON.stringify(mailing)) + 1024,
+  );
   if (bytes > maxItemBytes - itemHeadroomBytes) {
     throw new RuleViolationError('The mailing is too large to store', [
       {

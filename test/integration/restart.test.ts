@@ -165,6 +165,8 @@ describe('the local stack killed mid-mailing', () => {
     const sent = rows.filter((r) => mailed.has(r.status)).length;
     const failed = rows.filter((r) => r.status === 'failed').length;
     expect(mailing?.counts).toMatchObject({ sent, failed, queued: 0 });
-    expect(log.length).toBe(sent + rows.filter((r) => r.status === 'failed' && perAddress.has(r.email)).length);
+    expect(log.length).toBe(
+      sent + rows.filter((r) => r.status === 'failed' && perAddress.has(r.email)).length,
+    );
   }, 300_000);
 });

@@ -208,6 +208,111 @@ describe('sending', () => {
     expect((await recipientRows(id)).every((r) => r.status === 'sent')).toBe(true);
   });
 
+  it('never resends a call whose answer was lost: its rows end outcome_unknown, each mailed once', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const before = (await inbox(stack().sesUrl)).length;
+    const id = await mailingTo();
+    let lost = 0;
+    ses.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        if (lost++ === 0)
+          throw Object.assign(new Error('a request has exceeded the configured 10000 ms requestTimeout.'), {
+            name: 'TimeoutError',
+            code: 'ETIMEDOUT',
+          });
+        return out;
+      },
+      { step: 'initialize', name: 'lose-an-answer' },
+    );
+    try {
+      await stack().consume('send');
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('lose-an-answer');
+    }
+    const mails = await mailsSince(before);
+    expect(mails).toHaveLength(size);
+    expect(new Set(mails.map((m) => m.destination.to[0])).size).toBe(size);
+    const rows = await recipientRows(id);
+    const unknown = rows.filter((r) => r.status === 'failed' && r.detail === 'outcome_unknown');
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.status === 'sent').length + unknown.length).toBe(size);
+    // The first SES event of such a message proves it was accepted, and the row says so.
+    await stack().consume('feedback');
+    const after = await recipientRows(id);
+    expect(after.filter((r) => r.detail === 'outcome_unknown')).toEqual([]);
+  });
+
+  it('pauses the mailing when SES stops taking mail, keeps the rows queued, and a resume continues', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const before = (await inbox(stack().sesUrl)).length;
+    const id = await mailingTo();
+    ses.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('Daily message quota exceeded.'), {
+          name: 'TooManyRequestsException',
+          $metadata: { httpStatusCode: 429 },
+        });
+      },
+      { step: 'initialize', name: 'quota' },
+    );
+    try {
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('quota');
+    }
+    const paused = await request<{ status: string; pausedReason: unknown; counts: Record<string, number> }>(
+      'GET',
+      `/mailings/${id}`,
+    );
+    expect(paused.body).toMatchObject({
+      status: 'paused',
+      pausedReason: { code: 'daily_quota', sesError: 'TooManyRequestsException' },
+      counts: { queued: size, failed: 0, sent: 0 },
+    });
+    expect((await recipientRows(id)).every((r) => r.status === 'queued')).toBe(true);
+    expect(await mailsSince(before)).toHaveLength(0);
+    // The next day, an admin resumes it.
+    expect((await request('POST', `/mailings/${id}/resume`)).status).toBe(200);
+    await stack().consume('plan');
+    await stack().consume('send');
+    expect(await mailsSince(before)).toHaveLength(size);
+    expect((await request<{ status: string }>('GET', `/mailings/${id}`)).body.status).toBe('sent');
+  });
+
+  it('makes one attempt per SES call: the SDK retries no send', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const id = await mailingTo();
+    let attempts = 0;
+    // On the wire, inside the SDK's retry loop: a 503 every time.
+    ses.middlewareStack.add(
+      () => async () => {
+        attempts++;
+        return {
+          response: {
+            statusCode: 503,
+            headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceUnavailable' },
+            body: new TextEncoder().encode('{"message":"unavailable"}'),
+          },
+        };
+      },
+      { step: 'deserialize', priority: 'low', name: 'unavailable' },
+    );
+    try {
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('unavailable');
+    }
+    const { chunks } = await recipientChunks(id);
+    expect(attempts).toBe(chunks);
+    expect((await recipientRows(id)).every((r) => r.status === 'queued')).toBe(true);
+    expect(await delayedMessages()).toBe(chunks);
+    await waitForDelayed();
+    await stack().consume('send');
+    expect((await recipientRows(id)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
   it('marks recipients failed with SES’s reason when SES rejects the call for good', async () => {
     const { ses } = await import('#shared/adapters/ses/client.ts');
     const id = await mailingTo();
