@@ -3,7 +3,7 @@
  * raises an alarm as soon as anything lands in it, and, when the definition names a consumer, the
  * consumer Lambda with its event source mapping.
  */
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -78,6 +78,13 @@ export class QueueWithDlq extends Construct implements DefinedQueue {
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue.queue, maxReceiveCount: definition.maxReceiveCount },
+    });
+
+    // What `npm run redrive` needs (as <ENV_VAR> and its _DLQ_ twin).
+    new CfnOutput(this, 'Url', { value: this.queue.queueUrl, description: `${definition.envVar}` });
+    new CfnOutput(this, 'DlqUrl', {
+      value: this.deadLetterQueue.queue.queueUrl,
+      description: definition.envVar.replace(/_URL$/, '_DLQ_URL'),
     });
 
     const { consumer } = definition;

@@ -34,6 +34,7 @@ try {
   line('OpenAPI', `${stack.apiUrl}/openapi.json`);
   line('SES inbox', `${stack.sesUrl}   (sent mail as JSON: ${stack.sesUrl}/store)`);
   line('Admin API key', stack.adminKey);
+  line('SQS', `${new URL(stack.queueUrls.send.url).origin}   (npm run redrive -- send --endpoint …)`);
   if (stack.seeded?.preferenceUrl) line('Preference page', stack.seeded.preferenceUrl);
   line('Data', `${env.DATA_DIR} (delete it to start empty)`);
   out();
