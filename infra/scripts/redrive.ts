@@ -40,7 +40,9 @@ const [queueUrl, dlqUrl] = values.endpoint
   ? [await urlOf(localQueueName(name)), await urlOf(`${localQueueName(name)}-dlq`)]
   : [process.env[definition.envVar], process.env[dlqEnv]];
 if (!queueUrl || !dlqUrl) {
-  process.stderr.write(`Set ${definition.envVar} and ${dlqEnv} (the service stack's outputs), or --endpoint\n`);
+  process.stderr.write(
+    `Set ${definition.envVar} and ${dlqEnv} (the service stack's outputs), or --endpoint\n`,
+  );
   process.exit(2);
 }
 const moved = await redrive(sqs, dlqUrl, queueUrl);
