@@ -5,7 +5,7 @@
  *   npm run bench                        the default: mailing figures for 100,000 recipients (~5 min)
  *   npm run bench -- --size 1000000      the large run
  *   npm run bench -- --quick             10,000 recipients, 3 cold starts per bundle: a quick look
- *   npm run bench -- --skip bundles,eligibility   leave phases out (also: import, mailing,
+ *   npm run bench -- --skip bundles,eligibility   leave phases out (also: rates, import, mailing,
  *                                        feedback, message-size, preference-page, one-click)
  *   npm run bench -- --init-runs 10      cold module init runs per bundle
  *   npm run bench -- --report-only       no measuring: the table again from the figures in
@@ -14,8 +14,8 @@
  * Writes the progress to stderr, the Markdown table to stdout, and the same figures as JSON to
  * bench/results/latest.json; the handlers' logs go to bench/results/run.log.
  *
- * Phases, in order: the eligibility micro-benchmark (bench/eligibility.ts, its own process); the
- * Lambda bundles and their cold module init (quiet machine first); then the local stack over two
+ * Phases, in order: the eligibility micro-benchmark (bench/eligibility.ts, its own process); a
+ * mailing at 14/s and one at 200/s (bench/rates.ts, each its own process and stack); the Lambda bundles and their cold module init (quiet machine first); then the local stack over two
  * processes (bench/lib/local-stack.ts): the import over HTTP, seeding the rest of the list, the
  * mailings with the feedback consumer on (everything on, then deliveryEvents=false), the large
  * mailing, the worst-case message, the preference page and one-click unsubscribe.
@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Progress } from './lib/progress.ts';
 import type { Consumers } from './lib/local-stack.ts';
-import type { Raw } from './lib/report.ts';
+import type { RateRun, Raw } from './lib/report.ts';
 
 const projectRoot = join(import.meta.dirname, '..');
 const resultsDir = join(import.meta.dirname, 'results');
@@ -133,6 +133,34 @@ raw.eligibility = await phase('eligibility', async () => {
   const parsed = JSON.parse(line) as { evaluationsPerSecond: number };
   if (!parsed.evaluationsPerSecond) throw new Error(`bench/eligibility.ts said: ${line || run.stderr}`);
   return { evaluationsPerSecond: parsed.evaluationsPerSecond, contacts, rounds };
+});
+
+// 1b. Mailings at a real account's SES rate, each on its own stack in its own process.
+raw.rates = await phase('rates', async () => {
+  const runs = [
+    [14, 1000],
+    [200, args.quick ? 3000 : 6000],
+  ] as const;
+  const results: RateRun[] = [];
+  for (const [rate, recipients] of runs) {
+    progress.start(
+      `rates: ${recipients.toLocaleString('en-US')} recipients at ${rate}/s (bench/rates.ts)`,
+      0,
+    );
+    const run = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, 'rates.ts'), String(rate), String(recipients)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    progress.end();
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    if (!line.startsWith('{')) throw new Error(`bench/rates.ts said: ${line || run.stderr.slice(-500)}`);
+    results.push(JSON.parse(line) as RateRun);
+  }
+  return results;
 });
 
 // 2. Bundles and cold module init, while nothing else runs.

@@ -26,10 +26,11 @@ export const handler = sqsWorker(
       const after = await requeueUnfinished(mailingId, requeue.after, remainingMs, skip);
       if (after) {
         await sendMessage('plan', JSON.stringify({ mailingId, requeue: { ...requeue, after } }));
-        return;
+        return undefined;
       }
     }
     const { done } = await planMailing(mailingId, remainingMs);
     if (!done) await sendMessage('plan', JSON.stringify({ mailingId }));
+    return undefined;
   },
 );

@@ -403,8 +403,8 @@ class ChunkRun {
     const session = this.session;
     const lastCallStart = () => session.deadline - reserveMs - sesCallTimeoutMs;
     // A call takes what room the rate has now rather than wait for all it wants, down to a third
-    // of the rate: windows are filled, and calls do not get needlessly small.
-    const atLeast = (wanted: number) => Math.min(wanted, Math.max(1, Math.floor(rate / 3)));
+    // of it: windows are filled, and calls do not get needlessly small.
+    const atLeast = (wanted: number) => Math.max(1, Math.floor(wanted / 3));
     const content = await this.content(mailing);
     this.begin();
     let slot: SendSlot | undefined;
@@ -480,6 +480,7 @@ class ChunkRun {
           else if (error instanceof SesRetryLater) delay = throttledDelaySeconds;
         }
       }
+      slot.returnedAt = clock.now();
       session.held = slot;
       slot = undefined;
       this.latest = recordResults(this.latest as Attempt, outcomes);

@@ -42,7 +42,7 @@ export interface WorkerOptions<M, B> {
 export const sqsWorker = <S extends z.ZodType, B = undefined>(
   name: string,
   schema: S,
-  run: (message: z.output<S>, record: SQSRecord, context: Context, batch: B) => Promise<void | HandBack>,
+  run: (message: z.output<S>, record: SQSRecord, context: Context, batch: B) => Promise<HandBack | undefined>,
   options: WorkerOptions<z.output<S>, B> = {},
 ) =>
   middy<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {

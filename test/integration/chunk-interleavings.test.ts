@@ -19,7 +19,7 @@ import { useLocalStack } from '#test/helpers/local-stack.ts';
 
 const rate = 14;
 const size = 50;
-const { request, stack } = useLocalStack({ autoConsume: false, sesRatePerSecond: rate });
+const { request } = useLocalStack({ autoConsume: false, sesRatePerSecond: rate });
 
 const { dynamo } = await import('#shared/adapters/dynamodb/client.ts');
 const { ses } = await import('#shared/adapters/ses/client.ts');

@@ -11,7 +11,7 @@ import { dynamo, isConditionFailed, tableName } from './client.ts';
  * fewer than two SQS consumers, so the limit has to live here, not in a concurrency setting).
  *
  * A send counts from the moment it takes its slot until one second after its SES call returned
- * (`done`). A send still in flight counts until one second after its call's deadline (`until`: the
+ * (`done`: the moment it returned, however late its release is written). A send still in flight counts until one second after its call's deadline (`until`: the
  * SES client's request timeout from the acquire), by which time the call has ended whether or not
  * its process lived to say so: a crashed sender holds the rate back for seconds, not minutes. So a
  * send of `n` may start only when every send that could reach SES within the same second is
@@ -54,6 +54,11 @@ const live = (log: Entry[], now: number) => log.filter((entry) => endOf(entry) >
 export interface SendSlot {
   /** Call when the SES call has returned (or failed): the slot counts one more second from then. */
   release: () => Promise<void>;
+  /**
+   * When the SES call returned (or failed), if it has: the release, whenever it is written, counts
+   * the slot one second from then — no message of the call can have reached SES after it.
+   */
+  returnedAt?: number;
   /** The slot's entry in the log. */
   readonly id: string;
   /** How many messages it lets through (≤ what was asked for). */
@@ -69,7 +74,7 @@ const slotFor = (id: string, count: number): SendSlot => {
     released: false,
     release: async () => {
       if (slot.released) return;
-      await release(id);
+      await release(id, slot.returnedAt);
       slot.released = true;
     },
   };
@@ -116,7 +121,7 @@ export const acquireSendSlot = async (request: SlotRequest): Promise<SlotAnswer>
     const current = live(log, now).map(
       (entry): Entry =>
         pending && !pending.released && entry[0] === pending.id && entry[2] === 0
-          ? [entry[0], entry[1], now, entry[3]]
+          ? [entry[0], entry[1], Math.min(now, pending.returnedAt ?? now), entry[3]]
           : entry,
     );
     const used = current.reduce((sum, [, n]) => sum + n, 0);
@@ -156,12 +161,13 @@ export const acquireSendSlot = async (request: SlotRequest): Promise<SlotAnswer>
   }
 };
 
-const release = async (id: string): Promise<void> => {
+const release = async (id: string, returnedAt?: number): Promise<void> => {
   for (let attempt = 0; attempt < 20; attempt++) {
     const { version, log } = await read();
     const now = clock.now();
+    const done = Math.min(now, returnedAt ?? now);
     const next = live(log, now).map(
-      (entry): Entry => (entry[0] === id && entry[2] === 0 ? [id, entry[1], now, entry[3]] : entry),
+      (entry): Entry => (entry[0] === id && entry[2] === 0 ? [id, entry[1], done, entry[3]] : entry),
     );
     if (await write(version, next)) return;
   }
@@ -197,6 +203,7 @@ export const sendPaced = async <T>(waitUntil: number, callMs: number, send: () =
   try {
     return await send();
   } finally {
+    answer.slot.returnedAt = clock.now();
     await answer.slot.release();
   }
 };
