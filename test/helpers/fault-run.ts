@@ -65,13 +65,20 @@ const rates = {
   duplicate: 0.1,
   /** A message handled successfully is not deleted: it comes back (and finds its chunk done). */
   redeliver: 0.1,
-  /** SendBulkEmail calls answered 429 TooManyRequestsException (one attempt: SDK retries are off). */
+  // Each fault below (and the two above) also strikes the first time it can, so every run has it.
+  /**
+   * SendBulkEmail calls answered 429 TooManyRequestsException (one attempt: SDK retries are off);
+   * the run's first call always is.
+   */
   sesThrottle: 0.05,
-  /** SendBulkEmail calls SES accepts whose answer never arrives (a timeout after the request). */
+  /**
+   * SendBulkEmail calls SES accepts whose answer never arrives (a timeout after the request); the
+   * run's first accepted call always is.
+   */
   sesLostAnswer: 0.02,
   /** DynamoDB write attempts answered ProvisionedThroughputExceededException (never the last one). */
   dynamoThrottle: 0.02,
-  /** After SES accepted a call, the process dies on the next write of a chunk. */
+  /** After SES accepted a call, the process dies on the next write of its chunk. */
   crash: 0.1,
 };
 
@@ -158,7 +165,8 @@ export const describeFaultRun = ({ rate, size, seed }: FaultRun) => {
           if (current.dead) return new SimulatedCrash('a call after the crash');
           if (call.commandName !== 'SendBulkEmailCommand') return undefined;
           figures.sesCalls++;
-          if (decide(seed, occurrence(`ses:${firstDestination(call.body)}`), rates.sesThrottle)) {
+          const first = figures.sesCalls === 1;
+          if (first || decide(seed, occurrence(`ses:${firstDestination(call.body)}`), rates.sesThrottle)) {
             figures.sesThrottled++;
             return sesThrottle();
           }
@@ -169,7 +177,8 @@ export const describeFaultRun = ({ rate, size, seed }: FaultRun) => {
           if (!current || call.commandName !== 'SendBulkEmailCommand' || status >= 300) return;
           figures.sesAccepted++;
           current.armed = true;
-          if (decide(seed, occurrence(`lost:${firstDestination(call.body)}`), rates.sesLostAnswer)) {
+          const first = figures.sesAccepted === 1;
+          if (first || decide(seed, occurrence(`lost:${firstDestination(call.body)}`), rates.sesLostAnswer)) {
             figures.sesAnswersLost++;
             // Accepted at SES; the answer never comes back to the sender.
             throw Object.assign(new Error('a request has exceeded the configured requestTimeout'), {
@@ -188,7 +197,7 @@ export const describeFaultRun = ({ rate, size, seed }: FaultRun) => {
         const chunkWrite = call.body.includes(recipientsTable) && call.body.includes('#rows');
         if (current.armed && call.commandName === 'UpdateItemCommand' && chunkWrite) {
           current.armed = false;
-          if (decide(seed, occurrence(`crash:${chunkOf(call.body)}`), rates.crash)) {
+          if (!figures.crashes || decide(seed, occurrence(`crash:${chunkOf(call.body)}`), rates.crash)) {
             current.dead = true;
             figures.crashes++;
             return new SimulatedCrash('recording what SES accepted');
@@ -220,7 +229,10 @@ export const describeFaultRun = ({ rate, size, seed }: FaultRun) => {
               const count = (receives.get(id) ?? 0) + 1;
               receives.set(id, count);
               current.inFlight.set(message.ReceiptHandle ?? '', { queueUrl, id, body });
-              if (decide(seed, occurrence(`duplicate:${body}:${count}`), rates.duplicate)) {
+              if (
+                !figures.duplicated ||
+                decide(seed, occurrence(`duplicate:${body}:${count}`), rates.duplicate)
+              ) {
                 figures.duplicated++;
                 await stack().sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
               }
@@ -235,7 +247,7 @@ export const describeFaultRun = ({ rate, size, seed }: FaultRun) => {
             const kept = entries.filter((entry) => {
               const message = current.inFlight.get(entry.ReceiptHandle);
               const key = `redeliver:${message?.body}:${receives.get(message?.id ?? '')}`;
-              if (decide(seed, occurrence(key), rates.redeliver)) {
+              if (!figures.redelivered || decide(seed, occurrence(key), rates.redeliver)) {
                 figures.redelivered++;
                 return false;
               }

@@ -188,6 +188,36 @@ export const recipients = {
   },
 
   /**
+   * Ends the leases of attempts that cannot be alive, and lets their pending counts be settled at
+   * once: for the local stack starting again after its process died, when no attempt of the old
+   * process can write any more. On condition that the chunk is still as read.
+   */
+  async endDeadLeases(chunk: Chunk): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const sets = ['leaseUntil = :zero'];
+    Object.keys(chunk.pend).forEach((token, i) => {
+      names[`#p${i}`] = token;
+      sets.push(`pend.#p${i}.#at = :zero`);
+    });
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('recipients'),
+          Key: keys.chunk(chunk.mailingId, chunk.chunkId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'v = :v',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: { ...names, '#at': 'at' } } : {}),
+          ExpressionAttributeValues: { ':zero': 0, ':v': chunk.v },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  },
+
+  /**
    * Ids of send chunks not finished, a Query page at a time after chunk `after`: chunks still
    * `queued` or `sending` (their message may be lost: a paused mailing let it go, a restart emptied
    * the local queues, a chunk went to the DLQ), and done chunks still owing counts.
