@@ -19,7 +19,8 @@
  *    the last-moment check (their contacts read again, judged again); the call, only if it can end
  *    before the lease does; its results recorded, the last call's with `done`.
  * 4. Counts: what the attempt owes is in the chunk with its last write; one ADD under the
- *    attempt's marker adds it, then the entry is cleared; the mailing is closed after its last chunk.
+ *    attempt's marker adds it, then the entry is cleared (while the invocation goes on with its next
+ *    chunk); the mailing is closed after its last chunk.
  *
  * SES failures of a whole call: throttled or 5xx → rows `queued`, the chunk given back and handed
  * back; daily quota, sending paused, account suspended → rows `queued`, the mailing `paused` with
@@ -136,15 +137,27 @@ export interface SendSession {
   held?: SendSlot;
   /** Counted markers whose pending entries are gone, by mailing: dropped when the session closes. */
   forget: Map<string, Set<string>>;
+  /**
+   * Each finished chunk's counting (its ADD, then clearing what it owed), running while the next
+   * chunk starts: off the chunk's own path, awaited when the session closes.
+   */
+  counting: Array<Promise<void>>;
 }
 
 export const openSendSession = (remainingMs: number): SendSession => ({
   deadline: clock.now() + remainingMs,
   forget: new Map(),
+  counting: [],
 });
 
-/** Releases the last slot and drops the markers; a failure only keeps a slot counting a little longer. */
+/**
+ * Waits for the counting still running, releases the last slot and drops the markers. Throws if
+ * some counting failed, so the batch's messages come back and find their chunks' counts still owed
+ * (a slot not released only counts a little longer).
+ */
 export const closeSendSession = async (session: SendSession): Promise<void> => {
+  const counted = await Promise.allSettled(session.counting);
+  session.counting = [];
   const slot = session.held;
   session.held = undefined;
   await slot?.release().catch((error: unknown) => {
@@ -157,6 +170,8 @@ export const closeSendSession = async (session: SendSession): Promise<void> => {
     });
   }
   session.forget.clear();
+  const failed = counted.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 };
 
 const forgetLater = (session: SendSession, mailingId: string, tokens: Iterable<string>) => {
@@ -319,12 +334,18 @@ class ChunkRun {
     if (!(await this.commit(next))) return { stored: false };
     const mine = next.chunk.pend[next.id];
     if (mine) {
-      // 4. The counts: added once under this attempt's marker, then its entry cleared.
-      const { counts } = await mailings.addCountsOnce(this.mailingId, mine.d, [next.id], { moved: true });
-      if (await recipients.clearPending(this.mailingId, this.chunkId, next.id, next.id))
-        forgetLater(this.session, this.mailingId, [next.id]);
-      if (next.chunk.state === 'done' && (counts.chunksDone ?? 0) >= (counts.chunksPlanned ?? Infinity))
-        await closeIfDone(this.mailingId);
+      // 4. The counts: added once under this attempt's marker, then its entry cleared — while the
+      // session goes on with its next chunk (the entry in the chunk makes a crash meanwhile safe).
+      const { mailingId, chunkId, session } = this;
+      session.counting.push(
+        (async () => {
+          const { counts } = await mailings.addCountsOnce(mailingId, mine.d, [next.id], { moved: true });
+          if (await recipients.clearPending(mailingId, chunkId, next.id, next.id))
+            forgetLater(session, mailingId, [next.id]);
+          if (next.chunk.state === 'done' && (counts.chunksDone ?? 0) >= (counts.chunksPlanned ?? Infinity))
+            await closeIfDone(mailingId);
+        })(),
+      );
     }
     return { stored: true, ...(deferred ? { handBack: deferred } : {}) };
   }
