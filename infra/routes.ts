@@ -558,7 +558,8 @@ export const routes = {
     path: '/mailings/{id}/resume',
     entry: 'functions/api/resume-mailing.ts',
     auth: 'admin',
-    summary: 'Resume a mailing the reputation guard paused (admin: the guard protects the whole account)',
+    summary:
+      'Resume a paused mailing (reputation guard, SES quota or pause), or bring back its chunks from the dead-letter queue (admin: these protect the whole account)',
     tag: 'mailings',
     status: 200,
     params: IdParams,
