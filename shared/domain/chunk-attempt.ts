@@ -113,8 +113,8 @@ const sum = (a: Counters, b: Counters): Counters => {
 
 /**
  * The next version of the chunk: `changes` applied, this attempt's counts in `pend` (stamped with its
- * deadline: nobody can be settling them for it after that), the entries it settled dropped, and
- * the holder and lease gone unless the chunk stays `sending`.
+ * deadline: once that has passed, the attempt cannot be adding them any more and others may), the
+ * entries it settled dropped, and the holder and lease gone unless the chunk stays `sending`.
  */
 const write = (attempt: Attempt, changes: Partial<ChunkRecord>, owed: Counters): Attempt => {
   const pend = { ...attempt.chunk.pend };
@@ -166,7 +166,7 @@ export const take = (chunk: ChunkRecord, id: string, deadline: number, now: numb
 /** The rows never handed to SES. */
 export const queuedRows = (chunk: ChunkRecord): ChunkRow[] => chunk.rows.filter((row) => row.s === 'queued');
 
-/** Rows that went `sending` in this attempt's previous write but were not resolved: none, normally. */
+/** Rows marked `sending` whose call's outcome is not recorded yet. */
 export const sendingRows = (chunk: ChunkRecord): ChunkRow[] =>
   chunk.rows.filter((row) => row.s === 'sending');
 
