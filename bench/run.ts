@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: speed, request efficiency and cost of Subscription Center, each beside its goal
- * and the floor the batch limits allow (issue 8; DESIGN.md "Budgets the design must meet").
+ * and the floor the batch limits allow (docs/design.md, "Budgets").
  *
  *   npm run bench                        the default: mailing figures for 100,000 recipients (~5 min)
  *   npm run bench -- --size 1000000      the large run
  *   npm run bench -- --quick             10,000 recipients, 3 cold starts per bundle: a quick look
  *   npm run bench -- --skip bundles,eligibility   leave phases out (also: rates, import, mailing,
- *                                        feedback, message-size, preference-page, one-click)
+ *                                        feedback, message-size, preference-page, one-click, events)
+ *   npm run bench -- --only bundles      run only the phases named (the same names); a partial run
+ *                                        writes bench/results/partial.json, not latest.json
  *   npm run bench -- --init-runs 10      cold module init runs per bundle
  *   npm run bench -- --report-only       no measuring: the table again from the figures in
  *                                        bench/results/latest.json (after a change to the report)
@@ -15,10 +17,12 @@
  * bench/results/latest.json; the handlers' logs go to bench/results/run.log.
  *
  * Phases, in order: the eligibility micro-benchmark (bench/eligibility.ts, its own process); a
- * mailing at 14/s and one at 200/s (bench/rates.ts, each its own process and stack); the Lambda bundles and their cold module init (quiet machine first); then the local stack over two
+ * mailing at 14/s and one at 200/s (bench/rates.ts, each its own process and stack); the Lambda
+ * bundles and their cold module init (quiet machine first); then the local stack over two
  * processes (bench/lib/local-stack.ts): the import over HTTP, seeding the rest of the list, the
  * mailings with the feedback consumer on (everything on, then deliveryEvents=false), the large
- * mailing, the worst-case message, the preference page and one-click unsubscribe.
+ * mailing, the worst-case message, the preference page and one-click unsubscribe, and outgoing
+ * events (one-click → signed webhook at a local receiver, p50/p99, and their cost per 1 M).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,17 +42,19 @@ const { values: args } = parseArgs({
     size: { type: 'string' },
     quick: { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
+    only: { type: 'string', default: '' },
     'init-runs': { type: 'string' },
+    'csv-rows': { type: 'string' },
     'report-only': { type: 'boolean', default: false },
   },
 });
 
 /** Builds the report from the figures: the table to stdout, everything to latest.json. */
-const writeReport = async (figures: Raw) => {
+const writeReport = async (figures: Raw, file = 'latest.json') => {
   const { buildReport } = await import('./lib/report.ts');
   const report = buildReport(figures);
   writeFileSync(
-    join(resultsDir, 'latest.json'),
+    join(resultsDir, file),
     `${JSON.stringify({ meta: figures.meta, rows: report.rows, perThousand: report.perThousand, cost: report.cost, raw: figures }, null, 2)}\n`,
   );
   process.stdout.write(report.markdown);
@@ -62,7 +68,29 @@ if (args['report-only']) {
 const size = Number(args.size ?? (args.quick ? 10_000 : 100_000));
 if (!Number.isInteger(size) || size < 100) throw new Error('--size must be an integer ≥ 100');
 const initRuns = Number(args['init-runs'] ?? (args.quick ? 3 : 10));
-const skip = new Set(args.skip.split(',').filter(Boolean));
+const phases = [
+  'eligibility',
+  'rates',
+  'bundles',
+  'import',
+  'csv-import',
+  'mailing',
+  'feedback',
+  'message-size',
+  'preference-page',
+  'one-click',
+  'events',
+] as const;
+const only = new Set(args.only.split(',').filter(Boolean));
+for (const name of [...only, ...args.skip.split(',').filter(Boolean)])
+  if (!(phases as readonly string[]).includes(name))
+    throw new Error(`No bench phase "${name}"; phases: ${phases.join(', ')}`);
+const skip = new Set([
+  ...args.skip.split(',').filter(Boolean),
+  ...(only.size ? phases.filter((p) => !only.has(p)) : []),
+]);
+/** A run that leaves phases out keeps latest.json (the full run's figures) as it is. */
+const reportFile = skip.size ? 'partial.json' : 'latest.json';
 const sesRate = 100_000;
 
 // Variables every handler reads when it loads: set before anything imports shared code.
@@ -170,7 +198,7 @@ raw.bundles = await phase('bundles', async () => {
 });
 
 // 3. The local stack.
-const stackPhases = ['import', 'mailing', 'feedback', 'message-size', 'preference-page', 'one-click'];
+const stackPhases = phases.filter((p) => p !== 'eligibility' && p !== 'rates' && p !== 'bundles');
 if (stackPhases.some((p) => !skip.has(p))) {
   progress.start('local stack: starting');
   const { startBenchStack } = await import('./lib/local-stack.ts');
@@ -220,6 +248,27 @@ if (stackPhases.some((p) => !skip.has(p))) {
       // The mailings still need their contacts.
       sample = (await seedContacts(0, importCount, typesFor, progress, 1001)).sample;
     }
+
+    // 4b. A CSV file of new contacts through the command line (a type of its own, so the mailings'
+    //     lists stay as they are).
+    raw.csvImport = await phase('csv-import', async () => {
+      const { runCsvImport } = await import('./phases/csv-import.ts');
+      await newType('CSV readers');
+      const importer = await stack.startConsumers(['imports']);
+      try {
+        return await runCsvImport({
+          stack,
+          typeName: 'CSV readers',
+          rows: Number(args['csv-rows'] ?? (args.quick ? 10_000 : 100_000)),
+          consumers: importer,
+          projectRoot,
+          log: (line) => log.write(`${line}\n`),
+          progress,
+        });
+      } finally {
+        await importer.stop();
+      }
+    });
 
     // 5. The rest of the large list, through the import use case (not measured).
     if (size > importCount && !skip.has('mailing')) {
@@ -296,6 +345,10 @@ if (stackPhases.some((p) => !skip.has(p))) {
     raw.oneClick = await phase('one-click', () =>
       runOneClick(projectRoot, stack.apiUrl, api, others.slice(0, 1000), news, mailingId, progress),
     );
+
+    // 10. Outgoing events: one-click unsubscribe → signed event at a local receiver.
+    const { runEvents } = await import('./phases/events.ts');
+    raw.events = await phase('events', () => runEvents(stack, api, 200, lambdaMemoryMb, progress));
   } finally {
     progress.start('local stack: stopping');
     await Promise.all(consumers.map((c) => c.stop()));
@@ -305,10 +358,10 @@ if (stackPhases.some((p) => !skip.has(p))) {
   }
 }
 
-// 10. The report.
+// 11. The report.
 raw.meta.seconds = (performance.now() - started) / 1000;
 raw.meta.loadAverageAtEnd = loadavg();
-await writeReport(raw);
+await writeReport(raw, reportFile);
 process.stderr.write(
-  `\nFigures as JSON: ${join('bench', 'results', 'latest.json')}; handler logs: bench/results/run.log\n`,
+  `\nFigures as JSON: ${join('bench', 'results', reportFile)}; handler logs: bench/results/run.log\n`,
 );

@@ -1,7 +1,8 @@
 /**
- * The CDK app: a stateful stack (tables, signing keys, SES configuration set and event topic) and a
- * service stack (HTTP API, functions, queues, the feedback queue subscribed to the event topic) that
- * receives those resources as typed props. Both are
+ * The CDK app: a stateful stack (tables, signing keys, SES configuration set and event topic), a
+ * service stack (HTTP API, queues and their consumers, the feedback queue subscribed to the event
+ * topic) and routes stacks (the route functions, a few tags each: infra/stacks/routes-stack.ts),
+ * each receiving what it uses from the others as typed props. All are
  * environment-agnostic, so `cdk synth` needs no AWS account and no network. cdk-nag's AwsSolutions
  * checks run on every synth and fail it on any finding not acknowledged with a reason.
  *
@@ -10,9 +11,12 @@
  *   cdk deploy --all -c stage=prod -c senderDomain=news.example.org
  */
 import path from 'node:path';
-import { App, Tags, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type DeploymentConfig, loadDeploymentConfig } from './config.ts';
+import type { NodeFunction } from './constructs/node-function.ts';
+import { type RouteKey, routeList } from './routes.ts';
+import { groupOf, type RouteGroup, RoutesStack, routeGroups } from './stacks/routes-stack.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 
@@ -31,6 +35,12 @@ export interface SubscriptionCenterApp {
   readonly config: DeploymentConfig;
   readonly stateful: StatefulStack;
   readonly service: ServiceStack;
+  /** The routes and their functions, a few tags per stack. */
+  readonly routeStacks: Readonly<Record<RouteGroup, RoutesStack>>;
+  /** Every route's function, whichever routes stack holds it. */
+  readonly functions: ReadonlyMap<RouteKey, NodeFunction>;
+  /** Every stack of the app. */
+  readonly stacks: readonly Stack[];
 }
 
 export const buildApp = (options: BuildAppOptions = {}): SubscriptionCenterApp => {
@@ -50,15 +60,43 @@ export const buildApp = (options: BuildAppOptions = {}): SubscriptionCenterApp =
     description: `Subscription Center (${config.stage}): HTTP API, functions and queues`,
     config,
     tables: stateful.tables,
+    buckets: stateful.buckets,
     signingKeys: stateful.signingKeys,
     sesEvents: stateful.sesEvents,
   });
+
+  const routes = routeList();
+  const routeStacks = Object.fromEntries(
+    (Object.keys(routeGroups) as RouteGroup[]).map((group) => [
+      group,
+      new RoutesStack(app, `${prefix}-routes-${group}`, {
+        description: `Subscription Center (${config.stage}): the ${routeGroups[group].join(', ')} routes and their functions`,
+        config,
+        routes: routes.filter((route) => groupOf(route) === group),
+        api: service.api,
+        functionDefaults: service.functionDefaults,
+        tables: stateful.tables,
+        buckets: stateful.buckets,
+        signingKeys: stateful.signingKeys,
+        queues: service.queues,
+      }),
+    ]),
+  ) as Record<RouteGroup, RoutesStack>;
+  const functions = new Map(Object.values(routeStacks).flatMap((stack) => [...stack.functions]));
 
   Tags.of(app).add('app', 'subscription-center');
   Tags.of(app).add('stage', config.stage);
   // cdk-nag 3 is a policy-validation plugin: any finding that is not acknowledged fails the synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, config, stateful, service };
+  return {
+    app,
+    config,
+    stateful,
+    service,
+    routeStacks,
+    functions,
+    stacks: [stateful, service, ...Object.values(routeStacks)],
+  };
 };
 
 // Run by the CDK CLI (which sets CDK_OUTDIR) or directly with `node infra/app.ts`: cdk.out either way.

@@ -18,6 +18,9 @@ const sources = {
   unsubscribeAddress: { context: 'unsubscribeAddress', env: 'UNSUBSCRIBE_ADDRESS' },
   sesRatePerSecond: { context: 'sesRatePerSecond', env: 'SES_RATE_PER_SECOND' },
   deliveryEvents: { context: 'deliveryEvents', env: 'SES_DELIVERY_EVENTS' },
+  inboundMail: { context: 'inboundMail', env: 'INBOUND_MAIL' },
+  sesSuppressionMirror: { context: 'sesSuppressionMirror', env: 'SES_SUPPRESSION_MIRROR' },
+  eventBus: { context: 'eventBus', env: 'EVENT_BUS' },
   logRetentionDays: { context: 'logRetentionDays', env: 'LOG_RETENTION_DAYS' },
   logLevel: { context: 'logLevel', env: 'LOG_LEVEL' },
   apiThrottleRate: { context: 'apiThrottleRate', env: 'API_THROTTLE_RATE' },
@@ -33,6 +36,9 @@ const retentionValues = new Set(
 const hostname = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
+
+/** A boolean setting: `true`/`false` from the CLI or the environment, or a boolean from cdk.json. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((v) => v === true || v === 'true');
 
 const schema = z
   .object({
@@ -64,10 +70,13 @@ const schema = z
     // SES's maximum send rate of the account (the sandbox allows 1); the sender paces itself to it.
     sesRatePerSecond: z.coerce.number().int().min(1).max(100_000).default(14),
     // `false` stops SES publishing Delivery events (infra/ses-events.ts says what that trades away).
-    deliveryEvents: z
-      .union([z.boolean(), z.enum(['true', 'false'])])
-      .transform((v) => v === true || v === 'true')
-      .default(true),
+    deliveryEvents: flag.default(true),
+    // `false` for a region where SES does not receive mail: no receipt rule, and no mailto advertised.
+    inboundMail: flag.default(true),
+    // Suppressions added or lifted here go to SES's account-level suppression list too.
+    sesSuppressionMirror: flag.default(true),
+    // Every outgoing event also goes to an EventBridge bus of its own, for AWS-native consumers.
+    eventBus: flag.default(false),
     logRetentionDays: z.coerce
       .number()
       .int()
@@ -98,13 +107,31 @@ export interface DeploymentConfig {
     /** Verified SES domain identity that mailings are sent from. */
     readonly senderDomain: string;
     readonly configurationSetName: string;
-    /** Bare address; the mailto: form goes into List-Unsubscribe. */
-    readonly unsubscribeAddress: string;
+    /**
+     * Bare address; the mailto: form goes into List-Unsubscribe and SES receives it
+     * (infra/constructs/inbound-mail.ts). Absent when the deployment receives no mail.
+     */
+    readonly unsubscribeAddress?: string;
     /** SES maximum send rate, messages per second; the sender paces itself to it. */
     readonly sendRatePerSecond: number;
     /** Whether the configuration set publishes Delivery events (infra/ses-events.ts). */
     readonly deliveryEvents: boolean;
+    /**
+     * Whether suppressions this product adds or lifts are mirrored into SES's account-level
+     * suppression list, so every sender of the account respects them.
+     */
+    readonly suppressionMirror: boolean;
   };
+  /**
+   * Whether SES receives the unsubscribe mailbox here (a receipt rule set, infra/constructs/inbound-mail.ts).
+   * SES receives mail in some regions only; `false` elsewhere.
+   */
+  readonly inboundMail: boolean;
+  /**
+   * Whether outgoing events are also published to an EventBridge bus (`subscription-center-<stage>`)
+   * besides the webhooks.
+   */
+  readonly eventBus: boolean;
   readonly logRetention: RetentionDays;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Default route throttling of the API stage. */
@@ -150,10 +177,16 @@ export const loadDeploymentConfig = (
     email: {
       senderDomain: c.senderDomain,
       configurationSetName: c.configurationSetName ?? `subscription-center-${c.stage}`,
-      unsubscribeAddress: c.unsubscribeAddress ?? `unsubscribe@${c.senderDomain}`,
+      // Without receiving, only an address set explicitly (received elsewhere) is advertised.
+      ...(c.unsubscribeAddress || c.inboundMail
+        ? { unsubscribeAddress: c.unsubscribeAddress ?? `unsubscribe@${c.senderDomain}` }
+        : {}),
       sendRatePerSecond: c.sesRatePerSecond,
       deliveryEvents: c.deliveryEvents,
+      suppressionMirror: c.sesSuppressionMirror,
     },
+    inboundMail: c.inboundMail,
+    eventBus: c.eventBus,
     logRetention: c.logRetentionDays as RetentionDays,
     logLevel: c.logLevel,
     apiThrottle: { rateLimit: c.apiThrottleRate, burstLimit: c.apiThrottleBurst },

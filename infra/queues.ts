@@ -3,8 +3,11 @@
  * redrive, the alarm on DLQ depth and the event source mapping; the local stack creates the same
  * queues in local-aws-sqs and runs infra/local/poller.ts in place of the event source mapping.
  */
+import { queueEnvVars } from './env-vars.ts';
+import { maxReceiveCounts } from './queue-receives.ts';
+import type { BucketName } from './buckets.ts';
 import type { TableName } from './tables.ts';
-import type { Access } from './routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 
 export interface QueueDefinition {
   readonly id: string;
@@ -30,6 +33,19 @@ export interface QueueDefinition {
     readonly secrets?: readonly 'signing'[];
     /** Sends e-mail through SES. */
     readonly sendsEmail?: boolean;
+    /** Adds suppressions, mirrored into SES's account-level suppression list when the deployment says so. */
+    readonly mirrorsSuppressions?: boolean;
+    /** Buckets it reads or writes (objects only, under the bucket's whole key space). */
+    readonly buckets?: Partial<Record<BucketName, Access>>;
+    /** Tables it may Scan: a background job reading a whole table, never a request path. */
+    readonly scans?: readonly TableName[];
+    /** MB; default 256. */
+    readonly memorySize?: number;
+    /**
+     * Sends to the queue's own DLQ what it gives up on (rather than only what SQS moves there after
+     * `maxReceiveCount` failed receives).
+     */
+    readonly sendsToDeadLetter?: boolean;
   };
 }
 
@@ -40,10 +56,10 @@ export const queues = {
    */
   plan: {
     id: 'PlanQueue',
-    envVar: 'PLAN_QUEUE_URL',
+    envVar: queueEnvVars.plan,
     description: 'mailings waiting to be planned (list resolved, recipients filtered and queued)',
     visibilityTimeoutSeconds: 1800,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.plan,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/plan-mailing.ts',
@@ -58,10 +74,10 @@ export const queues = {
   /** Chunks of up to 50 planned recipients, each one SQS message, handed to SES by the sender. */
   send: {
     id: 'SendQueue',
-    envVar: 'SEND_QUEUE_URL',
+    envVar: queueEnvVars.send,
     description: 'recipient chunks waiting to be handed to SES',
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.send,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/send-chunk.ts',
@@ -86,10 +102,10 @@ export const queues = {
    */
   mail: {
     id: 'MailQueue',
-    envVar: 'MAIL_QUEUE_URL',
+    envVar: queueEnvVars.mail,
     description: 'transactional mails owed: double opt-in confirmations of a batch import, magic links',
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.mail,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/send-transactional-mail.ts',
@@ -116,11 +132,11 @@ export const queues = {
    */
   feedback: {
     id: 'FeedbackQueue',
-    envVar: 'FEEDBACK_QUEUE_URL',
+    envVar: queueEnvVars.feedback,
     description:
       'SES events (delivery, bounce, complaint and the rest) waiting to update recipients and suppressions',
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 3,
+    maxReceiveCount: maxReceiveCounts.feedback,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/feedback/process-ses-events.ts',
@@ -132,8 +148,85 @@ export const queues = {
       // Its own queue: events for a chunk the sender still holds wait there with a delay.
       queues: ['feedback'],
       secrets: ['signing'],
+      mirrorsSuppressions: true,
     },
   },
-} as const satisfies Record<string, QueueDefinition>;
+  /**
+   * CSV imports: the upload's S3 "Object Created" event (EventBridge's shape) starts a job; the
+   * worker then re-sends `{jobId}` to itself after each Lambda-sized step until the file is done.
+   */
+  imports: {
+    id: 'ImportsQueue',
+    envVar: queueEnvVars.imports,
+    description: 'CSV import jobs: uploads to parse and apply, a step at a time',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: maxReceiveCounts.imports,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/run-import.ts',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      timeoutSeconds: 300,
+      memorySize: 1024,
+      // app: the job and the types; contacts: claims, contacts, memberships, suppressions.
+      tables: { app: 'write', contacts: 'write' },
+      // mail: the confirmations of double opt-in types, paced by the mail worker.
+      queues: ['imports', 'mail'],
+      secrets: ['signing'],
+      buckets: { imports: 'write' },
+    },
+  },
+  /** CSV exports: `{jobId}` from POST /exports, then re-sent by the worker after each step. */
+  exports: {
+    id: 'ExportsQueue',
+    envVar: queueEnvVars.exports,
+    description: 'CSV export jobs, written to S3 a step at a time',
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: maxReceiveCounts.exports,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/run-export.ts',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 2,
+      timeoutSeconds: 300,
+      memorySize: 512,
+      tables: { app: 'write', contacts: 'read', recipients: 'read' },
+      scans: ['contacts'],
+      queues: ['exports'],
+      buckets: { exports: 'write' },
+    },
+  },
+  /**
+   * Webhook deliveries: one message per event and endpoint (shared/use-cases/webhook-delivery.ts),
+   * so one slow or failing receiver never holds up another's events. A failed attempt re-queues its
+   * delivery with a delay (SQS holds a message back 15 minutes at most: longer waits take several
+   * hops), for 27.6 hours; then the worker itself moves it to the DLQ. The message carries the
+   * event's body (with the address): it lives as long as its delivery, at most 14 days in the DLQ.
+   */
+  webhooks: {
+    id: 'WebhookQueue',
+    envVar: queueEnvVars.webhooks,
+    description: 'webhook deliveries: one event for one endpoint, attempted, retried with backoff',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: maxReceiveCounts.webhooks,
+    dlqRetentionDays: 14,
+    consumer: {
+      entry: 'functions/workers/deliver-webhooks.ts',
+      batchSize: 10,
+      // Latency first: a batch is not held back to fill up.
+      maxBatchingWindowSeconds: 0,
+      // The messages of a batch are attempted side by side, so 10 × 10 requests in flight at most.
+      maxConcurrency: 10,
+      timeoutSeconds: 30,
+      // app: the endpoints (and their circuits), the delivery records, the audit log.
+      tables: { app: 'write' },
+      queues: ['webhooks'],
+      secrets: ['signing'],
+      sendsToDeadLetter: true,
+    },
+  },
+} as const satisfies Record<keyof typeof maxReceiveCounts, QueueDefinition>;
 
 export type QueueName = keyof typeof queues;

@@ -3,6 +3,8 @@
  * Read by CDK (infra/stacks/stateful-stack.ts) and by the local stack (infra/local/bootstrap.ts).
  * Key strings for the items inside them live with their entity modules in shared/adapters/dynamodb/.
  */
+import { tableEnvVars } from './env-vars.ts';
+
 export type KeyType = 'S' | 'N';
 
 export interface IndexDefinition {
@@ -22,6 +24,11 @@ export interface TableDefinition {
   readonly indexes: readonly IndexDefinition[];
   /** Attribute holding an epoch-seconds expiry, if items expire. */
   readonly ttlAttribute?: string;
+  /**
+   * A change stream of the table (DynamoDB Streams, both images of each changed item), read by the
+   * consumers of infra/streams.ts.
+   */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
   readonly description: string;
 }
 
@@ -32,7 +39,7 @@ export const tables = {
    */
   contacts: {
     id: 'ContactsTable',
-    envVar: 'CONTACTS_TABLE',
+    envVar: tableEnvVars.contacts,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
@@ -61,17 +68,23 @@ export const tables = {
         ],
       },
     ],
+    // Every change of a contact is one write of its item, whose outbox carries the change's history
+    // entries: the stream sees each one as it commits (infra/streams.ts derives the events from it).
+    stream: 'NEW_AND_OLD_IMAGES',
     description: 'contacts, e-mail claims, history, list-building membership, suppressions',
   },
   /** Account-level configuration and catalogue: types, lists, mailings, keys, settings, audit. */
   app: {
     id: 'AppTable',
-    envVar: 'APP_TABLE',
+    envVar: tableEnvVars.app,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [{ name: 'byKind', partitionKey: 'kind', sortKey: 'kindSk', projection: 'all' }],
     ttlAttribute: 'expiresAt',
-    description: 'subscription types, lists, mailings, API keys, settings, audit log, idempotency records',
+    // Mailing status changes (sent, paused) are events too.
+    stream: 'NEW_AND_OLD_IMAGES',
+    description:
+      'subscription types, lists, mailings, API keys, settings, audit log, idempotency records, webhook endpoints and deliveries',
   },
   /**
    * What happened to each recipient of each mailing, kept per chunk (the ≤ 50 recipients of one SQS
@@ -80,7 +93,7 @@ export const tables = {
    */
   recipients: {
     id: 'RecipientsTable',
-    envVar: 'RECIPIENTS_TABLE',
+    envVar: tableEnvVars.recipients,
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],

@@ -11,7 +11,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { totalmem } from 'node:os';
 import { GetQueueAttributesCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -54,6 +53,11 @@ export interface BenchStack {
   localCounts: () => Counts;
   /** Starts the consumers of these queues (their event source mappings) in this process. */
   startConsumers: (names: readonly string[]) => Promise<Consumers>;
+  /**
+   * Starts the change-stream consumers (infra/streams.ts) in this process, reading from the newest
+   * record on: Lambda reads streams at no charge, so their reads are not counted.
+   */
+  startStreamConsumers: () => Promise<Consumers>;
   /** Turns the local SES's Delivery events on or off, as a deployment's `deliveryEvents` setting. */
   setDeliveryEvents: (on: boolean) => Promise<void>;
   /** Deletes every message of a queue (PurgeQueue), with an uncounted client. */
@@ -106,12 +110,13 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
   esmCounter.instrument(esm, 'sqs');
   const plain = new SQSClient({});
 
-  const gateway: Server = createGateway();
+  const { server: gateway, open } = createGateway();
   gateway.listen(0, '127.0.0.1');
   await once(gateway, 'listening');
   const apiUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
   // Links in mail and pages point at the API this process serves.
   process.env.PUBLIC_BASE_URL = apiUrl;
+  open();
 
   let requestId = 0;
   const childCounts = () =>
@@ -182,6 +187,7 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
           handler: timed,
           functionName: def.id,
           batchSize: def.consumer.batchSize,
+          maxBatchingWindowSeconds: def.consumer.maxBatchingWindowSeconds,
           maxConcurrency: def.consumer.maxConcurrency,
           timeoutMs: def.consumer.timeoutSeconds * 1000,
           waitTimeSeconds: 1,
@@ -197,8 +203,73 @@ export const startBenchStack = async (logFile: string): Promise<BenchStack> => {
     };
   };
 
+  const startStreamConsumers = async (): Promise<Consumers> => {
+    const { DynamoDBStreamsClient } = await import('@aws-sdk/client-dynamodb-streams');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { startStreamPoller } = await import('#infra/local/stream-poller.ts');
+    const { streamConsumers } = await import('#infra/streams.ts');
+    const streams = new DynamoDBStreamsClient({});
+    const control = new DynamoDBClient({});
+    const stats: Record<string, InvocationStats> = {};
+    let running = 0;
+    const pollers: Array<{ stop: () => Promise<void> }> = [];
+    for (const [name, def] of Object.entries(streamConsumers)) {
+      const handler = (await loadHandler(def.entry)) as AnyHandler;
+      const s: InvocationStats = {
+        invocations: 0,
+        records: 0,
+        billedMs: 0,
+        maxMs: 0,
+        firstAt: 0,
+        lastEndAt: 0,
+      };
+      stats[name] = s;
+      const timed: AnyHandler = async (event, context) => {
+        const started = performance.now();
+        running++;
+        if (!s.firstAt) s.firstAt = now();
+        try {
+          return await fn.run(name, () => handler(event, context));
+        } finally {
+          running--;
+          const ms = performance.now() - started;
+          s.invocations++;
+          s.records += event.Records?.length ?? 0;
+          s.billedMs += Math.ceil(ms);
+          s.maxMs = Math.max(s.maxMs, ms);
+          s.lastEndAt = now();
+        }
+      };
+      for (const source of def.sources)
+        pollers.push(
+          startStreamPoller({
+            streams,
+            dynamo: control,
+            tableName: ready.info.tableNames[source.table] ?? '',
+            filters: source.filters,
+            handler: timed,
+            functionName: def.id,
+            batchSize: def.batchSize,
+            timeoutMs: def.timeoutSeconds * 1000,
+            pollMs: 200,
+            fromLatest: true,
+          }),
+        );
+    }
+    return {
+      stats: () => structuredClone(stats),
+      running: () => running,
+      stop: async () => {
+        await Promise.all(pollers.map((p) => p.stop()));
+        streams.destroy();
+        control.destroy();
+      },
+    };
+  };
+
   return {
     info: ready.info,
+    startStreamConsumers,
     apiUrl,
     counts: async () => mergeCounts(counter.snapshot(), esmCounter.snapshot(), await childCounts()),
     localCounts: () => mergeCounts(counter.snapshot(), esmCounter.snapshot()),

@@ -19,5 +19,5 @@ export const prices = {
   sesMessage: 0.1 / 1000,
 } as const;
 
-/** The budget of DESIGN.md: all infrastructure per 1 M mails. */
+/** The budget of docs/design.md: all infrastructure per 1 M mails. */
 export const costBudgetPerMillion = 0.25;

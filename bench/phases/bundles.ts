@@ -167,10 +167,12 @@ const coldInit = (file: string, env: NodeJS.ProcessEnv): Promise<{ ms?: number; 
     });
   });
 
-/** What a handler reads at cold start: every table and queue variable, the base URL, a region. */
+/** What a handler reads at cold start: every table, queue and bucket variable, the base URL, a region. */
 const initEnv = async (): Promise<NodeJS.ProcessEnv> => {
   const { tables } = await import('#infra/tables.ts');
   const { queues } = await import('#infra/queues.ts');
+  const { buckets } = await import('#infra/buckets.ts');
+  const { inboundMail } = await import('#infra/inbound-mail.ts');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     AWS_REGION: 'us-east-1',
@@ -186,14 +188,17 @@ const initEnv = async (): Promise<NodeJS.ProcessEnv> => {
   for (const t of Object.values(tables)) env[t.envVar] = `sc-${t.id}`;
   for (const q of Object.values(queues))
     env[q.envVar] = `https://sqs.us-east-1.amazonaws.com/000000000000/${q.id}`;
+  for (const b of Object.values(buckets)) env[b.envVar] = `sc-${b.id.toLowerCase()}`;
+  env[inboundMail.prefixEnvVar] = inboundMail.objectKeyPrefix;
   return env;
 };
 
-/** Every Lambda the service stack makes: one per route, one per queue consumer. */
+/** Every Lambda the service stack makes: one per route, one per queue consumer, the inbound mail handler. */
 const lambdaEntries = async (): Promise<Map<string, string>> => {
   const { routeList } = await import('#infra/routes.ts');
   const { queues } = await import('#infra/queues.ts');
-  const entries = new Map<string, string>();
+  const { inboundMail } = await import('#infra/inbound-mail.ts');
+  const entries = new Map<string, string>([[inboundMail.entry, inboundMail.entry]]);
   for (const route of routeList()) entries.set(route.entry, route.entry);
   for (const q of Object.values(queues)) {
     const consumer = (q as { consumer?: { entry: string } }).consumer;

@@ -115,7 +115,7 @@ export const seedContacts = async (
   sampleSize: number,
 ): Promise<{ seconds: number; sample: string[] }> => {
   const { importContacts } = await import('#shared/use-cases/contacts-import.ts');
-  const { validateImportItem } = await import('#shared/http/schemas/contacts.ts');
+  const { validateImportItem } = await import('#shared/http/schemas/contact-input.ts');
   const { systemActor } = await import('#shared/domain/api-key.ts');
   const actor = systemActor('bench');
   const batchSize = 1000;

@@ -1,6 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { cancelMailing } from '#shared/use-cases/mailings.ts';
+import { route } from './cancel-mailing.route.ts';
 
-export const handler = api('POST /mailings/{id}/cancel', ({ params, actor }) =>
-  cancelMailing(params.id, actor),
-);
+export const handler = api(route, ({ params, actor }) => cancelMailing(params.id, actor));

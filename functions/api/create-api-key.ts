@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { createApiKey } from '#shared/use-cases/api-keys.ts';
+import { route } from './create-api-key.route.ts';
 
-export const handler = api('POST /api-keys', ({ body, actor }) => createApiKey(body, actor));
+export const handler = api(route, ({ body, actor }) => createApiKey(body, actor));

@@ -1,6 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { createContact } from '#shared/use-cases/contacts.ts';
+import { route } from './create-contact.route.ts';
 
-export const handler = api('POST /contacts', ({ body, actor, request }) =>
-  createContact(body, actor, request),
-);
+export const handler = api(route, ({ body, actor, request }) => createContact(body, actor, request));

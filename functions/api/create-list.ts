@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { createList } from '#shared/use-cases/lists.ts';
+import { route } from './create-list.route.ts';
 
-export const handler = api('POST /lists', ({ body }) => createList(body));
+export const handler = api(route, ({ body }) => createList(body));

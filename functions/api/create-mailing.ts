@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { createMailing } from '#shared/use-cases/mailings.ts';
+import { route } from './create-mailing.route.ts';
 
-export const handler = api('POST /mailings', ({ body, actor }) => createMailing(body, actor));
+export const handler = api(route, ({ body, actor }) => createMailing(body, actor));

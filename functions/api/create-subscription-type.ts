@@ -1,6 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { createSubscriptionType } from '#shared/use-cases/subscription-types.ts';
+import { route } from './create-subscription-type.route.ts';
 
-export const handler = api('POST /subscription-types', ({ body, actor }) =>
-  createSubscriptionType(body, actor),
-);
+export const handler = api(route, ({ body, actor }) => createSubscriptionType(body, actor));

@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { createSuppression } from '#shared/use-cases/suppressions.ts';
+import { route } from './create-suppression.route.ts';
 
-export const handler = api('POST /suppressions', ({ body, actor }) => createSuppression(body, actor));
+export const handler = api(route, ({ body, actor }) => createSuppression(body, actor));

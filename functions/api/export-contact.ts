@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
-import { exportContact } from '#shared/use-cases/contacts.ts';
+import { exportContact } from '#shared/use-cases/contact-export.ts';
+import { route } from './export-contact.route.ts';
 
-export const handler = api('GET /contacts/{id}/export', ({ params }) => exportContact(params.id));
+export const handler = api(route, ({ params }) => exportContact(params.id));

@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { findContacts } from '#shared/use-cases/contacts.ts';
+import { route } from './find-contacts.route.ts';
 
-export const handler = api('GET /contacts', ({ query }) => findContacts(query.email));
+export const handler = api(route, ({ query }) => findContacts(query.email));

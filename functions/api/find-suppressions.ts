@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { findSuppressions } from '#shared/use-cases/suppressions.ts';
+import { route } from './find-suppressions.route.ts';
 
-export const handler = api('GET /suppressions', ({ query }) => findSuppressions(query.email));
+export const handler = api(route, ({ query }) => findSuppressions(query.email));

@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { getBouncePolicy } from '#shared/use-cases/bounce-policy.ts';
+import { route } from './get-bounce-policy.route.ts';
 
-export const handler = api('GET /settings/bounce-policy', () => getBouncePolicy());
+export const handler = api(route, () => getBouncePolicy());

@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { getContact } from '#shared/use-cases/contacts.ts';
+import { route } from './get-contact.route.ts';
 
-export const handler = api('GET /contacts/{id}', ({ params }) => getContact(params.id));
+export const handler = api(route, ({ params }) => getContact(params.id));

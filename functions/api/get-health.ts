@@ -1,3 +1,4 @@
 import { api } from '#shared/http/api.ts';
+import { route } from './get-health.route.ts';
 
-export const handler = api('GET /health', async () => ({ ok: true }));
+export const handler = api(route, async () => ({ ok: true }));

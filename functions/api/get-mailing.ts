@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { getMailing } from '#shared/use-cases/mailings.ts';
+import { route } from './get-mailing.route.ts';
 
-export const handler = api('GET /mailings/{id}', ({ params }) => getMailing(params.id));
+export const handler = api(route, ({ params }) => getMailing(params.id));

@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { getSettings } from '#shared/use-cases/settings.ts';
+import { route } from './get-settings.route.ts';
 
-export const handler = api('GET /settings', () => getSettings());
+export const handler = api(route, () => getSettings());

@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { setBouncePolicy } from '#shared/use-cases/bounce-policy.ts';
+import { route } from './put-bounce-policy.route.ts';
 
-export const handler = api('PUT /settings/bounce-policy', ({ body, actor }) => setBouncePolicy(body, actor));
+export const handler = api(route, ({ body, actor }) => setBouncePolicy(body, actor));

@@ -1,6 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { resumeMailing } from '#shared/use-cases/mailings.ts';
+import { route } from './resume-mailing.route.ts';
 
-export const handler = api('POST /mailings/{id}/resume', ({ params, actor }) =>
-  resumeMailing(params.id, actor),
-);
+export const handler = api(route, ({ params, actor }) => resumeMailing(params.id, actor));

@@ -1,4 +1,5 @@
 import { api } from '#shared/http/api.ts';
 import { sendPrivacyEmail } from '#shared/use-cases/privacy-email.ts';
+import { route } from './send-privacy-email.route.ts';
 
-export const handler = api('POST /contacts/{id}/privacy-email', ({ params }) => sendPrivacyEmail(params.id));
+export const handler = api(route, ({ params }) => sendPrivacyEmail(params.id));

@@ -3,12 +3,13 @@ import { evidenceOf, htmlPage, page, PageError } from '#shared/http/page.ts';
 import { typeText } from '#shared/pages/type-text.ts';
 import { unsubscribedPage } from '#shared/pages/unsubscribe-page.ts';
 import { oneClickUnsubscribe } from '#shared/use-cases/one-click.ts';
+import { route } from './one-click-unsubscribe.route.ts';
 
 /**
  * RFC 8058 one-click: the mailbox provider (or our own page's button) POSTs
  * `List-Unsubscribe=One-Click`. 200 with a page, never a redirect, never a cookie.
  */
-export const handler = page('POST /u/{token}', async ({ token, form, request }) => {
+export const handler = page(route, async ({ token, form, request }) => {
   // A bare POST is still the act; a body that says something else is not this request.
   if (form.size > 0 && form.get('List-Unsubscribe') !== 'One-Click')
     throw new PageError(400, 'bad_request', 'Body is not List-Unsubscribe=One-Click');

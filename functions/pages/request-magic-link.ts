@@ -2,9 +2,10 @@ import { fromAcceptLanguage } from '#shared/domain/i18n.ts';
 import { htmlPage, page, PageError } from '#shared/http/page.ts';
 import { magicLinkPage } from '#shared/pages/magic-link-page.ts';
 import { magicLinkWindowSeconds, requestMagicLink } from '#shared/use-cases/magic-link.ts';
+import { route } from './request-magic-link.route.ts';
 
 /** Mails a preference link if the address is known; answers the same either way. */
-export const handler = page('POST /p', async ({ form, request }) => {
+export const handler = page(route, async ({ form, request }) => {
   const email = form.get('email') ?? '';
   const outcome = await requestMagicLink({ email, ip: request.ip, acceptLanguage: request.acceptLanguage });
   if (outcome === 'limited') {

@@ -5,9 +5,10 @@ import { renderPreferences } from '#shared/pages/preferences-page.ts';
 import { typeText } from '#shared/pages/type-text.ts';
 import { confirmSubscription } from '#shared/use-cases/double-opt-in.ts';
 import { savePreferences } from '#shared/use-cases/preferences.ts';
+import { route } from './save-preferences.route.ts';
 
 /** Saves the preference page (200, the page again with what was done), or confirms a double opt-in. */
-export const handler = page('POST /p/{token}', async ({ token, form, request }) => {
+export const handler = page(route, async ({ token, form, request }) => {
   const payload = token.payload;
   const act = {
     ...(request.requestId ? { requestId: request.requestId } : {}),

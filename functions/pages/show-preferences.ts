@@ -5,9 +5,10 @@ import { renderPreferences } from '#shared/pages/preferences-page.ts';
 import { typeText } from '#shared/pages/type-text.ts';
 import { confirmationState } from '#shared/use-cases/double-opt-in.ts';
 import { loadPreferences } from '#shared/use-cases/preferences.ts';
+import { route } from './show-preferences.route.ts';
 
 /** A GET: shows the preference page, or the double opt-in button; never changes anything. */
-export const handler = page('GET /p/{token}', async ({ token, request }) => {
+export const handler = page(route, async ({ token, request }) => {
   if (token.payload.p === 'confirm') {
     const state = await confirmationState(token.payload);
     const language = chooseLanguage(state.contact.locale, request.acceptLanguage);

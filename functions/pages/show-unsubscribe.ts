@@ -3,9 +3,10 @@ import { htmlPage, page } from '#shared/http/page.ts';
 import { typeText } from '#shared/pages/type-text.ts';
 import { unsubscribePage } from '#shared/pages/unsubscribe-page.ts';
 import { unsubscribeTarget } from '#shared/use-cases/one-click.ts';
+import { route } from './show-unsubscribe.route.ts';
 
 /** A GET of the List-Unsubscribe URL (a person, or a link scanner): a button that POSTs; nothing changes. */
-export const handler = page('GET /u/{token}', async ({ token, request }) => {
+export const handler = page(route, async ({ token, request }) => {
   const { contact, type } = await unsubscribeTarget(token.payload);
   const language = chooseLanguage(contact?.locale, request.acceptLanguage);
   return htmlPage(

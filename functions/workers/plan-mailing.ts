@@ -1,16 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { planMailing, requeueUnfinished } from '#shared/use-cases/planning.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 
 const PlanMessage = z.object({
-  mailingId: z.string().min(1).max(64),
+  mailingId: z.string().check(z.minLength(1), z.maxLength(64)),
   /**
    * Queue the unfinished chunks again first (after a pause, a resume, a restart, or from the
    * reconciler), continuing after `after`; `keepDead`: leave chunks noted in the DLQ alone.
    */
-  requeue: z.object({ after: z.string().max(100).optional(), keepDead: z.boolean().optional() }).optional(),
+  requeue: z.optional(
+    z.object({ after: z.optional(z.string().check(z.maxLength(100))), keepDead: z.optional(z.boolean()) }),
+  ),
 });
 
 /** Plans a mailing a Lambda-sized step at a time; re-queues itself until every source is done. */

@@ -1,15 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { loadConfig } from '#shared/config/env.ts';
 import { defaultStalledAfterMs, reconcile } from '#shared/use-cases/reconcile.ts';
 
 // `STALLED_AFTER_MINUTES`: how long a mailing may show no progress before its work is queued again.
 const env = loadConfig({
-  STALLED_AFTER_MINUTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 60)
-    .default(defaultStalledAfterMs / 60_000),
+  STALLED_AFTER_MINUTES: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
+    defaultStalledAfterMs / 60_000,
+  ),
 });
 
 /** Run by a schedule (infra/constructs/reconciler.ts; locally a timer of the local stack). */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
 import {
   closeSendSession,
@@ -13,7 +13,10 @@ import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 sendingConfig();
 
 /** One SQS message = one chunk of ≤ 50 planned recipients (mailing id + chunk id). */
-const SendMessage = z.object({ m: z.string().min(1).max(64), k: z.string().min(1).max(100) });
+const SendMessage = z.object({
+  m: z.string().check(z.minLength(1), z.maxLength(64)),
+  k: z.string().check(z.minLength(1), z.maxLength(100)),
+});
 
 /**
  * The chunks of one batch share a send session (shared/use-cases/sending.ts); a chunk handed back

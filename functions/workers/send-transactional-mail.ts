@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { clock } from '#shared/adapters/clock.ts';
 import {
   SesOutcomeUnknown,
   SesRejected,
   SesRetryLater,
   SesSendingStopped,
 } from '#shared/adapters/ses/client.ts';
-import { clock } from '#shared/adapters/clock.ts';
 import { languages } from '#shared/domain/i18n.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { sendOwedConfirmations } from '#shared/use-cases/double-opt-in.ts';
@@ -22,14 +22,14 @@ import { handBack, sqsWorker } from '#shared/workers/sqs-worker.ts';
 const MailMessage = z.discriminatedUnion('k', [
   z.object({
     k: z.literal('confirm'),
-    i: z.string().min(1).max(64).optional(),
-    c: z.string().min(1).max(64),
-    t: z.array(z.string().min(1).max(64)).min(1).max(100),
+    i: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    c: z.string().check(z.minLength(1), z.maxLength(64)),
+    t: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(100)),
   }),
   z.object({
     k: z.literal('magic'),
-    i: z.string().min(1).max(64).optional(),
-    a: z.string().min(3).max(320),
+    i: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    a: z.string().check(z.minLength(3), z.maxLength(320)),
     l: z.enum(languages),
   }),
 ]);

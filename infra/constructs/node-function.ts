@@ -4,18 +4,20 @@
  * reads and grant exactly the IAM actions that go with it, in one call.
  */
 import path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { BucketDefinition } from '#infra/buckets.ts';
 import type { QueueDefinition } from '#infra/queues.ts';
-import type { Access } from '#infra/routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 import type { TableDefinition } from '#infra/tables.ts';
 
 /** The repository root: handler entries in routes.ts and queues.ts are relative to it. */
@@ -45,13 +47,23 @@ export interface DefinedQueue {
   readonly queue: sqs.IQueue;
 }
 
+/** A deployed bucket together with its definition from infra/buckets.ts. */
+export interface DefinedBucket {
+  readonly definition: BucketDefinition;
+  readonly bucket: s3.IBucket;
+}
+
 /** What a function that hands mail to SES needs to know. */
 export interface EmailSending {
   readonly senderDomain: string;
   readonly configurationSetName: string;
-  readonly unsubscribeAddress: string;
+  /** The List-Unsubscribe mailto; absent when the deployment receives no mail (`inboundMail=false`). */
+  readonly unsubscribeAddress?: string | undefined;
   readonly sendRatePerSecond: number;
 }
+
+/** Env var telling a function whether to mirror suppressions into SES's account-level list. */
+export const SUPPRESSION_MIRROR_ENV = 'SES_SUPPRESSION_MIRROR';
 
 /** Settings every function of one deployment shares. */
 export interface FunctionDefaults {
@@ -73,7 +85,7 @@ export interface NodeFunctionProps extends FunctionDefaults {
   readonly deadLetterQueue?: sqs.IQueue;
 }
 
-// Request paths read items and query indexes; a Scan never runs on them (DESIGN.md), so it is not granted.
+// Request paths read items and query indexes; a Scan never runs on them (docs/design.md), so it is not granted.
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 // No TransactWriteItems: the design uses single-item conditional writes only.
 const writeActions = [
@@ -198,6 +210,27 @@ export class NodeFunction extends nodejs.NodejsFunction {
     return this;
   }
 
+  /**
+   * For a consumer that moves what it gave up on to its queue's dead-letter queue itself: sets the
+   * DLQ's URL env var and allows sending there.
+   */
+  bindDeadLetterQueue(queue: sqs.IQueue, envVar: string): this {
+    this.addEnvironment(envVar, queue.queueUrl);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+    return this;
+  }
+
+  /** Sets EVENT_BUS_NAME and allows putting events on that bus alone. */
+  bindEventBus(bus: { eventBusName: string; eventBusArn: string }): this {
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }),
+    );
+    return this;
+  }
+
   /** Sets the secret's ARN env var (SIGNING_KEYS_SECRET_ARN unless told) and allows reading its value. */
   bindSecret(secret: secretsmanager.ISecret, envVar: string = SIGNING_KEYS_ENV): this {
     this.addEnvironment(envVar, secret.secretArn);
@@ -214,7 +247,7 @@ export class NodeFunction extends nodejs.NodejsFunction {
    */
   bindEmailSending(email: EmailSending): this {
     this.addEnvironment('SES_CONFIGURATION_SET', email.configurationSetName);
-    this.addEnvironment('UNSUBSCRIBE_ADDRESS', email.unsubscribeAddress);
+    if (email.unsubscribeAddress) this.addEnvironment('UNSUBSCRIBE_ADDRESS', email.unsubscribeAddress);
     this.addEnvironment('SES_RATE_PER_SECOND', String(email.sendRatePerSecond));
     // Transactional mail (privacy e-mail, confirmations, magic links) goes out from the sender domain.
     this.addEnvironment('SENDER_ADDRESS', `no-reply@${email.senderDomain}`);
@@ -228,6 +261,98 @@ export class NodeFunction extends nodejs.NodejsFunction {
         ],
       }),
     );
+    return this;
+  }
+
+  /**
+   * Sets the bucket's env var and allows reading (GetObject), or reading and writing (also
+   * PutObject and the multipart calls), the bucket's objects: no listing, no deleting, no bucket
+   * settings. A presigned URL this function signs can do no more than that.
+   */
+  bindBucket({ definition, bucket }: DefinedBucket, access: Access): this {
+    this.addEnvironment(definition.envVar, bucket.bucketName);
+    const actions =
+      access === 'write'
+        ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']
+        : ['s3:GetObject'];
+    this.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
+    const resource = bucket.node.defaultChild as CfnResource | undefined;
+    if (!this.role || !resource) return this;
+    const owner = Stack.of(bucket);
+    const names = [`<${owner.getLogicalId(resource)}.Arn>`];
+    if (owner !== this.stack) {
+      const imported = owner.resolve(owner.exportValue(bucket.bucketArn)) as { 'Fn::ImportValue': string };
+      names.push(imported['Fn::ImportValue']);
+    }
+    for (const name of names)
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${name}/*]`,
+        reason: `Object keys carry job ids, unknown until a job exists: the function may ${access === 'write' ? 'read and write' : 'read'} objects of this one bucket (${definition.description}), and nothing else of it (no listing, no deleting, no settings).`,
+      });
+    return this;
+  }
+
+  /**
+   * Allows Scan on a table (already bound with bindTable): for a background job that reads a whole
+   * table (an export), never for a request path.
+   */
+  bindTableScan({ table }: DefinedTable): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+    );
+    return this;
+  }
+
+  /**
+   * Sets the bucket's env var and allows reading objects under `prefix` only (no listing, no
+   * writing: whoever writes there is someone else, e.g. SES's receipt rule).
+   */
+  bindBucketRead({ definition, bucket }: DefinedBucket, prefix: string): this {
+    this.addEnvironment(definition.envVar, bucket.bucketName);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(`${prefix}*`)] }),
+    );
+    // cdk-nag names the finding by how the policy refers to the bucket: `<LogicalId.Arn>` while the
+    // app is built, and, for a bucket of another stack, by its export's name once synthesized.
+    const resource = bucket.node.defaultChild as CfnResource | undefined;
+    if (!this.role || !resource) return this;
+    const owner = Stack.of(bucket);
+    const names = [`<${owner.getLogicalId(resource)}.Arn>`];
+    if (owner !== this.stack) {
+      // Named as the automatic cross-stack reference would name it, so this is that export.
+      const imported = owner.resolve(owner.exportValue(bucket.bucketArn)) as { 'Fn::ImportValue': string };
+      names.push(imported['Fn::ImportValue']);
+    }
+    for (const name of names)
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${name}/${prefix}*]`,
+        reason: `Objects are keyed by SES's message id, unknown until a message arrives: the function may read any object under "${prefix}" of this one bucket, and nothing else of it (no listing, no writing).`,
+      });
+    return this;
+  }
+
+  /**
+   * For a function that adds or lifts suppressions: tells it whether to mirror them into SES's
+   * account-level suppression list (SES_SUPPRESSION_MIRROR) and, when it does, allows exactly
+   * PutSuppressedDestination and DeleteSuppressedDestination in this stack's region. The list is
+   * one per account and region, not a resource with an ARN, so IAM takes no narrower resource.
+   */
+  bindSuppressionMirror(enabled: boolean): this {
+    this.addEnvironment(SUPPRESSION_MIRROR_ENV, String(enabled));
+    if (!enabled) return this;
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:PutSuppressedDestination', 'ses:DeleteSuppressedDestination'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': this.stack.region } },
+      }),
+    );
+    if (this.role)
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing and the SES account-level suppression list: xray:PutTraceSegments/PutTelemetryRecords and ses:PutSuppressedDestination/DeleteSuppressedDestination support no resource-level permissions, so "*" is the only resource they accept; the SES actions are limited to this region by aws:RequestedRegion.',
+      });
     return this;
   }
 }

@@ -8,10 +8,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { BucketName } from '#infra/buckets.ts';
+import { dlqEnvVarOf } from '#infra/env-vars.ts';
 import type { QueueDefinition } from '#infra/queues.ts';
-import type { Access } from '#infra/routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 import type { TableName } from '#infra/tables.ts';
 import {
+  type DefinedBucket,
   type DefinedQueue,
   type DefinedTable,
   type FunctionDefaults,
@@ -54,6 +57,8 @@ export interface QueueWithDlqProps {
   readonly definition: QueueDefinition;
   /** Every deployed table; a consumer is bound to those its definition lists. */
   readonly tables: Readonly<Record<TableName, DefinedTable>>;
+  /** Every deployed bucket; a consumer is bound to those its definition lists. */
+  readonly buckets?: Readonly<Record<BucketName, DefinedBucket>>;
   /** Defaults for the consumer function, if the definition has one. */
   readonly functionDefaults: FunctionDefaults;
 }
@@ -80,11 +85,11 @@ export class QueueWithDlq extends Construct implements DefinedQueue {
       deadLetterQueue: { queue: this.deadLetterQueue.queue, maxReceiveCount: definition.maxReceiveCount },
     });
 
-    // What `npm run redrive` needs (as <ENV_VAR> and its _DLQ_ twin).
-    new CfnOutput(this, 'Url', { value: this.queue.queueUrl, description: `${definition.envVar}` });
+    // What `npm run redrive` needs, described by the env vars it reads them from.
+    new CfnOutput(this, 'Url', { value: this.queue.queueUrl, description: definition.envVar });
     new CfnOutput(this, 'DlqUrl', {
       value: this.deadLetterQueue.queue.queueUrl,
-      description: definition.envVar.replace(/_URL$/, '_DLQ_URL'),
+      description: dlqEnvVarOf(definition.envVar),
     });
 
     const { consumer } = definition;
@@ -98,9 +103,17 @@ export class QueueWithDlq extends Construct implements DefinedQueue {
       entry: consumer.entry,
       description: `Consumer of ${definition.id}: ${definition.description}`,
       timeout: Duration.seconds(consumer.timeoutSeconds),
+      ...(consumer.memorySize ? { memorySize: consumer.memorySize } : {}),
     });
     for (const [name, access] of Object.entries(consumer.tables) as [TableName, Access][]) {
       this.consumer.bindTable(props.tables[name], access);
+    }
+    for (const name of consumer.scans ?? []) this.consumer.bindTableScan(props.tables[name]);
+    for (const [name, access] of Object.entries(consumer.buckets ?? {}) as [BucketName, Access][]) {
+      const bucket = props.buckets?.[name];
+      if (!bucket)
+        throw new Error(`${definition.id}: its consumer uses bucket "${name}", which was not given`);
+      this.consumer.bindBucket(bucket, access);
     }
     this.consumer.addEventSource(
       new SqsEventSource(this.queue, {

@@ -8,7 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import type { QueueName } from '#infra/queues.ts';
-import type { Access } from '#infra/routes.ts';
+import type { Access } from '#shared/http/contract.ts';
 import type { TableName } from '#infra/tables.ts';
 import {
   type DefinedQueue,

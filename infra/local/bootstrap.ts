@@ -1,6 +1,6 @@
 /**
- * Creates the local tables and queues from the same definitions CDK deploys (infra/tables.ts,
- * infra/queues.ts). Safe to run on every start: what exists is kept.
+ * Creates the local tables, queues and buckets from the same definitions CDK deploys
+ * (infra/tables.ts, infra/queues.ts, infra/buckets.ts). Safe to run on every start: what exists is kept.
  */
 import {
   type AttributeDefinition,
@@ -9,14 +9,20 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   ResourceNotFoundException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type BucketName, buckets } from '#infra/buckets.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type TableDefinition, type TableName, tables } from '#infra/tables.ts';
 
 /** Local physical names: the same logical ids CDK uses, prefixed. */
 export const localTableName = (name: TableName) => `sc-${name}`;
 export const localQueueName = (name: QueueName) => `sc-${name}`;
+/** `inboundMail` → `sc-inbound-mail`: S3's naming rules (3–63 lower-case letters, digits, dashes). */
+export const localBucketName = (name: BucketName) =>
+  `sc-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export const createTableInput = (name: string, def: TableDefinition) => {
   const attributes = new Map<string, AttributeDefinition>();
@@ -49,6 +55,7 @@ export const createTableInput = (name: string, def: TableDefinition) => {
     ],
     AttributeDefinitions: [...attributes.values()],
     ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
+    ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {}),
   };
 };
 
@@ -58,7 +65,15 @@ export const createTables = async (dynamo: DynamoDBClient): Promise<Record<Table
     const physical = localTableName(name);
     names[name] = physical;
     try {
-      await dynamo.send(new DescribeTableCommand({ TableName: physical }));
+      const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: physical }));
+      // A table from before its definition had a stream gets one, as a deploy would add it.
+      if (def.stream && !Table?.LatestStreamArn)
+        await dynamo.send(
+          new UpdateTableCommand({
+            TableName: physical,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream },
+          }),
+        );
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
       await dynamo.send(new CreateTableCommand(createTableInput(physical, def)));
@@ -97,4 +112,22 @@ export const createQueues = async (
     urls[name] = { url: queue.QueueUrl as string, dlqUrl: dlq.QueueUrl as string };
   }
   return urls;
+};
+
+/**
+ * Each bucket of infra/buckets.ts in the local S3. Returns the bucket names. (The local S3 has no
+ * lifecycle rules: objects stay until DATA_DIR is deleted.)
+ */
+export const createBuckets = async (s3: S3Client): Promise<Record<BucketName, string>> => {
+  const names = {} as Record<BucketName, string>;
+  for (const name of Object.keys(buckets) as BucketName[]) {
+    const physical = localBucketName(name);
+    names[name] = physical;
+    const exists = await s3.send(new HeadBucketCommand({ Bucket: physical })).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) await s3.send(new CreateBucketCommand({ Bucket: physical }));
+  }
+  return names;
 };

@@ -160,10 +160,29 @@ export const handleRequest = async (req: IncomingMessage, res: ServerResponse): 
   send(res, { statusCode: 404, headers: { 'content-type': 'application/json' }, body: notFoundBody });
 };
 
-export const createGateway = (): Server =>
-  createServer((req, res) => {
-    handleRequest(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+export interface Gateway {
+  server: Server;
+  /** From now on requests are served; until then they wait (the stack is still starting). */
+  open: () => void;
+}
+
+/**
+ * The HTTP server. It listens before the stack is configured (the port is part of the
+ * configuration), so it holds every request until `open` is called: a request sent the moment the
+ * port accepts is answered once every route can serve, never with a half-configured handler.
+ */
+export const createGateway = (): Gateway => {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
   });
+  const server = createServer((req, res) => {
+    opened
+      .then(() => handleRequest(req, res))
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+  });
+  return { server, open };
+};

@@ -10,18 +10,29 @@ export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export type AnyHandler = (event: any, context: Context) => Promise<any>;
 
 const loaded = new Map<string, Promise<AnyHandler>>();
+const attempts = new Map<string, number>();
 
-/** Imports `entry` (a path from the project root) once, like a warm Lambda container. */
+/**
+ * Imports `entry` (a path from the project root) once, like a warm Lambda container. A module that
+ * failed to load is not kept: the next call imports it afresh (under a new URL, since Node keeps a
+ * module whose evaluation threw as failed for good), as Lambda starts a new container after a
+ * failed init.
+ */
 export const loadHandler = (entry: string): Promise<AnyHandler> => {
   let handler = loaded.get(entry);
   if (!handler) {
-    handler = import(pathToFileURL(join(projectRoot, entry)).href).then(
-      (module: { handler?: AnyHandler }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
-        return module.handler;
-      },
-    );
+    const attempt = attempts.get(entry) ?? 0;
+    const url = pathToFileURL(join(projectRoot, entry));
+    if (attempt) url.search = `?attempt=${attempt}`;
+    handler = import(url.href).then((module: { handler?: AnyHandler }) => {
+      if (typeof module.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+      return module.handler;
+    });
     loaded.set(entry, handler);
+    handler.catch(() => {
+      loaded.delete(entry);
+      attempts.set(entry, attempt + 1);
+    });
   }
   return handler;
 };

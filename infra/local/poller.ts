@@ -29,6 +29,13 @@ export interface PollerOptions {
   timeoutMs: number;
   /** Long-poll wait; short in tests so stopping is quick. */
   waitTimeSeconds?: number;
+  /**
+   * Lambda's batching window: 0 invokes as soon as a record is there. SQS answers a long poll as
+   * soon as it has any message; local-aws-sqs only once it has as many as were asked for (or the wait
+   * is over), so with no window the first receive of a batch asks for one message and the rest of
+   * the batch is topped up without waiting.
+   */
+  maxBatchingWindowSeconds?: number;
 }
 
 const toRecord = (message: Message, queueArn: string): SQSRecord => ({
@@ -75,7 +82,10 @@ const receiveBatch = async (options: PollerOptions, isRunning: () => boolean): P
     const { Messages = [] } = await options.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: Math.min(10, options.batchSize - messages.length),
+        MaxNumberOfMessages:
+          messages.length === 0 && options.maxBatchingWindowSeconds === 0
+            ? 1
+            : Math.min(10, options.batchSize - messages.length),
         WaitTimeSeconds: messages.length ? 0 : (options.waitTimeSeconds ?? 1),
         MessageSystemAttributeNames: ['All'],
         // local-aws-sqs reads only the older name; without it no receive count reaches the consumer.

@@ -1,10 +1,12 @@
 /**
- * Demo data for `npm start`. Idempotent: a second start finds the data and adds nothing (each type
- * is found by name and each contact by address before anything is created).
+ * Demo data for `npm start`. Idempotent: a second start finds the data and adds nothing (each type,
+ * list and mailing is found by name and each contact by address before anything is created).
  *
- * Runs in the local stack's process once its variables are set, calling the use cases directly, so
- * the demo data is recorded exactly as API calls would record it (history, memberships, actor).
+ * Runs once the stack serves, and goes through the HTTP API with the typed client
+ * (shared/client/), as a marketing app would: the demo data is recorded exactly as any API call
+ * records it (history, memberships, actor), and the client is exercised on every start.
  */
+import { subscriptionCenter } from '#shared/client/index.ts';
 import type { LocalStack } from './stack.ts';
 
 type Consent = 'granted' | 'withdrawn' | 'legitimate_interest' | 'none';
@@ -125,25 +127,21 @@ const demoContacts: DemoContact[] = [
 ];
 
 export const seedDemo = async (stack: LocalStack): Promise<{ preferenceUrl?: string }> => {
-  // Imported here: the modules read the stack's variables when they first run.
-  const { systemActor } = await import('#shared/domain/api-key.ts');
-  const { createSubscriptionType, listSubscriptionTypes } = await import(
-    '#shared/use-cases/subscription-types.ts'
-  );
-  const { createContact, findContacts, setContactConsent, setContactSubscription } = await import(
-    '#shared/use-cases/contacts.ts'
-  );
-  const actor = systemActor('demo seed');
+  const api = subscriptionCenter(stack.apiUrl, stack.adminKey);
 
   // Subscription types, found by name so a second start reuses them.
-  const existingTypes = new Map((await listSubscriptionTypes(100)).items.map((t) => [t.name, t.id]));
+  const existingTypes = new Map(
+    (await every((query) => api.GET('/subscription-types', { params: { query } }))).map((t) => [
+      t.name,
+      t.id,
+    ]),
+  );
   const typeId = async (name: string, description: string, translations: Record<string, { name: string }>) =>
     existingTypes.get(name) ??
-    (
-      await createSubscriptionType(
-        { name, description, public: true, doubleOptIn: false, translations },
-        actor,
-      )
+    ok(
+      await api.POST('/subscription-types', {
+        body: { name, description, public: true, doubleOptIn: false, translations },
+      }),
     ).id;
   const types = {
     newsletter: await typeId('Monthly newsletter', 'News and tips, once a month', {
@@ -160,91 +158,98 @@ export const seedDemo = async (stack: LocalStack): Promise<{ preferenceUrl?: str
   // state, so every state comes with its history (a withdrawal is recorded after its grant).
   const contactIds: string[] = [];
   for (const demo of demoContacts) {
-    const found = (await findContacts(demo.email)).items[0];
+    const found = ok(await api.GET('/contacts', { params: { query: { email: demo.email } } })).items[0];
     if (found) {
       contactIds.push(found.id);
       continue;
     }
     const subscriptions: Record<string, Sub> = {};
-    if (demo.newsletter === 'subscribed' || demo.newsletter === 'unsubscribed')
-      subscriptions[types.newsletter] = 'subscribed';
-    if (demo.events === 'subscribed' || demo.events === 'unsubscribed')
-      subscriptions[types.events] = 'subscribed';
-    const contact = await createContact(
-      {
-        email: demo.email,
-        firstName: demo.firstName,
-        lastName: demo.lastName,
-        locale: demo.locale,
-        ...(demo.interests ? { interests: demo.interests } : {}),
-        ...(demo.consent === 'none'
-          ? {}
-          : {
-              consent: {
-                status: 'granted' as const,
-                legalBasis:
-                  demo.consent === 'legitimate_interest'
-                    ? ('legitimate_interest' as const)
-                    : ('consent' as const),
-                source: 'form' as const,
-                evidence: { formId: 'demo-signup', textVersion: 'demo-1' },
-              },
-            }),
-        subscriptions,
-        source: 'import',
-      },
-      actor,
+    if (demo.newsletter) subscriptions[types.newsletter] = 'subscribed';
+    if (demo.events) subscriptions[types.events] = 'subscribed';
+    const contact = ok(
+      await api.POST('/contacts', {
+        body: {
+          email: demo.email,
+          firstName: demo.firstName,
+          lastName: demo.lastName,
+          locale: demo.locale,
+          ...(demo.interests ? { interests: demo.interests } : {}),
+          ...(demo.consent === 'none'
+            ? {}
+            : {
+                consent: {
+                  status: 'granted',
+                  legalBasis: demo.consent === 'legitimate_interest' ? 'legitimate_interest' : 'consent',
+                  source: 'form',
+                  evidence: { formId: 'demo-signup', textVersion: 'demo-1' },
+                },
+              }),
+          subscriptions,
+          source: 'import',
+        },
+      }),
     );
-    if (demo.consent === 'withdrawn') {
-      await setContactConsent(contact.id, { status: 'withdrawn', source: 'preference_page' }, actor);
-    }
+    const path = { params: { path: { id: contact.id } } };
+    if (demo.consent === 'withdrawn')
+      ok(
+        await api.PUT('/contacts/{id}/consent', {
+          ...path,
+          body: { status: 'withdrawn', source: 'preference_page' },
+        }),
+      );
     for (const [key, status] of [
       ['newsletter', demo.newsletter],
       ['events', demo.events],
     ] as const) {
-      if (status === 'unsubscribed') {
-        await setContactSubscription(
-          contact.id,
-          types[key],
-          { status: 'unsubscribed', source: 'one_click' },
-          actor,
-        );
-      }
+      if (status !== 'unsubscribed') continue;
+      ok(
+        await api.PUT('/contacts/{id}/subscriptions/{typeId}', {
+          params: { path: { id: contact.id, typeId: types[key] } },
+          body: { status: 'unsubscribed', source: 'one_click' },
+        }),
+      );
     }
     contactIds.push(contact.id);
   }
 
   // A target list (newsletter subscribers plus two contacts picked by hand) and a draft mailing to
   // it, found by name on later starts. Its recipient report shows every reason at once.
-  const { createList } = await import('#shared/use-cases/lists.ts');
-  const { createMailing } = await import('#shared/use-cases/mailings.ts');
-  const { apps } = await demoCatalogue();
-  let listId = apps.lists.get('Newsletter readers');
-  if (!listId) {
-    listId = (
-      await createList({
-        name: 'Newsletter readers',
-        criteria: { subscribedTo: types.newsletter },
-        contactIds: [contactIds[4], contactIds[8]].filter((id): id is string => Boolean(id)),
-      })
+  const lists = new Map(
+    (await every((query) => api.GET('/lists', { params: { query } }))).map((l) => [l.name, l.id]),
+  );
+  const listId =
+    lists.get('Newsletter readers') ??
+    ok(
+      await api.POST('/lists', {
+        body: {
+          name: 'Newsletter readers',
+          criteria: { subscribedTo: types.newsletter },
+          contactIds: [contactIds[4], contactIds[8]].filter((id): id is string => Boolean(id)),
+        },
+      }),
     ).id;
-  }
-  if (!apps.mailings.has('Welcome to the newsletter')) {
-    await createMailing(
-      {
-        name: 'Welcome to the newsletter',
-        subscriptionTypeId: types.newsletter,
-        listId,
-        from: 'Demo News <news@demo.example>',
-        subject: 'Hello {{firstName}}, this month in short',
-        text: 'Hi {{firstName}},\n\nthree things we shipped this month.\n\nChange what you get: {{preferencesUrl}}\nUnsubscribe: {{unsubscribeUrl}}',
-        html: '<p>Hi {{firstName}},</p><p>Three things we shipped this month.</p><p><a href="{{preferencesUrl}}">Change what you get</a> · <a href="{{unsubscribeUrl}}">Unsubscribe</a></p>',
-      },
-      actor,
+  if (
+    !(await every((query) => api.GET('/mailings', { params: { query } }))).some(
+      (m) => m.name === 'Welcome to the newsletter',
+    )
+  ) {
+    ok(
+      await api.POST('/mailings', {
+        body: {
+          name: 'Welcome to the newsletter',
+          subscriptionTypeId: types.newsletter,
+          listId,
+          from: 'Demo News <news@demo.example>',
+          subject: 'Hello {{firstName}}, this month in short',
+          text: 'Hi {{firstName}},\n\nthree things we shipped this month.\n\nChange what you get: {{preferencesUrl}}\nUnsubscribe: {{unsubscribeUrl}}',
+          html: '<p>Hi {{firstName}},</p><p>Three things we shipped this month.</p><p><a href="{{preferencesUrl}}">Change what you get</a> · <a href="{{unsubscribeUrl}}">Unsubscribe</a></p>',
+        },
+      }),
     );
   }
 
-  // A preference-page link of the first demo contact, as a mail would carry it.
+  // A preference-page link of the first demo contact, as a mail would carry it (signed here: no
+  // route hands out tokens).
   const { signingKeys } = await import('#shared/adapters/secrets/signing-keys.ts');
   const { signToken } = await import('#shared/domain/tokens.ts');
   const token = signToken(await signingKeys(), {
@@ -255,20 +260,27 @@ export const seedDemo = async (stack: LocalStack): Promise<{ preferenceUrl?: str
   return { preferenceUrl: `${stack.apiUrl}/p/${token}` };
 };
 
-/** Lists and mailings already seeded, by name (read through the app table's byKind index). */
-const demoCatalogue = async () => {
-  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
-  const { dynamo, tableName } = await import('#shared/adapters/dynamodb/client.ts');
-  const byName = async (kind: string) => {
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('app'),
-        IndexName: 'byKind',
-        KeyConditionExpression: 'kind = :k',
-        ExpressionAttributeValues: { ':k': kind },
-      }),
-    );
-    return new Map((result.Items ?? []).map((item) => [String(item.name), String(item.id)]));
-  };
-  return { apps: { lists: await byName('LIST'), mailings: await byName('MAILING') } };
+/** The data of a successful answer; anything else stops the seed with the API's error. */
+const ok = <T>(result: { data?: T; error?: unknown; response: Response }): T => {
+  if (result.data === undefined)
+    throw new Error(`demo seed: ${result.response.status} ${JSON.stringify(result.error)}`);
+  return result.data;
+};
+
+/** Every item of a list route, page after page. */
+const every = async (
+  page: (query: { limit: number; cursor?: string }) => Promise<{
+    data?: { items: Array<{ id: string; name: string }>; nextCursor: string | null };
+    error?: unknown;
+    response: Response;
+  }>,
+) => {
+  const items: Array<{ id: string; name: string }> = [];
+  let cursor: string | undefined;
+  do {
+    const data = ok(await page({ limit: 100, ...(cursor ? { cursor } : {}) }));
+    items.push(...data.items);
+    cursor = data.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
 };

@@ -10,8 +10,10 @@
  *   ooto@simulator.amazonses.com            → Delivery (the auto-reply itself is not modelled)
  *   complaint@simulator.amazonses.com       → Delivery, Complaint (abuse)
  *   suppressionlist@simulator.amazonses.com → Bounce (Permanent / OnAccountSuppressionList)
- * Every other address gets a Delivery, as a real delivery would. No Send events: the configuration
- * set does not publish them (infra/stacks/stateful-stack.ts).
+ * Every other address gets a Delivery, as a real delivery would — unless it is on the account's
+ * suppression list (./ses-suppression-list.ts): SES accepted that message without delivering it and
+ * publishes a Bounce (Permanent / OnAccountSuppressionList), as for the simulator address. No Send
+ * events: the configuration set does not publish them (infra/stacks/stateful-stack.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { publishedSesEvents } from '#infra/ses-events.ts';
@@ -24,17 +26,26 @@ export interface SentMessage {
   to: string;
   subject?: string;
   tags: Record<string, string>;
+  /** On the account's suppression list: accepted, not delivered. */
+  suppressed?: boolean;
 }
+
+/** What SES writes as the diagnostic of a message it did not send because of the suppression list. */
+export const accountSuppressedDiagnostic =
+  'Amazon SES did not send the message to this address because it is on the suppression list for your account. For more information about removing addresses from the suppression list, see the Amazon SES Developer Guide at https://docs.aws.amazon.com/ses/latest/DeveloperGuide/sending-email-suppression-list.html';
+
+const isAccountSuppressed = (message: SentMessage) =>
+  message.suppressed === true || message.to.toLowerCase() === `suppressionlist@${simulatorDomain}`;
 
 type EventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint';
 
-const eventsFor = (address: string): EventType[] => {
-  const [local, domain] = address.toLowerCase().split('@');
+const eventsFor = (message: SentMessage): EventType[] => {
+  if (isAccountSuppressed(message)) return ['Bounce'];
+  const [local, domain] = message.to.toLowerCase().split('@');
   // As the configuration set publishes them: no Send events (infra/stacks/stateful-stack.ts says why).
   if (domain !== simulatorDomain) return ['Delivery'];
   switch (local) {
     case 'bounce':
-    case 'suppressionlist':
       return ['Bounce'];
     case 'complaint':
       return ['Delivery', 'Complaint'];
@@ -61,7 +72,7 @@ const sesEvent = (type: EventType, message: SentMessage, at: Date) => {
     },
     tags: Object.fromEntries(Object.entries(message.tags).map(([name, value]) => [name, [value]])),
   };
-  const suppressed = message.to.toLowerCase().startsWith('suppressionlist@');
+  const suppressed = isAccountSuppressed(message);
   switch (type) {
     case 'Send':
       return { eventType: type, mail, send: {} };
@@ -89,12 +100,12 @@ const sesEvent = (type: EventType, message: SentMessage, at: Date) => {
               emailAddress: message.to,
               action: 'failed',
               status: '5.1.1',
-              diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+              diagnosticCode: suppressed ? accountSuppressedDiagnostic : 'smtp; 550 5.1.1 user unknown',
             },
           ],
           timestamp,
           feedbackId: randomUUID(),
-          reportingMTA: 'dsn; local',
+          reportingMTA: suppressed ? 'dns; amazonses.com' : 'dsn; local',
         },
       };
     case 'Complaint':
@@ -136,7 +147,7 @@ export const simulateEvents = (
   at = new Date(),
   published: readonly string[] = publishedSesEvents(true),
 ): string[] =>
-  eventsFor(message.to)
+  eventsFor(message)
     .filter((type) => published.includes(type))
     .map((type) => JSON.stringify(snsEnvelope(sesEvent(type, message, at), at)));
 

@@ -1,6 +1,8 @@
 /**
- * The whole local stack in one process: the emulators, tables and queues from the shared
- * definitions, the gateway serving the route table, a poller per queue consumer, the TTL sweeper.
+ * The whole local stack in one process: the emulators, tables, queues and buckets from the shared
+ * definitions, the gateway serving the route table, a poller per queue consumer and per stream
+ * consumer's table (Lambda's event source mappings), the SMTP server of the unsubscribe mailbox (SES
+ * inbound), the TTL sweeper.
  * `npm start` runs it on fixed ports with data on disk; tests run it in memory on random ports.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,25 +10,58 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import {
+  GetQueueAttributesCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type BucketDefinition, type BucketName, buckets } from '#infra/buckets.ts';
+import { inboundMail } from '#infra/inbound-mail.ts';
+import { deadLetterEnvVars } from '#infra/env-vars.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
+import { type StreamConsumerDefinition, streamConsumers } from '#infra/streams.ts';
 import { type TableName, tables } from '#infra/tables.ts';
 import { logger } from '#shared/observability/logger.ts';
-import { createQueues, createTables } from './bootstrap.ts';
-import { type Emulators, PortInUseError, startEmulators } from './emulators.ts';
+import { createBuckets, createQueues, createTables } from './bootstrap.ts';
+import {
+  type BusEntry,
+  type Emulators,
+  localAccessKey,
+  PortInUseError,
+  type S3Notification,
+  startEmulators,
+} from './emulators.ts';
 import { createGateway } from './gateway.ts';
-import { loadHandler } from './lambda.ts';
+import { type InboundSmtp, startInboundSmtp } from './inbound-smtp.ts';
+import { lambdaContext, loadHandler } from './lambda.ts';
 import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller.ts';
+import { routeList } from '#infra/routes.ts';
 import { publishedSesEvents } from '#infra/ses-events.ts';
 import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
 import { resumeAfterRestart, scheduleReconciler, sentMailLog } from './recovery.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
 
 export interface LocalStackOptions {
   /** API port; 0 picks a free one. */
   port?: number;
   sesPort?: number;
-  /** Folder for the database and signing keys; in memory when absent. */
+  /** SMTP port of the unsubscribe mailbox (SES inbound); 0 picks a free one. */
+  smtpPort?: number;
+  /**
+   * The `mailto:` of every List-Unsubscribe header, the one address the SMTP port accepts
+   * (default `UNSUBSCRIBE_ADDRESS`, else `unsubscribe@localhost`).
+   */
+  unsubscribeAddress?: string;
+  /**
+   * Whether suppressions are mirrored into the local SES's account-level suppression list, as the
+   * deployment's `sesSuppressionMirror` (default true; else `SES_SUPPRESSION_MIRROR`).
+   */
+  sesSuppressionMirror?: boolean;
+  /** Folder for the database, the local S3's objects and the signing keys; in memory when absent. */
   dataDir?: string;
   /** Fixes the admin key; otherwise one is generated. */
   adminKey?: string;
@@ -34,6 +69,15 @@ export interface LocalStackOptions {
   ttlSweepMs?: number;
   /** Long-poll wait of the pollers (short in tests). */
   pollWaitSeconds?: number;
+  /** How often the stream pollers read an idle stream (default 200 ms; Lambda reads a few times a second). */
+  streamPollMs?: number;
+  /** A webhook request's timeout (WEBHOOK_TIMEOUT_MS; default 10 s, as deployed). */
+  webhookTimeoutMs?: number;
+  /**
+   * Publish outgoing events to an EventBridge bus too (`subscription-center-local`, on the local
+   * stand-in), as a deployment with `eventBus=true` (default false; else `EVENT_BUS`).
+   */
+  eventBus?: boolean;
   /** The account's SES sending rate the senders pace to (SES_RATE_PER_SECOND; default 14/s, SES's usual start). */
   sesRatePerSecond?: number;
   /**
@@ -53,6 +97,11 @@ export interface LocalStackOptions {
 export interface LocalStack {
   apiUrl: string;
   sesUrl: string;
+  s3Url: string;
+  /** The SMTP port of the unsubscribe mailbox, and its address. */
+  smtpPort: number;
+  unsubscribeAddress: string;
+  bucketNames: Record<BucketName, string>;
   adminKey: string;
   queueUrls: Record<QueueName, { url: string; dlqUrl: string }>;
   tableNames: Record<TableName, string>;
@@ -62,6 +111,15 @@ export interface LocalStack {
   drain: () => Promise<void>;
   /** Invokes a queue's consumer with what is waiting, batch by batch, until the queue is empty. */
   consume: (queue: QueueName) => Promise<number>;
+  /**
+   * Hands the stream consumers what their tables' streams hold, until they are caught up (or a
+   * batch fails: it stays for the next call). Answers how many records were read.
+   */
+  consumeChanges: () => Promise<number>;
+  /** Records appended to each table's stream so far. */
+  streamRecords: () => number;
+  /** What was put on the local EventBridge bus (with `eventBus`). */
+  busEvents: () => BusEntry[];
   sweep: () => Promise<number>;
   /** Turns the simulator's Delivery events on or off from now on (`sesDeliveryEvents`). */
   setSesDeliveryEvents: (on: boolean) => void;
@@ -70,6 +128,33 @@ export interface LocalStack {
 }
 
 export { PortInUseError };
+
+/** A key pattern of infra/buckets.ts (`*`: any run of characters) against a key. */
+export const keyMatches = (pattern: string, key: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(key);
+
+/** S3's "Object Created" event as EventBridge delivers it to a queue. */
+const objectCreatedEvent = (bucket: string, key: string, size: number, time: string) => ({
+  version: '0',
+  id: randomBytes(16).toString('hex'),
+  'detail-type': 'Object Created',
+  source: 'aws.s3',
+  account: '000000000000',
+  time,
+  region: 'us-east-1',
+  resources: [`arn:aws:s3:::${bucket}`],
+  detail: {
+    version: '0',
+    bucket: { name: bucket },
+    object: { key, size },
+    reason: 'PutObject',
+  },
+});
 
 const listenApi = (server: Server, port: number) =>
   new Promise<number>((resolvePort, reject) => {
@@ -104,7 +189,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   let emulators: Emulators | undefined;
-  const gateway = createGateway();
+  const { server: gateway, open: openGateway } = createGateway();
   // SES event publishing: every message the local SES accepts produces the SNS-wrapped events SES
   // would publish (ses-simulator.ts), delivered to the feedback queue as the SNS → SQS
   // subscription does. Sends still in flight are awaited before a consumer runs.
@@ -118,10 +203,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     options.sesDeliveryEvents ?? process.env.SES_DELIVERY_EVENTS !== 'false',
   );
   const logSent = dataDir ? sentMailLog(dataDir) : undefined;
-  const onSesSent = (operation: 'SendEmail' | 'SendBulkEmail', request: unknown, response: unknown) => {
+  const onSesSent = (
+    operation: 'SendEmail' | 'SendBulkEmail',
+    request: unknown,
+    response: unknown,
+    suppressed: ReadonlySet<string>,
+  ) => {
     logSent?.(operation, request, response);
     const bodies = acceptedMessages(operation, request, response).flatMap((m) =>
-      simulateEvents(m, new Date(), publishedTypes),
+      simulateEvents({ ...m, suppressed: suppressed.has(m.to.toLowerCase()) }, new Date(), publishedTypes),
     );
     if (!publishEvents || !bodies.length) return;
     const sending: Promise<void> = publishEvents(bodies)
@@ -132,11 +222,26 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     publishing.add(sending);
     publishedCount++;
   };
+  // S3 → EventBridge → SQS: object-created events of buckets that announce them (infra/buckets.ts),
+  // in EventBridge's shape, to the queue the bucket names, as the deployed rule delivers them.
+  let announce: ((notification: S3Notification) => void) | undefined;
+  const announcing = new Set<Promise<unknown>>();
+  let inbound: InboundSmtp | undefined;
+  const unsubscribeAddress =
+    options.unsubscribeAddress ?? process.env.UNSUBSCRIBE_ADDRESS ?? 'unsubscribe@localhost';
   try {
     emulators = await startEmulators({
-      ...(dataDir ? { dynamoPath: join(dataDir, 'dynamodb') } : {}),
+      ...(dataDir
+        ? {
+            dynamoPath: join(dataDir, 'dynamodb'),
+            streamsPath: join(dataDir, 'dynamodb-streams'),
+            s3Path: join(dataDir, 's3'),
+            sesSuppressionFile: join(dataDir, 'ses-suppression-list.json'),
+          }
+        : {}),
       sesPort: options.sesPort ?? 0,
       onSesSent,
+      onS3Event: (notification) => announce?.(notification),
     });
     const apiPort = await listenApi(gateway, options.port ?? 0);
     const apiUrl = `http://localhost:${apiPort}`;
@@ -144,15 +249,29 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     // The same variables the functions get in AWS; only the endpoints differ.
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: localAccessKey,
+      AWS_SECRET_ACCESS_KEY: localAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamoUrl,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: emulators.dynamoUrl,
       AWS_ENDPOINT_URL_SQS: emulators.sqsUrl,
       AWS_ENDPOINT_URL_SESV2: emulators.sesUrl,
+      AWS_ENDPOINT_URL_S3: emulators.s3Url,
       PUBLIC_BASE_URL: apiUrl,
+      UNSUBSCRIBE_ADDRESS: unsubscribeAddress,
+      SES_SUPPRESSION_MIRROR: String(
+        options.sesSuppressionMirror ?? process.env.SES_SUPPRESSION_MIRROR !== 'false',
+      ),
+      [inboundMail.prefixEnvVar]: inboundMail.objectKeyPrefix,
       SIGNING_KEYS: signingKeys(dataDir),
       SES_RATE_PER_SECOND: String(options.sesRatePerSecond ?? process.env.SES_RATE_PER_SECOND ?? 14),
+      // Receivers on this machine (http://localhost:…): the local stack allows them for itself only.
+      WEBHOOK_ALLOW_LOCAL_RECEIVERS: 'true',
+      ...(options.webhookTimeoutMs ? { WEBHOOK_TIMEOUT_MS: String(options.webhookTimeoutMs) } : {}),
+      AWS_ENDPOINT_URL_EVENTBRIDGE: emulators.eventsUrl,
     });
+    if (options.eventBus ?? process.env.EVENT_BUS === 'true')
+      process.env.EVENT_BUS_NAME = 'subscription-center-local';
+    else delete process.env.EVENT_BUS_NAME;
     const dynamo = new DynamoDBClient({});
     const sqs = new SQSClient({});
     const tableNames = await createTables(dynamo);
@@ -161,6 +280,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const queueUrls = await createQueues(sqs);
     for (const [name, urls] of Object.entries(queueUrls))
       process.env[queues[name as QueueName].envVar] = urls.url;
+    for (const [name, envVar] of Object.entries(deadLetterEnvVars))
+      process.env[envVar] = queueUrls[name as keyof typeof deadLetterEnvVars].dlqUrl;
+    // The local S3 serves buckets by path, not by host name.
+    const s3 = new S3Client({ forcePathStyle: true });
+    const bucketNames = await createBuckets(s3);
+    for (const [name, physical] of Object.entries(bucketNames))
+      process.env[buckets[name as BucketName].envVar] = physical;
     publishEvents = async (bodies) => {
       for (let i = 0; i < bodies.length; i += 10) {
         await sqs.send(
@@ -169,6 +295,32 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
             Entries: bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body })),
           }),
         );
+      }
+    };
+
+    announce = (notification) => {
+      for (const record of notification.Records ?? []) {
+        if (!record.eventName.startsWith('ObjectCreated:')) continue;
+        const name = (Object.keys(bucketNames) as BucketName[]).find(
+          (b) => bucketNames[b] === record.s3.bucket.name,
+        );
+        const rule = name ? (buckets[name] as BucketDefinition).objectCreated : undefined;
+        const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
+        if (!rule || !keyMatches(rule.keyPattern, key)) continue;
+        const sent = sqs
+          .send(
+            new SendMessageCommand({
+              QueueUrl: queueUrls[rule.queue].url,
+              MessageBody: JSON.stringify(
+                objectCreatedEvent(record.s3.bucket.name, key, record.s3.object.size ?? 0, record.eventTime),
+              ),
+            }),
+          )
+          .catch((error: unknown) =>
+            logger.error('local S3 event not delivered', { error: (error as Error)?.message }),
+          )
+          .finally(() => announcing.delete(sent));
+        announcing.add(sent);
       }
     };
 
@@ -186,6 +338,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         handler: await loadHandler(def.consumer.entry),
         functionName: def.id,
         batchSize: def.consumer.batchSize,
+        maxBatchingWindowSeconds: def.consumer.maxBatchingWindowSeconds,
         maxConcurrency: def.consumer.maxConcurrency,
         timeoutMs: def.consumer.timeoutSeconds * 1000,
         waitTimeSeconds: options.pollWaitSeconds ?? 1,
@@ -193,6 +346,51 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       consumers.set(name, poller);
       if (options.autoConsume !== false) pollers.push(startPoller(poller));
     }
+
+    // The change streams: one poller per consumer and table, as Lambda makes one mapping per stream.
+    const streamsClient = new DynamoDBStreamsClient({});
+    const streamPollers: StreamPoller[] = [];
+    for (const def of Object.values(streamConsumers) as StreamConsumerDefinition[]) {
+      const handler = await loadHandler(def.entry);
+      for (const source of def.sources) {
+        streamPollers.push(
+          startStreamPoller(
+            {
+              streams: streamsClient,
+              dynamo,
+              tableName: tableNames[source.table],
+              filters: source.filters,
+              handler,
+              functionName: def.id,
+              batchSize: def.batchSize,
+              timeoutMs: def.timeoutSeconds * 1000,
+              pollMs: options.streamPollMs ?? 200,
+              ...(dataDir ? { checkpointFile: join(dataDir, 'stream-positions.json') } : {}),
+            },
+            options.autoConsume !== false,
+          ),
+        );
+      }
+    }
+    const streamRecords = () =>
+      Object.values(tableNames).reduce(
+        (sum, table) => sum + (emulators?.dynamoProxy.recordCount(table) ?? 0),
+        0,
+      );
+
+    // The unsubscribe mailbox: stored as the receipt rule's S3 action would, handled by the same handler.
+    const inboundHandler = await loadHandler(inboundMail.entry);
+    inbound = await startInboundSmtp({
+      port: options.smtpPort ?? 0,
+      address: unsubscribeAddress,
+      objectKeyPrefix: inboundMail.objectKeyPrefix,
+      store: async (key, raw) => {
+        await s3.send(new PutObjectCommand({ Bucket: bucketNames[inboundMail.bucket], Key: key, Body: raw }));
+      },
+      handler: inboundHandler,
+      context: () => lambdaContext('InboundMail', inboundMail.timeoutSeconds * 1000),
+    });
+    const mailbox = inbound;
 
     const sweep = () => sweepExpired(dynamo, tableNames);
     const sweeper = setInterval(() => void sweep().catch(() => undefined), options.ttlSweepMs ?? 60_000);
@@ -209,10 +407,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const { installApiKey } = await import('#shared/use-cases/api-keys.ts');
     const adminKey = options.adminKey ?? `sck_${randomBytes(32).toString('base64url')}`;
     await installApiKey(adminKey, 'local admin', 'admin');
+    // Ready means ready: every route's handler loaded (with the variables set above) before the
+    // gateway serves its first request, /health included. One that cannot load stops the start.
+    await Promise.all(routeList().map((route) => loadHandler(route.entry)));
+    openGateway();
 
     const stack: LocalStack = {
       apiUrl,
       sesUrl: emulators.sesUrl,
+      s3Url: emulators.s3Url,
+      smtpPort: mailbox.port,
+      unsubscribeAddress,
+      bucketNames,
       adminKey,
       queueUrls,
       tableNames,
@@ -223,16 +429,36 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         publishedTypes = publishedSesEvents(on);
       },
       drain: async () => {
-        // Until a round passes in which sending published no new events for the feedback consumer.
+        // Until a round passes in which nothing published new SES events for the feedback consumer
+        // and nothing changed a table with a stream (whose consumers may queue more work).
         let seen: number;
         do {
-          seen = publishedCount;
+          await mailbox.idle();
+          while (announcing.size) await Promise.all(announcing);
+          seen = publishedCount + streamRecords();
           await published();
+          await Promise.all(streamPollers.map((p) => p.idle()));
           await Promise.all(pollers.map((p) => p.idle()));
-        } while (seen !== publishedCount);
+        } while (seen !== publishedCount + streamRecords());
+      },
+      streamRecords,
+      busEvents: () => [...(emulators?.busEntries ?? [])],
+      consumeChanges: async () => {
+        let total = 0;
+        for (;;) {
+          let round = 0;
+          for (const poller of streamPollers) {
+            const { read, failed } = await poller.pollOnce();
+            if (failed) return total + read;
+            round += read;
+          }
+          if (!round) return total;
+          total += round;
+        }
       },
       consume: async (queue) => {
         await published();
+        while (announcing.size) await Promise.all(announcing);
         const poller = consumers.get(queue);
         if (!poller) throw new Error(`queue ${queue} has no consumer`);
         let total = 0;
@@ -243,11 +469,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         }
       },
       stop: async () => {
+        announce = undefined;
+        while (announcing.size) await Promise.all(announcing);
+        await mailbox.stop();
         publishEvents = undefined;
         await published();
         clearInterval(sweeper);
         stopReconciler();
+        await Promise.all(streamPollers.map((p) => p.stop()));
         await Promise.all(pollers.map((p) => p.stop()));
+        streamsClient.destroy();
         await new Promise<void>((r) => {
           gateway.closeAllConnections();
           gateway.close(() => r());
@@ -255,6 +486,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         await emulators?.stop();
         dynamo.destroy();
         sqs.destroy();
+        s3.destroy();
       },
     };
     if (options.seedDemo) {
@@ -264,6 +496,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     return stack;
   } catch (error) {
     gateway.close();
+    await inbound?.stop();
     await emulators?.stop();
     throw error;
   }

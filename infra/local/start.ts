@@ -1,15 +1,17 @@
 /**
- * `npm start`: the whole stack on localhost with demo data. See API.md "Local stack" for the
- * variables: PORT, SES_PORT, LOCAL_ADMIN_API_KEY, DATA_DIR, SEED_DEMO.
+ * `npm start`: the whole stack on localhost with demo data. See docs/api.md, "Local stack", for the
+ * variables: PORT, SES_PORT, SMTP_PORT, UNSUBSCRIBE_ADDRESS, LOCAL_ADMIN_API_KEY, DATA_DIR, SEED_DEMO, …
  */
 import * as z from 'zod';
-import { loadConfig } from '#shared/config/env.ts';
+import { loadConfig, mailboxAddress } from '#shared/config/env.ts';
 import { PortInUseError, startLocalStack } from './stack.ts';
 
 const started = performance.now();
 const env = loadConfig({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SES_PORT: z.coerce.number().int().min(0).max(65535).default(8005),
+  SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  UNSUBSCRIBE_ADDRESS: z._default(mailboxAddress, 'unsubscribe@localhost'),
   DATA_DIR: z.string().min(1).default('.data'),
   LOCAL_ADMIN_API_KEY: z.string().min(20).max(200).optional(),
   SEED_DEMO: z.enum(['true', 'false']).default('true'),
@@ -21,6 +23,8 @@ try {
   const stack = await startLocalStack({
     port: env.PORT,
     sesPort: env.SES_PORT,
+    smtpPort: env.SMTP_PORT,
+    unsubscribeAddress: env.UNSUBSCRIBE_ADDRESS,
     dataDir: env.DATA_DIR,
     adminKey: env.LOCAL_ADMIN_API_KEY,
     seedDemo: env.SEED_DEMO === 'true',
@@ -33,6 +37,11 @@ try {
   line('API', `${stack.apiUrl}   (try ${stack.apiUrl}/health)`);
   line('OpenAPI', `${stack.apiUrl}/openapi.json`);
   line('SES inbox', `${stack.sesUrl}   (sent mail as JSON: ${stack.sesUrl}/store)`);
+  line(
+    'Unsubscribe SMTP',
+    `smtp://localhost:${stack.smtpPort}   (mail to ${stack.unsubscribeAddress} only: every List-Unsubscribe mailto)`,
+  );
+  line('Local S3', `${stack.s3Url}   (inbound mail in bucket ${stack.bucketNames.inboundMail})`);
   line('Admin API key', stack.adminKey);
   line('SQS', `${new URL(stack.queueUrls.send.url).origin}   (npm run redrive -- send --endpoint …)`);
   if (stack.seeded?.preferenceUrl) line('Preference page', stack.seeded.preferenceUrl);
@@ -51,7 +60,8 @@ try {
   process.on('SIGTERM', stop);
 } catch (error) {
   if (error instanceof PortInUseError) {
-    const variable = error.port === env.SES_PORT ? 'SES_PORT' : 'PORT';
+    const variable =
+      error.port === env.SES_PORT ? 'SES_PORT' : error.port === env.SMTP_PORT ? 'SMTP_PORT' : 'PORT';
     process.stderr.write(
       `Port ${error.port} is already in use: set ${variable} to a free port (e.g. ${variable}=${error.port + 1} npm start)\n`,
     );

@@ -6,11 +6,13 @@
  *   SEND_QUEUE_URL=<SendQueueUrl> SEND_QUEUE_DLQ_URL=<SendQueueDlqUrl> npm run redrive -- send
  *   npm run redrive -- send --endpoint http://127.0.0.1:<port>     the local stack (npm start prints it)
  *
- * Queues: plan, send, mail, feedback (infra/queues.ts). In AWS the URLs are the service stack's
- * outputs; uses your AWS credentials.
+ * Queues: those of infra/queues.ts (plan, send, mail, feedback, imports, exports, webhooks). In AWS
+ * the URLs are the service stack's outputs (their descriptions name the env vars); uses your AWS
+ * credentials.
  */
 import { parseArgs } from 'node:util';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { dlqEnvVarOf } from '#infra/env-vars.ts';
 import { localQueueName } from '#infra/local/bootstrap.ts';
 import { type QueueName, queues } from '#infra/queues.ts';
 import { redrive } from '#shared/adapters/sqs/redrive.ts';
@@ -35,7 +37,7 @@ const sqs = values.endpoint
 
 const urlOf = async (queueName: string) =>
   (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl as string;
-const dlqEnv = definition.envVar.replace(/_URL$/, '_DLQ_URL');
+const dlqEnv = dlqEnvVarOf(definition.envVar);
 const [queueUrl, dlqUrl] = values.endpoint
   ? [await urlOf(localQueueName(name)), await urlOf(`${localQueueName(name)}-dlq`)]
   : [process.env[definition.envVar], process.env[dlqEnv]];

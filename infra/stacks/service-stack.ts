@@ -1,8 +1,9 @@
 /**
- * The code and everything that can be replaced at will: the HTTP API with one route and one Lambda per
- * entry of infra/routes.ts, the queues of infra/queues.ts (the SES event topic feeds the feedback
- * queue), and the alarms on the account's SES reputation. Tables, keys and the SES event topic come in
- * from the stateful stack as props.
+ * The HTTP API with its stage, the queues of infra/queues.ts with their consumers (the SES event
+ * topic feeds the feedback queue), and the alarms on the account's SES reputation. Tables, keys and
+ * the SES event topic come in from the stateful stack as props. The routes and their functions live
+ * in the routes stacks (infra/stacks/routes-stack.ts), a few tags each, so no stack comes near
+ * CloudFormation's 500 resources.
  */
 import {
   CfnOutput,
@@ -11,36 +12,35 @@ import {
   ReferenceStrength,
   Stack,
   type StackProps,
-  Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import type { BucketName } from '#infra/buckets.ts';
 import type { DeploymentConfig } from '#infra/config.ts';
-import { type DefinedTable, type FunctionDefaults, NodeFunction } from '#infra/constructs/node-function.ts';
+import { InboundMail } from '#infra/constructs/inbound-mail.ts';
+import type { DefinedBucket, DefinedTable, FunctionDefaults } from '#infra/constructs/node-function.ts';
+import { inboundMail } from '#infra/inbound-mail.ts';
 import { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
 import { Reconciler } from '#infra/constructs/reconciler.ts';
+import { StreamConsumer } from '#infra/constructs/stream-consumer.ts';
+import { deadLetterEnvVars } from '#infra/env-vars.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
-import {
-  type Access,
-  type Auth,
-  type RouteDefinition,
-  type RouteKey,
-  routeList,
-  routeTables,
-} from '#infra/routes.ts';
+import { type StreamConsumerDefinition, type StreamConsumerName, streamConsumers } from '#infra/streams.ts';
 import type { TableName } from '#infra/tables.ts';
 
 export interface ServiceStackProps extends StackProps {
   readonly config: DeploymentConfig;
   readonly tables: Readonly<Record<TableName, DefinedTable>>;
+  readonly buckets: Readonly<Record<BucketName, DefinedBucket>>;
   readonly signingKeys: secretsmanager.ISecret;
   /** The configuration set's events; the feedback queue subscribes to it. */
   readonly sesEvents: sns.ITopic;
@@ -82,34 +82,23 @@ const accessLogFormat = AccessLogFormat.custom(
   }),
 );
 
-/** Why API Gateway itself authorizes no route (cdk-nag AwsSolutions-APIG4), by the route's `auth`. */
-const whyNoAuthorizer: Record<Auth, string> = {
-  none: 'public by design (API.md): it serves no stored data.',
-  token:
-    'a recipient page: the signed, unguessable token in the URL is the credential, verified (HMAC, constant time) in the function; RFC 8058 one-click POSTs carry no other credential an authorizer could check.',
-  marketer:
-    'the Bearer API key and its role are checked in the function before anything is looked up (shared/http/api.ts → shared/http/auth.ts, keys stored hashed in the app table).',
-  admin:
-    'the Bearer API key and its admin role are checked in the function before anything is looked up (shared/http/api.ts → shared/http/auth.ts, keys stored hashed in the app table).',
-};
-
-/** `DELETE /api-keys/{id}` → `DeleteApiKeysId`: a stable construct id per route. */
-export const routeConstructId = (key: RouteKey): string =>
-  key
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((word) => word[0]?.toUpperCase() + word.slice(1).toLowerCase())
-    .join('');
-
 export class ServiceStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
   /** What PUBLIC_BASE_URL is set to in every function. */
   readonly publicBaseUrl: string;
-  readonly functions: ReadonlyMap<RouteKey, NodeFunction>;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
   readonly reputationAlarms: readonly cloudwatch.Alarm[];
+  /** Queues again the work of mailings that stopped moving, on a schedule. */
   readonly reconciler: Reconciler;
+  /** The change-stream consumers of infra/streams.ts. */
+  readonly streamConsumers: Readonly<Record<StreamConsumerName, StreamConsumer>>;
+  /** The bus outgoing events are also published to, when the deployment has one (`eventBus`). */
+  readonly eventBus?: events.EventBus;
+  /** The unsubscribe mailbox (SES receiving), unless the deployment receives no mail. */
+  readonly inboundMail?: InboundMail;
+  /** What every function of the deployment gets (the routes stacks too). */
+  readonly functionDefaults: FunctionDefaults;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -154,10 +143,16 @@ export class ServiceStack extends Stack {
       logLevel: config.logLevel,
       environment: { PUBLIC_BASE_URL: this.publicBaseUrl },
     };
+    this.functionDefaults = defaults;
 
     const made: Partial<Record<QueueName, QueueWithDlq>> = {};
     for (const [name, definition] of Object.entries(queues) as [QueueName, QueueDefinition][]) {
-      made[name] = new QueueWithDlq(this, definition.id, { definition, tables, functionDefaults: defaults });
+      made[name] = new QueueWithDlq(this, definition.id, {
+        definition,
+        tables,
+        buckets: props.buckets,
+        functionDefaults: defaults,
+      });
     }
     this.queues = made as Record<QueueName, QueueWithDlq>;
     // Only now does every queue exist that a consumer may send to (the planner re-queues to itself).
@@ -173,31 +168,69 @@ export class ServiceStack extends Stack {
       queues: this.queues,
       functionDefaults: defaults,
     });
-
-    const functions = new Map<RouteKey, NodeFunction>();
-    for (const route of routeList()) {
-      const name = routeConstructId(route.key);
-      const fn = new NodeFunction(this, `${name}Fn`, {
-        ...defaults,
-        entry: route.entry,
-        description: route.key,
-      });
-      this.bindRouteTables(fn, route, tables);
-      for (const queue of route.queues ?? []) fn.bindQueue(this.queues[queue]);
-      for (const secret of route.secrets ?? []) fn.bindSecret(secrets[secret]);
-      if (route.sendsEmail) fn.bindEmailSending(config.email);
-      const httpRoute = new apigwv2.HttpRoute(this, `${name}Route`, {
-        httpApi: this.api,
-        routeKey: apigwv2.HttpRouteKey.with(route.path, apigwv2.HttpMethod[route.method]),
-        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
-      });
-      Validations.of(httpRoute).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason: `${route.key}: ${whyNoAuthorizer[route.auth]}`,
-      });
-      functions.set(route.key, fn);
+    for (const { definition, consumer } of Object.values(this.queues))
+      if (definition.consumer?.mirrorsSuppressions)
+        consumer?.bindSuppressionMirror(config.email.suppressionMirror);
+    for (const [name, queue] of Object.entries(this.queues) as [QueueName, QueueWithDlq][]) {
+      if (!queue.definition.consumer?.sendsToDeadLetter) continue;
+      const envVar = (deadLetterEnvVars as Partial<Record<QueueName, string>>)[name];
+      if (!envVar) throw new Error(`${name}: sendsToDeadLetter needs its env var in deadLetterEnvVars`);
+      queue.consumer?.bindDeadLetterQueue(queue.deadLetterQueue.queue, envVar);
     }
-    this.functions = functions;
+
+    // Outgoing events: the change streams' consumers, and the optional EventBridge bus.
+    if (config.eventBus)
+      this.eventBus = new events.EventBus(this, 'EventBus', {
+        eventBusName: `subscription-center-${config.stage}`,
+        description: 'Outgoing events of Subscription Center (the same as its webhooks)',
+      });
+    const consumers: Partial<Record<StreamConsumerName, StreamConsumer>> = {};
+    for (const [name, definition] of Object.entries(streamConsumers) as [
+      StreamConsumerName,
+      StreamConsumerDefinition,
+    ][]) {
+      const made = new StreamConsumer(this, definition.id, {
+        definition,
+        tables,
+        functionDefaults: defaults,
+      });
+      for (const target of definition.queues ?? []) made.fn.bindQueue(this.queue(target));
+      for (const secret of definition.secrets ?? []) made.fn.bindSecret(secrets[secret]);
+      if (definition.publishesEvents && this.eventBus) made.fn.bindEventBus(this.eventBus);
+      consumers[name] = made;
+    }
+    this.streamConsumers = consumers as Record<StreamConsumerName, StreamConsumer>;
+
+    // Uploads that start work (a CSV import): the bucket's EventBridge events, matched by key, to a queue.
+    for (const name of Object.keys(props.buckets) as BucketName[]) {
+      const { definition, bucket } = props.buckets[name];
+      if (!definition.objectCreated) continue;
+      new events.Rule(this, `${definition.id}ObjectCreated`, {
+        description: `Objects created under ${definition.objectCreated.keyPattern} in the ${name} bucket`,
+        eventPattern: {
+          source: ['aws.s3'],
+          detailType: ['Object Created'],
+          detail: {
+            bucket: { name: [bucket.bucketName] },
+            object: { key: events.Match.wildcard(definition.objectCreated.keyPattern) },
+          },
+        },
+        targets: [new targets.SqsQueue(this.queue(definition.objectCreated.queue).queue)],
+      });
+    }
+
+    // The List-Unsubscribe mailto: SES receiving → inbound bucket → handler.
+    if (config.inboundMail && config.email.unsubscribeAddress) {
+      this.inboundMail = new InboundMail(this, 'InboundMail', {
+        definition: inboundMail,
+        address: config.email.unsubscribeAddress,
+        stage: config.stage,
+        bucket: props.buckets[inboundMail.bucket],
+        tables,
+        signingKeys: props.signingKeys,
+        functionDefaults: defaults,
+      });
+    }
 
     // SES events: topic → feedback queue → its consumer (partial batch failures, DLQ), rather than
     // invoking a Lambda from SNS directly: batches (one write per chunk for many events), a
@@ -244,21 +277,5 @@ export class ServiceStack extends Stack {
     const queue = (this.queues as Partial<Record<string, QueueWithDlq>>)[name];
     if (!queue) throw new Error(`No queue "${name}" in infra/queues.ts`);
     return queue;
-  }
-
-  /**
-   * Binds the tables of routeTables(route). Reading the app table without declaring it is the API-key
-   * check alone, so that read is narrowed to API-key items.
-   */
-  private bindRouteTables(
-    fn: NodeFunction,
-    route: RouteDefinition,
-    tables: Readonly<Record<TableName, DefinedTable>>,
-  ) {
-    for (const [name, access] of Object.entries(routeTables(route)) as [TableName, Access][]) {
-      if (name === 'app' && route.tables.app === undefined && access === 'read')
-        fn.bindApiKeyLookup(tables[name]);
-      else fn.bindTable(tables[name], access);
-    }
   }
 }

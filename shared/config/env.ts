@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Environment variables are the only contract between infra and code. Each handler calls this at
  * module load with the variables it needs, so a misconfigured function fails at cold start, loudly.
  */
-export const loadConfig = <S extends z.ZodRawShape>(shape: S, env: NodeJS.ProcessEnv = process.env) => {
+export const loadConfig = <S extends z.core.$ZodShape>(shape: S, env: NodeJS.ProcessEnv = process.env) => {
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -12,3 +12,14 @@ export const loadConfig = <S extends z.ZodRawShape>(shape: S, env: NodeJS.Proces
   }
   return parsed.data;
 };
+
+/**
+ * An e-mail address as a setting: `local@domain`, where the domain may be a bare host name
+ * (`unsubscribe@localhost` on the local stack), which `z.email()` refuses.
+ */
+export const mailboxAddress = z
+  .string()
+  .check(
+    z.maxLength(254),
+    z.regex(/^[^\s@<>()[\]",;:]+@[A-Za-z0-9.-]+$/, 'must be an address such as unsubscribe@example.com'),
+  );

@@ -7,10 +7,13 @@
  * suppress it (a successful delivery in between starts the count again); a complaint suppresses the
  * address and withdraws e-marketing consent at once.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ReputationPause } from './mailing.ts';
 import type { SesEvent } from './ses-events.ts';
-import { isComplaint } from './ses-events.ts';
+
+/** A complaint whose feedback type says the person marked the mail as NOT spam is no complaint. */
+export const isComplaint = (event: SesEvent): boolean =>
+  event.eventType === 'Complaint' && event.complaint.complaintFeedbackType !== 'not-spam';
 
 export const bounceKinds = ['hard', 'soft', 'complaint'] as const;
 export type BounceKind = (typeof bounceKinds)[number];
@@ -24,19 +27,35 @@ export const bounceActions = ['none', 'suppress', 'suppress_and_withdraw'] as co
 export type BounceAction = (typeof bounceActions)[number];
 
 export const BounceRule = z.strictObject({
-  count: z.number().int().min(1).max(100).describe('How many within the window trigger the action'),
-  windowDays: z.number().int().min(1).max(3650).describe('The window, in days, counted back from the latest'),
+  count: z
+    .number()
+    .check(
+      z.int(),
+      z.minimum(1),
+      z.maximum(100),
+      z.describe('How many within the window trigger the action'),
+    ),
+  windowDays: z
+    .number()
+    .check(
+      z.int(),
+      z.minimum(1),
+      z.maximum(3650),
+      z.describe('The window, in days, counted back from the latest'),
+    ),
   action: z.enum(bounceActions),
 });
 export type BounceRule = z.output<typeof BounceRule>;
 
 export const BouncePolicy = z
   .strictObject({ hard: BounceRule, soft: BounceRule, complaint: BounceRule })
-  // A complaint is the person saying "stop": mailbox providers expect it honoured (STANDARDS.md).
-  .refine((p) => p.complaint.action !== 'none', {
-    message: 'A complaint must at least suppress the address',
-    path: ['complaint', 'action'],
-  });
+  .check(
+    // A complaint is the person saying "stop": mailbox providers expect it honoured (docs/compliance.md).
+    z.refine((p) => p.complaint.action !== 'none', {
+      message: 'A complaint must at least suppress the address',
+      path: ['complaint', 'action'],
+    }),
+  );
 export type BouncePolicy = z.output<typeof BouncePolicy>;
 
 export const defaultBouncePolicy: BouncePolicy = {
@@ -63,7 +82,7 @@ export const suppressionReasonOf = {
   complaint: 'complaint',
 } as const;
 
-/** The history source a kind records (API.md sources). */
+/** The history source a kind records (the sources of docs/api.md). */
 export const sourceOf = { hard: 'bounce', soft: 'bounce', complaint: 'complaint' } as const;
 
 /**
@@ -76,6 +95,7 @@ const strength: Record<string, number> = {
   soft_bounce: 1,
   hard_bounce: 2,
   manual: 2,
+  ses_suppressed: 2,
   complaint: 3,
 };
 export const isStronger = (reason: string, than: string): boolean =>

@@ -35,6 +35,22 @@ export interface Evidence {
   /** … the version of that wording. */
   textVersion?: string;
   formId?: string;
+  /** When the person gave it, as the importing app recorded it (an import's `consent_at`). */
+  collectedAt?: string;
+  /** The message that carried the act (a mailto unsubscribe), as SES received it. */
+  mail?: MailEvidence;
+}
+
+/**
+ * An inbound message as proof: SES's id of it (the raw message is kept under it for a while) and
+ * SES's SPF, DKIM and DMARC verdicts (`PASS`, `FAIL`, `GRAY`, `PROCESSING_FAILED`). Never the
+ * sender's address.
+ */
+export interface MailEvidence {
+  messageId: string;
+  spf?: string;
+  dkim?: string;
+  dmarc?: string;
 }
 
 export interface Consent {
@@ -73,12 +89,20 @@ export interface ContactState {
   updatedAt: string;
 }
 
-export const changeKinds = ['created', 'consent', 'subscription', 'profile', 'email', 'interests'] as const;
+export const changeKinds = [
+  'created',
+  'consent',
+  'subscription',
+  'suppression',
+  'profile',
+  'email',
+  'interests',
+] as const;
 export type ChangeKind = (typeof changeKinds)[number];
 
 /**
- * One history record. `from`/`to` are statuses (consent, subscription) and null where a change has
- * none. Profile and e-mail changes name what changed (`fields`) but never hold the values, so the
+ * One history record. `from`/`to` are statuses (consent, subscription), suppression reasons
+ * (suppression: null when there is none), and null where a change has none. Profile and e-mail changes name what changed (`fields`) but never hold the values, so the
  * history is proof of consent without being a second copy of the profile.
  */
 export interface HistoryEntry {
@@ -155,13 +179,38 @@ const entry = (
 const withEvidence = (evidence: Evidence | undefined) =>
   evidence && Object.keys(evidence).length ? { evidence } : {};
 
+/**
+ * The entry recording that the contact's `suppressed` mirror changed (null: not suppressed), so the
+ * history — and every outgoing event derived from it — knows why a person stopped (or started
+ * again) being mailable. Undefined when it did not change.
+ */
+const suppressionEntry = (
+  ctx: ChangeContext,
+  from: string | undefined,
+  to: string | undefined,
+  source?: Source,
+): HistoryDraft | undefined =>
+  from === to
+    ? undefined
+    : entry(ctx, {
+        change: 'suppression',
+        from: from ?? null,
+        to: to ?? null,
+        ...(source ? { source } : {}),
+      });
+
 /** Trimmed, without repeats, in the order given. */
 export const normalizeTags = (tags: readonly string[]): string[] => [...new Set(tags.map((t) => t.trim()))];
 
 const checkInterestCount = (interests: string[]) => {
   if (interests.length > maxInterests) {
     throw new RuleViolationError(`A contact has at most ${maxInterests} interests`, [
-      { path: 'interests', code: 'too_many_interests', count: interests.length },
+      {
+        path: 'interests',
+        code: 'too_many_interests',
+        count: interests.length,
+        message: `At most ${maxInterests}`,
+      },
     ]);
   }
 };
@@ -205,7 +254,10 @@ const applySubscriptions = (
   const entries: HistoryDraft[] = [];
   for (const [typeId, wanted] of Object.entries(requested)) {
     const type = types.get(typeId);
-    if (!type) throw new RuleViolationError('Unknown subscription type', [{ typeId, code: 'unknown_type' }]);
+    if (!type)
+      throw new RuleViolationError('Unknown subscription type', [
+        { typeId, code: 'unknown_type', message: 'No subscription type with this id' },
+      ]);
     const before = Object.hasOwn(current, typeId) ? current[typeId]?.status : undefined;
     const status = subscriptionOutcome(type, before, wanted);
     if (status === before) continue;
@@ -238,8 +290,9 @@ export interface NewContactInput {
 }
 
 /**
- * A new contact: `created`, then its consent and each subscription as their own entries (in that
- * order, so newest first reads subscriptions, consent, creation).
+ * A new contact: `created`, then its consent and each subscription as their own entries, then its
+ * suppression when the address has an entry already (in that order, so newest first reads
+ * suppression, subscriptions, consent, creation).
  */
 export const newContact = (input: NewContactInput, types: TypeLookup, ctx: ChangeContext): Change => {
   const interests = normalizeTags(input.interests ?? []);
@@ -253,6 +306,8 @@ export const newContact = (input: NewContactInput, types: TypeLookup, ctx: Chang
   }
   const subs = applySubscriptions({}, input.subscriptions ?? {}, types, ctx);
   entries.push(...subs.entries);
+  const suppressed = suppressionEntry(ctx, undefined, input.suppressed);
+  if (suppressed) entries.push(suppressed);
   return {
     next: {
       id: input.id,
@@ -282,7 +337,28 @@ export const setConsent = (current: ContactState, input: ConsentInput, ctx: Chan
   const consent = consentAfter(current.consent, input, ctx.at);
   const next: ContactState = { ...current, consent, updatedAt: ctx.at };
   if (input.status === 'granted' && current.suppressed === 'erased') delete next.suppressed;
-  return { next, entries: [consentEntry(ctx, current.consent.status, input, consent)] };
+  const lifted = suppressionEntry(ctx, current.suppressed, next.suppressed, input.source);
+  return {
+    next,
+    entries: [consentEntry(ctx, current.consent.status, input, consent), ...(lifted ? [lifted] : [])],
+  };
+};
+
+/**
+ * Sets (reason) or clears (undefined) the contact's `suppressed` mirror of its address's
+ * suppression entry, with a `suppression` history entry. Undefined when nothing would change.
+ */
+export const setSuppressed = (
+  current: ContactState,
+  reason: string | undefined,
+  ctx: ChangeContext,
+): Change | undefined => {
+  const recorded = suppressionEntry(ctx, current.suppressed, reason);
+  if (!recorded) return undefined;
+  const next: ContactState = { ...current };
+  if (reason === undefined) delete next.suppressed;
+  else next.suppressed = reason;
+  return { next, entries: [recorded] };
 };
 
 /**
@@ -375,6 +451,8 @@ export const patchContact = (
       else delete next.suppressed;
     }
     entries.push(entry(ctx, { change: 'email', from: null, to: null }));
+    const moved = suppressionEntry(ctx, current.suppressed, next.suppressed);
+    if (moved) entries.push(moved);
   }
 
   const changedFields: string[] = [];
@@ -461,6 +539,8 @@ export const importIntoContact = (
       if (after.status === 'granted' && next.suppressed === 'erased') {
         next = { ...next };
         delete next.suppressed;
+        const lifted = suppressionEntry(ctx, 'erased', undefined, consentInput.source);
+        if (lifted) entries.push(lifted);
       }
     }
   }

@@ -2,9 +2,27 @@
  * Domain errors. Use cases throw these; shared/http/errors.ts maps them to HTTP by `instanceof`
  * in one table. They carry no HTTP status: the domain knows nothing of HTTP.
  */
+/**
+ * One item of an error's `details`: which field (`path`, dotted: `body.email`), a machine-readable
+ * `code`, a human `message`, and for some rules what they are about.
+ */
+export interface ErrorDetail {
+  path?: string;
+  code?: string;
+  message?: string;
+  typeId?: string;
+  count?: number;
+  /** A batch item that came earlier with the same address. */
+  firstIndex?: number;
+  /** The reason of an existing entry (a suppression) that the request conflicts with. */
+  reason?: string;
+  /** The id of that existing entry. */
+  id?: string;
+}
+
 export class DomainError extends Error {
-  readonly details: unknown[];
-  constructor(message: string, details: unknown[] = []) {
+  readonly details: ErrorDetail[];
+  constructor(message: string, details: ErrorDetail[] = []) {
     super(message);
     this.name = new.target.name;
     this.details = details;

@@ -111,7 +111,7 @@ export interface Mailing {
   resumedBy?: string;
 }
 
-/** Merge fields a body may use (API.md). `fields.NAME` reads a custom field. */
+/** Merge fields a body may use (docs/api.md). `fields.NAME` reads a custom field. */
 export const mergeFields = ['firstName', 'lastName', 'email', 'preferencesUrl', 'unsubscribeUrl'] as const;
 
 const fieldPattern = /\{\{\s*([^{}]*?)\s*\}\}/g;

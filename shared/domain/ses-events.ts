@@ -10,7 +10,9 @@
  * Nothing here ever puts an e-mail address into a reason or a log field: events carry addresses,
  * and parse failures are described by path and expectation only.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+// Beside the bounce policy, so what reads the policy needs none of the event schemas here.
+import { isComplaint } from './bounce-policy.ts';
 
 const Timestamp = z.iso.datetime({ offset: true });
 
@@ -19,28 +21,29 @@ const Tags = z.record(z.string(), z.array(z.string()));
 
 export const SesMail = z.object({
   timestamp: Timestamp,
-  messageId: z.string().min(1).max(256),
-  source: z.string().optional(),
-  destination: z.array(z.string()).optional(),
-  tags: Tags.default({}),
+  messageId: z.string().check(z.minLength(1), z.maxLength(256)),
+  source: z.optional(z.string()),
+  destination: z.optional(z.array(z.string())),
+  tags: z._default(Tags, {}),
 });
 
-const Address = z.object({ emailAddress: z.string().min(1).max(320) });
+const addressFields = { emailAddress: z.string().check(z.minLength(1), z.maxLength(320)) };
+const Address = z.object(addressFields);
 
 export const bounceTypes = ['Undetermined', 'Permanent', 'Transient'] as const;
 export type BounceType = (typeof bounceTypes)[number];
 
-const SendEvent = z.object({ eventType: z.literal('Send'), mail: SesMail, send: z.object({}).optional() });
+const SendEvent = z.object({ eventType: z.literal('Send'), mail: SesMail, send: z.optional(z.object({})) });
 
 const DeliveryEvent = z.object({
   eventType: z.literal('Delivery'),
   mail: SesMail,
   delivery: z.object({
     timestamp: Timestamp,
-    recipients: z.array(z.string().min(1).max(320)).min(1),
-    processingTimeMillis: z.number().optional(),
-    smtpResponse: z.string().optional(),
-    reportingMTA: z.string().optional(),
+    recipients: z.array(z.string().check(z.minLength(1), z.maxLength(320))).check(z.minLength(1)),
+    processingTimeMillis: z.optional(z.number()),
+    smtpResponse: z.optional(z.string()),
+    reportingMTA: z.optional(z.string()),
   }),
 });
 
@@ -50,19 +53,20 @@ const BounceEvent = z.object({
   bounce: z.object({
     bounceType: z.enum(bounceTypes),
     // General, NoEmail, Suppressed, OnAccountSuppressionList, MailboxFull, … (SES adds new ones).
-    bounceSubType: z.string().min(1).max(100),
+    bounceSubType: z.string().check(z.minLength(1), z.maxLength(100)),
     bouncedRecipients: z
       .array(
-        Address.extend({
-          action: z.string().optional(),
-          status: z.string().optional(),
-          diagnosticCode: z.string().optional(),
+        z.object({
+          ...addressFields,
+          action: z.optional(z.string()),
+          status: z.optional(z.string()),
+          diagnosticCode: z.optional(z.string()),
         }),
       )
-      .min(1),
+      .check(z.minLength(1)),
     timestamp: Timestamp,
-    feedbackId: z.string().min(1).max(256),
-    reportingMTA: z.string().optional(),
+    feedbackId: z.string().check(z.minLength(1), z.maxLength(256)),
+    reportingMTA: z.optional(z.string()),
   }),
 });
 
@@ -70,21 +74,21 @@ const ComplaintEvent = z.object({
   eventType: z.literal('Complaint'),
   mail: SesMail,
   complaint: z.object({
-    complainedRecipients: z.array(Address).min(1),
+    complainedRecipients: z.array(Address).check(z.minLength(1)),
     timestamp: Timestamp,
-    feedbackId: z.string().min(1).max(256),
-    complaintSubType: z.string().nullable().optional(),
+    feedbackId: z.string().check(z.minLength(1), z.maxLength(256)),
+    complaintSubType: z.optional(z.nullable(z.string())),
     // abuse, auth-failure, fraud, not-spam, other, virus; absent when the provider sent no ARF report.
-    complaintFeedbackType: z.string().max(100).optional(),
-    userAgent: z.string().optional(),
-    arrivalDate: z.string().optional(),
+    complaintFeedbackType: z.optional(z.string().check(z.maxLength(100))),
+    userAgent: z.optional(z.string()),
+    arrivalDate: z.optional(z.string()),
   }),
 });
 
 const RejectEvent = z.object({
   eventType: z.literal('Reject'),
   mail: SesMail,
-  reject: z.object({ reason: z.string().max(500) }),
+  reject: z.object({ reason: z.string().check(z.maxLength(500)) }),
 });
 
 const DeliveryDelayEvent = z.object({
@@ -92,19 +96,22 @@ const DeliveryDelayEvent = z.object({
   mail: SesMail,
   deliveryDelay: z.object({
     timestamp: Timestamp,
-    delayType: z.string().max(100),
+    delayType: z.string().check(z.maxLength(100)),
     delayedRecipients: z.array(
-      Address.extend({ status: z.string().optional(), diagnosticCode: z.string().optional() }),
+      z.object({ ...addressFields, status: z.optional(z.string()), diagnosticCode: z.optional(z.string()) }),
     ),
-    expirationTime: z.string().optional(),
-    reportingMTA: z.string().optional(),
+    expirationTime: z.optional(z.string()),
+    reportingMTA: z.optional(z.string()),
   }),
 });
 
 const RenderingFailureEvent = z.object({
   eventType: z.literal('Rendering Failure'),
   mail: SesMail,
-  failure: z.object({ errorMessage: z.string().max(2000), templateName: z.string().optional() }),
+  failure: z.object({
+    errorMessage: z.string().check(z.maxLength(2000)),
+    templateName: z.optional(z.string()),
+  }),
 });
 
 export const SesEvent = z.discriminatedUnion('eventType', [
@@ -131,9 +138,9 @@ export const sesEventTypes: readonly SesEventType[] = [
 /** SNS's envelope as an SNS → SQS subscription without raw delivery writes it. */
 export const SnsEnvelope = z.object({
   Type: z.literal('Notification'),
-  MessageId: z.string().min(1).max(100),
-  TopicArn: z.string().min(1).max(300),
-  Message: z.string().min(2),
+  MessageId: z.string().check(z.minLength(1), z.maxLength(100)),
+  TopicArn: z.string().check(z.minLength(1), z.maxLength(300)),
+  Message: z.string().check(z.minLength(2)),
   Timestamp: Timestamp,
 });
 
@@ -142,7 +149,7 @@ export type ParsedNotification =
   | { ok: false; reason: string };
 
 /** Issues by path and expectation, never the offending value (it may be an address). */
-const describe = (error: z.ZodError) =>
+const describe = (error: z.core.$ZodError) =>
   error.issues
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
@@ -247,12 +254,8 @@ export const addressesOf = (event: SesEvent): string[] => {
   }
 };
 
-/** A complaint whose feedback type says the person marked the mail as NOT spam is no complaint. */
-export const isComplaint = (event: SesEvent): boolean =>
-  event.eventType === 'Complaint' && event.complaint.complaintFeedbackType !== 'not-spam';
-
 /**
- * Handling order inside a batch: complaints first (STANDARDS.md: "complaints are handled before
+ * Handling order inside a batch: complaints first (docs/compliance.md: "complaints are handled before
  * anything else"), then bounces, then what fails or confirms a message, then the rest.
  */
 export const priorityOf = (event: SesEvent): number => {
@@ -328,13 +331,20 @@ export const rowAfter = (row: RowState, event: SesEvent): RowState | undefined =
   }
 };
 
-/** The bounce of a row is hard (SES's bounce rate, and the reputation guard, count only these). */
+/**
+ * The bounce of a row is hard (SES's bounce rate, and the reputation guard, count only these). A
+ * message SES did not send because the address is on the account's suppression list bounces as
+ * `Permanent:OnAccountSuppressionList`, which SES leaves out of the account's bounce rate: so does
+ * the guard.
+ */
 export const isHardBounce = (row: RowState): boolean =>
-  row.s === 'bounced' && (row.d?.startsWith('Permanent:') ?? false);
+  row.s === 'bounced' &&
+  (row.d?.startsWith('Permanent:') ?? false) &&
+  row.d !== 'Permanent:OnAccountSuppressionList';
 
 /**
  * What a row in this state contributes to the mailing's counters. `sent` counts every message SES
- * accepted (API.md), so delivered, bounced and complained rows count as sent too; the counters of a
+ * accepted (docs/api.md), so delivered, bounced and complained rows count as sent too; the counters of a
  * mailing always equal the sums over its rows, which is what makes moving a row between states a
  * matter of subtracting its old contribution and adding its new one.
  */
@@ -366,3 +376,5 @@ export const addTransition = (
   for (const name of Object.keys(into)) if (into[name] === 0) delete into[name];
   return into;
 };
+
+export { isComplaint };

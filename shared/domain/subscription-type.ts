@@ -43,7 +43,7 @@ export const subscriptionOutcome = (
   if (requested === 'unsubscribed') return 'unsubscribed';
   if (type.archived) {
     throw new RuleViolationError('This subscription type is archived and takes no new subscriptions', [
-      { typeId: type.id, code: 'type_archived' },
+      { typeId: type.id, code: 'type_archived', message: 'Archived types take no new subscriptions' },
     ]);
   }
   if (type.doubleOptIn && current !== 'subscribed') return 'pending';

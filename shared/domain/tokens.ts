@@ -12,7 +12,7 @@
  * action, `u` a tracked link's target URL.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** What a token lets its bearer do. Each purpose is verified only as itself. */
 export const tokenPurposes = ['unsubscribe', 'preferences', 'link', 'confirm', 'magic'] as const;
@@ -32,15 +32,11 @@ export const magicLinkTtlSeconds = 7 * 24 * 60 * 60;
 export const maxLinkTargetLength = 512;
 
 // Opaque ids: no '@' or '.', so an address cannot be smuggled into an id field.
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const keyId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/);
-const epochSeconds = z.number().int().min(0).max(1e11);
+const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/));
+const keyId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/));
+const epochSeconds = z.number().check(z.int(), z.minimum(0), z.maximum(1e11));
 // Interest tags are free text chosen by marketers, but never control characters.
-const interestTag = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^\P{Cc}+$/u);
+const interestTag = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^\P{Cc}+$/u));
 
 /** An absolute http(s) URL without credentials: what a tracked link may redirect to. */
 export const isHttpUrl = (value: string): boolean => {
@@ -63,19 +59,19 @@ const common = { v: z.literal(1), kid: keyId, c: id, iat: epochSeconds };
 /** Every valid payload, by purpose. Strict: unknown fields (an e-mail address, say) are rejected. */
 export const tokenPayloadSchema = z.discriminatedUnion('p', [
   // From a mailing's List-Unsubscribe header and footer; never expires (CAN-SPAM, RFC 8058).
-  z.strictObject({ ...common, p: z.literal('unsubscribe'), m: id.optional(), t: id.optional() }),
+  z.strictObject({ ...common, p: z.literal('unsubscribe'), m: z.optional(id), t: z.optional(id) }),
   // The preference page reached from a mailing; never expires.
-  z.strictObject({ ...common, p: z.literal('preferences'), m: id.optional(), t: id.optional() }),
+  z.strictObject({ ...common, p: z.literal('preferences'), m: z.optional(id), t: z.optional(id) }),
   // The target is signed in, so the redirect cannot be pointed elsewhere (no open redirect).
   z.strictObject({
     ...common,
     p: z.literal('link'),
-    m: id.optional(),
-    a: linkAction.optional(),
-    u: z.string().max(maxLinkTargetLength).refine(isHttpUrl),
+    m: z.optional(id),
+    a: z.optional(linkAction),
+    u: z.string().check(z.maxLength(maxLinkTargetLength), z.refine(isHttpUrl)),
   }),
   // Double opt-in confirmation of one subscription type.
-  z.strictObject({ ...common, p: z.literal('confirm'), t: id, exp: epochSeconds.optional() }),
+  z.strictObject({ ...common, p: z.literal('confirm'), t: id, exp: z.optional(epochSeconds) }),
   // Preference access sent on request ("manage your subscriptions"); always expires.
   z.strictObject({ ...common, p: z.literal('magic'), exp: epochSeconds }),
 ]);
@@ -121,9 +117,11 @@ const keySetSchema = z
     current: keyId,
     // 32 characters at least: a base64 or base64url encoding of 32 random bytes (43–44 characters)
     // passes, and so does any other string at least that long.
-    keys: z.record(keyId, z.string().min(32).max(1024)),
+    keys: z.record(keyId, z.string().check(z.minLength(32), z.maxLength(1024))),
   })
-  .refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' });
+  .check(
+    z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
+  );
 
 /**
  * Parses and validates a key set (`SIGNING_KEYS`): `{current, keys: {[kid]: secret}}`, JSON text or

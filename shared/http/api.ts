@@ -1,24 +1,24 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
-import { type Route, type RouteKey, routeTables, routes } from '#infra/routes.ts';
+import type * as z from 'zod/mini';
 import type { TableName } from '#infra/tables.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { authenticate } from './auth.ts';
+import { type RouteContract, routeTables } from './contract.ts';
 import { notFound, toErrorResponse } from './errors.ts';
 import { idempotency } from './idempotency.ts';
 import { header, parseJsonBody, queryObject, type RequestMeta, requestMeta, validate } from './request.ts';
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
-/** What a handler receives: validated input typed from its route's schemas, and who called. */
-export interface ApiInput<K extends RouteKey> {
-  body: Out<Route<K> extends { body: infer S } ? S : undefined>;
-  query: Out<Route<K> extends { query: infer S } ? S : undefined>;
-  params: Out<Route<K> extends { params: infer S } ? S : undefined>;
-  actor: Route<K>['auth'] extends 'marketer' | 'admin' ? Actor : undefined;
+/** What a handler receives: validated input typed from its contract's schemas, and who called. */
+export interface ApiInput<C extends RouteContract> {
+  body: Out<C extends { body: infer S } ? S : undefined>;
+  query: Out<C extends { query: infer S } ? S : undefined>;
+  params: Out<C extends { params: infer S } ? S : undefined>;
+  actor: C['auth'] extends 'marketer' | 'admin' ? Actor : undefined;
   request: RequestMeta;
 }
 
@@ -42,7 +42,7 @@ const jsonHeaders = {
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
-type ApiContext<K extends RouteKey> = Context & { input?: ApiInput<K> };
+type ApiContext<C extends RouteContract> = Context & { input?: ApiInput<C> };
 
 /** Maps every error through the one table in errors.ts; a 500 is logged, never shown. */
 const errorResponses = (routeKey: string): MiddlewareObj<Event, Result> => ({
@@ -57,10 +57,9 @@ const errorResponses = (routeKey: string): MiddlewareObj<Event, Result> => ({
 });
 
 /** Auth first (401/403), then body size, type and syntax (413/415/400), then schemas (422/404). */
-const parseRequest = <K extends RouteKey>(
-  routeKey: K,
-): MiddlewareObj<Event, Result, Error, ApiContext<K>> => {
-  const route = routes[routeKey];
+const parseRequest = <C extends RouteContract>(
+  route: C,
+): MiddlewareObj<Event, Result, Error, ApiContext<C>> => {
   return {
     before: async (request) => {
       const event = request.event;
@@ -69,33 +68,37 @@ const parseRequest = <K extends RouteKey>(
           ? await authenticate(event, route.auth)
           : undefined;
       let params: unknown;
-      if ('params' in route) {
+      if (route.params) {
         const parsed = route.params.safeParse(event.pathParameters ?? {});
         // An id that cannot exist is simply not found.
         if (!parsed.success) throw notFound();
         params = parsed.data;
       }
-      const query = 'query' in route ? validate(route.query, queryObject(event), 'query') : undefined;
-      const body = 'body' in route ? validate(route.body, parseJsonBody(event), 'body') : undefined;
-      request.context.input = { actor, params, query, body, request: requestMeta(event) } as ApiInput<K>;
+      const query = route.query ? validate(route.query, queryObject(event), 'query') : undefined;
+      const body = route.body ? validate(route.body, parseJsonBody(event), 'body') : undefined;
+      request.context.input = { actor, params, query, body, request: requestMeta(event) } as ApiInput<C>;
     },
   };
 };
 
 /**
- * Wraps a use-case call as the Lambda handler of one route in infra/routes.ts. The route's auth and
- * schemas come from the table, so the handler file holds only the call and the mapping of its result.
+ * Wraps a use-case call as the Lambda handler of one route. The route's auth and schemas come from
+ * its contract (the module beside the handler), so the handler file holds only the call and the
+ * mapping of its result.
  */
-export const api = <K extends RouteKey>(routeKey: K, run: (input: ApiInput<K>) => Promise<unknown>) => {
-  const route = routes[routeKey];
+export const api = <const C extends RouteContract>(
+  route: C,
+  run: (input: ApiInput<C>) => Promise<unknown>,
+) => {
+  const routeKey = `${route.method} ${route.path}`;
   // Fail at cold start, not on the first request, when a declared table is not configured.
   for (const table of Object.keys(routeTables(route)) as TableName[]) tableName(table);
-  const idempotent = 'idempotent' in route && route.idempotent === true;
-  return middy<Event, Result, Error, ApiContext<K>>()
+  const idempotent = route.idempotent === true;
+  return middy<Event, Result, Error, ApiContext<C>>()
     .use(errorResponses(routeKey))
-    .use(parseRequest(routeKey))
+    .use(parseRequest(route))
     .handler(async (event, context) => {
-      const input = context.input as ApiInput<K>;
+      const input = context.input as ApiInput<C>;
       const idemKey = idempotent ? header(event, 'idempotency-key') : undefined;
       const scope = { caller: input.actor?.keyId ?? 'anonymous', route: routeKey };
       if (idemKey) {
@@ -126,7 +129,7 @@ export const api = <K extends RouteKey>(routeKey: K, run: (input: ApiInput<K>) =
         // The work is done: the key is never freed now, even if the response cannot be stored
         // (the record then stays `started` until its lease ends).
         await idempotency
-          .complete(scope, idemKey, response, 'idempotentSecrets' in route ? route.idempotentSecrets : [])
+          .complete(scope, idemKey, response, route.idempotentSecrets ?? [])
           .catch((error: unknown) =>
             logger.error('idempotency record not completed', {
               route: routeKey,

@@ -1,6 +1,7 @@
 import { SesRetryLater } from '#shared/adapters/ses/errors.ts';
 import {
   ConflictError,
+  type ErrorDetail,
   ForbiddenError,
   NotFoundError,
   RuleViolationError,
@@ -11,8 +12,8 @@ import {
 export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
-  readonly details: unknown[];
-  constructor(statusCode: number, code: string, message: string, details: unknown[] = []) {
+  readonly details: ErrorDetail[];
+  constructor(statusCode: number, code: string, message: string, details: ErrorDetail[] = []) {
     super(message);
     this.name = 'HttpError';
     this.statusCode = statusCode;
@@ -33,7 +34,7 @@ export const unsupportedMediaType = (expected: string) =>
   new HttpError(415, 'unsupported_media_type', `Send the body as ${expected}`);
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: unknown[] };
+  error: { code: string; message: string; details: ErrorDetail[] };
 }
 
 /**
@@ -60,7 +61,7 @@ export const toErrorResponse = (
   }
   for (const [type, statusCode, code] of table) {
     if (error instanceof type) {
-      const details = (error as { details?: unknown[] }).details ?? [];
+      const details = (error as { details?: ErrorDetail[] }).details ?? [];
       return { statusCode, body: { error: { code, message: error.message, details } }, expected: true };
     }
   }

@@ -1,6 +1,6 @@
 /**
  * The HTML sibling of api.ts: wraps a use-case call as the Lambda handler of one hosted-page route
- * of infra/routes.ts (`page: {…}`), for recipients rather than marketing apps.
+ * (a contract with `page: {…}`), for recipients rather than marketing apps.
  *
  * What every page gets from here, so the handler files hold only the call:
  * - the `{token}` path parameter verified (HMAC, constant time) for the purposes its route lists;
@@ -17,7 +17,6 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type Route, type RouteKey, routeTables, routes } from '#infra/routes.ts';
 import type { TableName } from '#infra/tables.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
@@ -32,6 +31,7 @@ import {
 import { logger } from '#shared/observability/logger.ts';
 import { type ErrorPageKind, errorPage } from '#shared/pages/error-page.ts';
 import { styleSource } from '#shared/pages/layout.ts';
+import { type RouteContract, routeTables } from './contract.ts';
 import { header, type RequestMeta, rawBody, requestMeta } from './request.ts';
 
 /** Form bodies are small: a page's checkboxes, a reason, an address. */
@@ -41,13 +41,12 @@ const maxFormFields = 200;
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
 
-/** Routes served by this wrapper: those with `page` in the route table. */
-export type PageRouteKey = {
-  [K in RouteKey]: Route<K> extends { page: object } ? K : never;
-}[RouteKey];
+/** Routes served by this wrapper: those whose contract has `page`. */
+export type PageContract = RouteContract & { readonly page: NonNullable<RouteContract['page']> };
 
-type Purposes<K extends PageRouteKey> =
-  Route<K> extends { page: { purposes: readonly (infer P)[] } } ? Extract<P, TokenPurpose> : never;
+type Purposes<C extends PageContract> = C extends { page: { purposes: readonly (infer P)[] } }
+  ? Extract<P, TokenPurpose>
+  : never;
 
 /** A verified token: as it appeared in the path (for links back to the page) and its payload. */
 export interface VerifiedToken<P extends TokenPurpose> {
@@ -68,8 +67,8 @@ export interface PageRequest extends RequestMeta {
   acceptLanguage: string | undefined;
 }
 
-export interface PageInput<K extends PageRouteKey> {
-  token: [Purposes<K>] extends [never] ? undefined : VerifiedToken<Purposes<K>>;
+export interface PageInput<C extends PageContract> {
+  token: [Purposes<C>] extends [never] ? undefined : VerifiedToken<Purposes<C>>;
   /** Empty for routes without `form`. */
   form: Form;
   request: PageRequest;
@@ -333,14 +332,10 @@ const errorPages = (routeKey: string): MiddlewareObj<Event, Result> => ({
 // ---------------------------------------------------------------------------------------------
 // The wrapper
 
-type PageContext<K extends PageRouteKey> = Context & { input?: PageInput<K> };
+type PageContext<C extends PageContract> = Context & { input?: PageInput<C> };
 
-const parsePage = <K extends PageRouteKey>(
-  routeKey: K,
-): MiddlewareObj<Event, Result, Error, PageContext<K>> => {
-  const route = routes[routeKey] as Route<K> & {
-    page: { purposes?: readonly TokenPurpose[]; form?: boolean };
-  };
+const parsePage = <C extends PageContract>(route: C): MiddlewareObj<Event, Result, Error, PageContext<C>> => {
+  const routeKey = `${route.method} ${route.path}`;
   return {
     before: async (request) => {
       const event = request.event;
@@ -358,26 +353,26 @@ const parsePage = <K extends PageRouteKey>(
         token,
         form,
         request: { ...requestMeta(event), acceptLanguage: header(event, 'accept-language') },
-      } as PageInput<K>;
+      } as PageInput<C>;
     },
   };
 };
 
 /**
  * Wraps a use-case call as the Lambda handler of one hosted-page route. The route's auth (token
- * purposes) and whether it reads a form come from the route table.
+ * purposes) and whether it reads a form come from its contract.
  */
-export const page = <K extends PageRouteKey>(
-  routeKey: K,
-  run: (input: PageInput<K>) => Promise<PageResponse>,
+export const page = <const C extends PageContract>(
+  route: C,
+  run: (input: PageInput<C>) => Promise<PageResponse>,
 ) => {
   // Fail at cold start, not on the first request, when a declared table is not configured.
-  for (const table of Object.keys(routeTables(routes[routeKey])) as TableName[]) tableName(table);
-  return middy<Event, Result, Error, PageContext<K>>()
-    .use(errorPages(routeKey))
-    .use(parsePage(routeKey))
+  for (const table of Object.keys(routeTables(route)) as TableName[]) tableName(table);
+  return middy<Event, Result, Error, PageContext<C>>()
+    .use(errorPages(`${route.method} ${route.path}`))
+    .use(parsePage(route))
     .handler(async (_event, context) => {
-      const response = await run(context.input as PageInput<K>);
+      const response = await run(context.input as PageInput<C>);
       if (response.kind === 'redirect') {
         return {
           statusCode: 302,

@@ -4,7 +4,9 @@
  */
 import type { Language } from '#shared/domain/i18n.ts';
 import { escapeHtml, layout, statusMessage } from './layout.ts';
-import { fill, strings } from './strings.ts';
+import { fill } from './strings.ts';
+import { confirmStrings } from './strings/confirm.ts';
+import { commonStrings } from './strings/common.ts';
 
 export interface ConfirmPageInput {
   language: Language;
@@ -14,7 +16,7 @@ export interface ConfirmPageInput {
 }
 
 export const confirmPage = (input: ConfirmPageInput): string => {
-  const t = strings[input.language];
+  const t = { ...confirmStrings[input.language], ...commonStrings[input.language] };
   const body =
     `<h1>${escapeHtml(t.confirmTitle)}</h1>` +
     `<p>${fill(escapeHtml(t.confirmQuestion), { type: `<strong>${escapeHtml(input.typeName)}</strong>` })}</p>` +
@@ -33,7 +35,7 @@ export interface ConfirmedPageInput {
 }
 
 export const confirmedPage = (input: ConfirmedPageInput): string => {
-  const t = strings[input.language];
+  const t = { ...confirmStrings[input.language], ...commonStrings[input.language] };
   const text = fill(escapeHtml(input.already ? t.alreadyConfirmed : t.confirmed), {
     type: `<strong>${escapeHtml(input.typeName)}</strong>`,
   });

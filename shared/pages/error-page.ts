@@ -5,13 +5,13 @@
  */
 import type { Language } from '#shared/domain/i18n.ts';
 import { escapeHtml, layout } from './layout.ts';
-import { strings } from './strings.ts';
+import { errorStrings } from './strings/errors.ts';
 
 export const errorPageKinds = ['not_found', 'bad_request', 'too_many', 'server_error'] as const;
 export type ErrorPageKind = (typeof errorPageKinds)[number];
 
 export const errorPage = (language: Language, kind: ErrorPageKind, newLinkUrl = '/p'): string => {
-  const t = strings[language];
+  const t = errorStrings[language];
   const texts: Record<ErrorPageKind, readonly [title: string, text: string]> = {
     not_found: [t.notFoundTitle, t.notFoundText],
     bad_request: [t.badRequestTitle, t.badRequestText],

@@ -4,7 +4,7 @@
  */
 import type { Language } from '#shared/domain/i18n.ts';
 import { escapeHtml, layout, statusMessage } from './layout.ts';
-import { strings } from './strings.ts';
+import { magicLinkStrings } from './strings/magic-link.ts';
 
 export interface MagicLinkPageInput {
   language: Language;
@@ -17,7 +17,7 @@ export interface MagicLinkPageInput {
 }
 
 export const magicLinkPage = (input: MagicLinkPageInput): string => {
-  const t = strings[input.language];
+  const t = magicLinkStrings[input.language];
   const error = input.invalid ? `<p class="error" id="email-error">${escapeHtml(t.invalidEmail)}</p>` : '';
   const value = input.invalid ? ` value="${escapeHtml(input.invalid.value)}"` : '';
   const invalidAttrs = input.invalid ? ' aria-invalid="true" aria-describedby="email-error" autofocus' : '';

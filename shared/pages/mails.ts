@@ -4,8 +4,10 @@
  * personal. Pure.
  */
 import type { Language } from '#shared/domain/i18n.ts';
-import { escapeHtml } from './layout.ts';
-import { fill, strings } from './strings.ts';
+import { escapeHtml } from '#shared/domain/render.ts';
+import { fill } from './strings.ts';
+import { confirmMailStrings } from './strings/confirm-mail.ts';
+import { magicMailStrings } from './strings/magic-mail.ts';
 
 export interface MailContent {
   subject: string;
@@ -31,7 +33,7 @@ const mail = (
 
 /** "Please confirm your subscription to {type}", with the confirm link. */
 export const confirmationMail = (language: Language, typeName: string, confirmUrl: string): MailContent => {
-  const t = strings[language];
+  const t = confirmMailStrings[language];
   return mail(
     language,
     fill(t.confirmMailSubject, { type: typeName }),
@@ -44,7 +46,7 @@ export const confirmationMail = (language: Language, typeName: string, confirmUr
 
 /** The preference link asked for on `GET /p` (valid 7 days). */
 export const magicLinkMail = (language: Language, preferencesUrl: string): MailContent => {
-  const t = strings[language];
+  const t = magicMailStrings[language];
   return mail(
     language,
     t.magicMailSubject,

@@ -6,7 +6,9 @@ import { chooseLanguage, type Language } from '#shared/domain/i18n.ts';
 import type { SubscriptionType } from '#shared/domain/subscription-type.ts';
 import type { PreferencesView } from '#shared/use-cases/preferences.ts';
 import { escapeHtml, layout, statusMessage } from './layout.ts';
-import { fill, strings } from './strings.ts';
+import { fill } from './strings.ts';
+import { preferenceStrings } from './strings/preferences.ts';
+import { commonStrings } from './strings/common.ts';
 import { typeText } from './type-text.ts';
 
 export interface ShownType {
@@ -52,7 +54,7 @@ const typeRow = (item: ShownType, language: Language, pendingNote: string): stri
 };
 
 const noticeHtml = (notice: SavedNotice | undefined, language: Language): string => {
-  const t = strings[language];
+  const t = { ...preferenceStrings[language], ...commonStrings[language] };
   if (!notice) return '';
   if (notice.kind === 'unsubscribed_all') return statusMessage(escapeHtml(t.unsubscribedAll));
   const names = notice.confirmationsSent.map((type) => typeText(type, language).name);
@@ -64,7 +66,7 @@ const noticeHtml = (notice: SavedNotice | undefined, language: Language): string
 
 export const preferencesPage = (input: PreferencesPageInput): string => {
   const { language } = input;
-  const t = strings[language];
+  const t = { ...preferenceStrings[language], ...commonStrings[language] };
   const greeting = input.firstName
     ? `${fill(escapeHtml(t.greeting), { name: escapeHtml(input.firstName) })} `
     : '';

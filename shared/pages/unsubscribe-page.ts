@@ -4,7 +4,9 @@
  */
 import type { Language } from '#shared/domain/i18n.ts';
 import { escapeHtml, layout, statusMessage } from './layout.ts';
-import { fill, strings } from './strings.ts';
+import { fill } from './strings.ts';
+import { unsubscribeStrings } from './strings/unsubscribe.ts';
+import { commonStrings } from './strings/common.ts';
 
 export interface UnsubscribePageInput {
   language: Language;
@@ -17,7 +19,7 @@ export interface UnsubscribePageInput {
 }
 
 export const unsubscribePage = (input: UnsubscribePageInput): string => {
-  const t = strings[input.language];
+  const t = { ...unsubscribeStrings[input.language], ...commonStrings[input.language] };
   const question =
     input.typeName === undefined
       ? escapeHtml(t.unsubscribeQuestionAll)
@@ -32,7 +34,7 @@ export const unsubscribePage = (input: UnsubscribePageInput): string => {
 };
 
 export const unsubscribedPage = (input: Omit<UnsubscribePageInput, 'action'>): string => {
-  const t = strings[input.language];
+  const t = { ...unsubscribeStrings[input.language], ...commonStrings[input.language] };
   const done =
     input.typeName === undefined
       ? escapeHtml(t.unsubscribedAllDone)

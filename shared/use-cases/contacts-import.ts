@@ -10,7 +10,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { type CreateContactInput, type RequestInfo, changeContext } from './contacts.ts';
 import { newlyPending, type OwedConfirmations, queueConfirmations } from './double-opt-in.ts';
 
-/** Most contacts one call may import (API.md). */
+/** Most contacts one call may import (docs/api.md). */
 export const maxImportBatch = 1000;
 
 /** Claims (conditional PutItem, one per new address) in flight at once. */

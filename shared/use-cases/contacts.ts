@@ -242,7 +242,7 @@ export const updateContact = async (
  * Grant or withdraw e-marketing consent.
  * Input: status, legal basis, source, evidence; the caller. Output: the contact.
  * 1. Change the contact's consent with a `consent` history entry (who, when, how, evidence).
- * 2. When granting: remove an `erased` suppression entry of the address (API.md: an erased person
+ * 2. When granting: remove an `erased` suppression entry of the address (docs/api.md: an erased person
  *    is not mailed until they grant consent again). After step 1, so a crash in between leaves the
  *    address suppressed (the safe side); a retry of the grant lifts it.
  */
@@ -294,28 +294,4 @@ export const setContactSubscription = async (
 export const contactHistory = async (id: string, limit: number, cursor?: string) => {
   const contact = await existing(id);
   return history.page(id, Object.values(contact.outbox), limit, cursor);
-};
-
-/**
- * Export everything stored about a contact (GDPR Art. 15/20).
- * 1. The contact, its whole history, its list-building memberships.
- * 2. The suppression entry of its address, if any.
- * 3. Mailings received: none can exist before sending does; the field is there for them.
- */
-export const exportContact = async (id: string) => {
-  const contact = await existing(id);
-  const [entries, memberships, suppression] = await Promise.all([
-    history.all(id, Object.values(contact.outbox)),
-    contacts.memberships(id),
-    suppressions.getByEmail(contact.emailKey),
-  ]);
-  return {
-    contact: toPublicContact(contact),
-    history: entries,
-    memberships,
-    suppression: suppression ?? null,
-    addressClaims: Object.keys(contact.otherClaims ?? {}),
-    mailings: [],
-    exportedAt: new Date().toISOString(),
-  };
 };

@@ -8,7 +8,7 @@
  * gateway opening every link confirms nothing. The token names the contact and the type, and
  * expires after {@link confirmationTtlSeconds}.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
@@ -32,9 +32,9 @@ export const confirmationTtlSeconds = 30 * 24 * 60 * 60;
 
 const config = () =>
   loadConfig({
-    PUBLIC_BASE_URL: z.string().url(),
-    SENDER_ADDRESS: z.string().min(3).default('no-reply@localhost.localdomain'),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    PUBLIC_BASE_URL: z.url(),
+    SENDER_ADDRESS: z._default(z.string().check(z.minLength(3)), 'no-reply@localhost.localdomain'),
+    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   });
 
 /**

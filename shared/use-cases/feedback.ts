@@ -13,7 +13,9 @@
  *    suppress the address (the entry, then the contact's `suppressed` mirror) and, for a complaint,
  *    withdraw the contact's e-marketing consent with source `complaint` through the contacts use
  *    case, so the history records it as any withdrawal. A delivery resets the address's bounce
- *    counts (one batched read of bounce records for the batch's deliveries).
+ *    counts (one batched read of bounce records for the batch's deliveries). An address SES itself
+ *    refused as suppressed (its account-level list holds it) is suppressed here with that reason,
+ *    `ses_suppressed`, whatever the policy: SES will not mail it either way.
  * 4. Match each event to its row through the message tags (`mailingId`, `chunkId`, `contactId`).
  *    Events that match nothing (no tags, an unknown mailing, chunk or row) are kept 30 days for
  *    inspection (adapters/dynamodb/feedback-events.ts); transactional mail (a `kind` tag) has no
@@ -57,7 +59,7 @@
  * measures it.
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { bouncePolicies } from '#shared/adapters/dynamodb/bounce-policy.ts';
 import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';
@@ -92,6 +94,7 @@ import {
   suppressionReasonOf,
 } from '#shared/domain/bounce-policy.ts';
 import { parseEmail } from '#shared/domain/email.ts';
+import { refusedAsSuppressed, sesSuppressedReason } from '#shared/domain/ses-suppression.ts';
 import {
   addressesOf,
   addTransition,
@@ -112,7 +115,12 @@ import { suppressAddress } from './suppressions.ts';
  * before the reputation guard judges its rates.
  */
 export const feedbackConfig = () =>
-  loadConfig({ REPUTATION_MIN_SENT: z.coerce.number().int().min(1).max(100_000_000).default(100) });
+  loadConfig({
+    REPUTATION_MIN_SENT: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000_000)),
+      100,
+    ),
+  });
 
 /** Fails at cold start when a table or the queue the consumer uses is not configured. */
 export const checkFeedbackConfig = (): void => {
@@ -214,8 +222,36 @@ const thresholdReached = async (
   throw new Error('the bounce record kept changing');
 };
 
+/** Step 3 for an address SES refused because its account-level suppression list holds it. */
+const recordSesSuppressed = async (item: Item): Promise<void> => {
+  const messageId = item.record.id;
+  for (const raw of addressesOf(item.event)) {
+    const parsed = parseEmail(raw);
+    if (!parsed.ok) {
+      logger.warn('feedback: an address in the event is not valid; skipped', { messageId, kind: 'ses' });
+      continue;
+    }
+    const emailKey = parsed.address.key;
+    const fingerprint = await suppressions.fingerprint(emailKey);
+    const contact = await contacts.findByEmail(emailKey);
+    const entry = await suppressAddress(
+      emailKey,
+      fingerprint,
+      { reason: sesSuppressedReason, at: eventTime(item.event), source: 'bounce', sourceEvent: item.key },
+      contact,
+    );
+    logger.info('feedback: SES refused a suppressed address; recorded', {
+      messageId,
+      suppressionId: fingerprint,
+      reason: entry.reason,
+      contactId: contact?.id,
+    });
+  }
+};
+
 /** Step 3 for one bounce or complaint: count it, and act when its rule's threshold is reached. */
 const applyAddressEffects = async (item: Item, policy: BouncePolicy): Promise<void> => {
+  if (refusedAsSuppressed(item.event)) return recordSesSuppressed(item);
   const kind = kindOf(item.event);
   if (!kind || policy[kind].action === 'none') return;
   const rule = policy[kind];

@@ -1,6 +1,9 @@
+import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
+import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
-import { NotFoundError, RuleViolationError, ValidationError } from '#shared/domain/errors.ts';
+import type { Actor } from '#shared/domain/api-key.ts';
+import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from '#shared/domain/errors.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { type ListCriteria, selectionIsIndexed, type TargetList } from '#shared/domain/list.ts';
 import { decodePosition, listSources, readPage } from './list-resolution.ts';
@@ -72,4 +75,44 @@ export const listContacts = async (id: string, limit: number, cursor?: string, t
     }
   }
   return { items: page.items, nextCursor: page.next, ...(count !== undefined ? { total: count } : {}) };
+};
+
+/** Lists newest first, in cursor pages. */
+export const listLists = (limit: number, cursor?: string) => lists.list(limit, cursor);
+
+/** Mailing states in which a mailing still reads its list (a paused one may resume planning). */
+const usingStates = new Set(['draft', 'planned', 'sending', 'paused']);
+
+/**
+ * Delete a list.
+ * 1. Read the mailings made for it (strongly consistent, with the version of that set).
+ * 2. If one of them still uses it (a draft, or planned, sending or paused, and still pointing at
+ *    this list): 409 naming them.
+ * 3. Delete the list on condition the set did not change since step 1 (a mailing created meanwhile
+ *    makes it a 409 to retry; one that records itself after the delete finds no list and is
+ *    refused). Recorded in the audit log.
+ */
+export const deleteList = async (id: string, actor: Actor) => {
+  const usage = await lists.usage(id);
+  if (!usage) throw new NotFoundError('List not found');
+  const users = await Promise.all(usage.mailingIds.map((mailingId) => mailings.getStored(mailingId, true)));
+  const inUse = users
+    .filter((m) => m && m.listId === id && usingStates.has(m.status))
+    .map((m) => ({ id: m?.id ?? '', status: m?.status ?? '' }));
+  if (inUse.length) {
+    throw new ConflictError(
+      'The list is used by a mailing that is a draft or being sent',
+      inUse.map((m) => ({
+        path: 'id',
+        code: 'list_in_use',
+        id: m.id,
+        message: `Mailing ${m.id} is ${m.status}`,
+      })),
+    );
+  }
+  if (!(await lists.delete(id, usage.version)))
+    throw new ConflictError('A mailing was created for the list meanwhile: try again');
+  const at = new Date().toISOString();
+  await audit.record(actor, { action: 'list.deleted', details: { listId: id } }, at);
+  return { id, deleted: true as const, at };
 };

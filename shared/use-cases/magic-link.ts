@@ -9,7 +9,7 @@
  * keyed by a keyed hash (never the address or IP itself), expiring by TTL.
  */
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
@@ -30,9 +30,9 @@ export const magicLinkWindowSeconds = 15 * 60;
 
 const config = () =>
   loadConfig({
-    PUBLIC_BASE_URL: z.string().url(),
-    SENDER_ADDRESS: z.string().min(3).default('no-reply@localhost.localdomain'),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    PUBLIC_BASE_URL: z.url(),
+    SENDER_ADDRESS: z._default(z.string().check(z.minLength(3)), 'no-reply@localhost.localdomain'),
+    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   });
 
 export type MagicLinkOutcome = 'accepted' | 'invalid' | 'limited';

@@ -12,6 +12,7 @@ import { newId } from '#shared/domain/ids.ts';
 import {
   type Counts,
   type Mailing,
+  type MailingStatus,
   type TrackedLink,
   undeclaredLinks,
   zeroCounts,
@@ -48,10 +49,11 @@ const checkReferences = async (typeId: string | undefined, listId: string | unde
         { path: 'body.subscriptionTypeId', message: 'Archived types take no new mailings' },
       ]);
   }
-  if (listId && !(await lists.get(listId))) {
-    throw new RuleViolationError('Unknown list', [{ path: 'body.listId', message: 'No list with this id' }]);
-  }
+  if (listId && !(await lists.get(listId))) throw unknownList();
 };
+
+const unknownList = () =>
+  new RuleViolationError('Unknown list', [{ path: 'body.listId', message: 'No list with this id' }]);
 
 /** Every `{{links.NAME}}` the content uses is declared in `links` (422 naming the others). */
 const checkLinks = (
@@ -107,9 +109,11 @@ const checkSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
  * Create a mailing as a draft.
  * 1. Its subscription type exists and is not archived; its list exists; every tracked link its
  *    content uses is declared; every message fits SES and the mailing fits one item.
- * 2. Store it (merge fields were checked by the schema).
+ * 2. Store it (merge fields were checked by the schema), then record it on its list, which a
+ *    delete of the list reads; a list deleted in between takes the mailing back out (422).
+ * 3. Answer it as GET does: with the preview of its counts.
  */
-export const createMailing = async (input: MailingInput, actor: Actor): Promise<Mailing> => {
+export const createMailing = async (input: MailingInput, actor: Actor) => {
   checkLinks(input, input.links);
   await checkReferences(input.subscriptionTypeId, input.listId);
   const at = new Date().toISOString();
@@ -135,7 +139,12 @@ export const createMailing = async (input: MailingInput, actor: Actor): Promise<
   const { counts: _counts, reasons: _reasons, ...stored } = mailing;
   checkSize(stored);
   await mailings.create(mailing);
-  return mailing;
+  // After the mailing exists, so a list deleted meanwhile either sees it or refuses it (lists.ts).
+  if (!(await lists.addMailing(mailing.listId, mailing.id))) {
+    await mailings.deleteDraft(mailing.id);
+    throw unknownList();
+  }
+  return mailingView(mailing, await previewCounts(mailing));
 };
 
 /** Drafts can be edited until sent. */
@@ -167,7 +176,72 @@ export const updateMailing = async (id: string, changes: Partial<MailingInput>) 
     { ...changes, ...(override ? {} : { overrideReason: undefined }) },
     new Date().toISOString(),
   );
+  if (changes.listId && changes.listId !== current.listId && !(await lists.addMailing(changes.listId, id))) {
+    // The new list was deleted meanwhile: back to the list it had.
+    await mailings.updateDraft(id, { listId: current.listId }, new Date().toISOString());
+    throw unknownList();
+  }
   return getMailing(id);
+};
+
+/** Mailings newest first, filtered by status and type: what a list shows (no bodies, no counts). */
+export const listMailings = async (query: {
+  limit: number;
+  cursor?: string | undefined;
+  status?: MailingStatus | undefined;
+  subscriptionTypeId?: string | undefined;
+}) => {
+  const page = await mailings.list(query);
+  return {
+    items: page.items.map((m) => ({
+      id: m.id,
+      name: m.name,
+      subscriptionTypeId: m.subscriptionTypeId,
+      listId: m.listId,
+      from: m.from,
+      subject: m.subject,
+      overrideConsent: m.overrideConsent,
+      status: m.status,
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+      ...pick(m, [
+        'sendRequestedAt',
+        'sendRequestedBy',
+        'plannedAt',
+        'completedAt',
+        'cancelledAt',
+        'cancelledBy',
+        'pausedAt',
+        'resumedAt',
+        'resumedBy',
+      ]),
+    })),
+    nextCursor: page.nextCursor,
+  };
+};
+
+const pick = <T extends object, K extends keyof T>(value: T, names: readonly K[]): Partial<Pick<T, K>> =>
+  Object.fromEntries(
+    names.filter((name) => value[name] !== undefined).map((name) => [name, value[name]]),
+  ) as Partial<Pick<T, K>>;
+
+/**
+ * Delete a mailing.
+ * 1. Only a draft: one that was ever sent keeps its record (cancel it instead): 409.
+ * 2. The draft and its counters go, in a write conditional on it still being a draft (a send at
+ *    the same moment wins or loses whole). Recorded in the audit log.
+ */
+export const deleteMailing = async (id: string, actor: Actor) => {
+  if (!(await mailings.deleteDraft(id))) {
+    const mailing = await mailings.getStored(id, true);
+    if (!mailing) throw new NotFoundError('Mailing not found');
+    throw new ConflictError(
+      `The mailing is ${mailing.status}; only a draft can be deleted (cancel it instead)`,
+    );
+  }
+  const at = new Date().toISOString();
+  await audit.record(actor, { action: 'mailing.deleted', details: { mailingId: id } }, at);
+  return { id, deleted: true as const, at };
 };
 
 /** A draft's counts are a preview: the list resolved now and judged by the rule as it stands. */
@@ -230,13 +304,21 @@ const recordedCounts = async (id: string) => {
   return { counts, reasons, countsComplete: true };
 };
 
+/** A mailing as the API shows it: without who created it (an internal key id). */
+const mailingView = (
+  mailing: Omit<Mailing, 'counts' | 'reasons'>,
+  tally: { counts: Counts; reasons: Record<string, number>; countsComplete: boolean },
+) => {
+  const { createdBy: _createdBy, counts: _counts, reasons: _reasons, ...visible } = mailing as Mailing;
+  return { ...visible, ...tally };
+};
+
 export const getMailing = async (id: string) => {
   const mailing = await mailings.getStored(id);
   if (!mailing) throw new NotFoundError('Mailing not found');
-  const { createdBy: _createdBy, ...visible } = mailing;
-  if (mailing.status === 'draft') return { ...visible, ...(await previewCounts(mailing)) };
+  if (mailing.status === 'draft') return mailingView(mailing, await previewCounts(mailing));
   const [tally, deadLetters] = await Promise.all([recordedCounts(id), deadLetterReport(id)]);
-  return { ...visible, ...tally, ...(deadLetters ? { deadLetters } : {}) };
+  return { ...mailingView(mailing, tally), ...(deadLetters ? { deadLetters } : {}) };
 };
 
 /**

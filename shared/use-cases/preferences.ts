@@ -40,7 +40,7 @@ const isActive = (status: string | undefined) => status === 'subscribed' || stat
 const statusOf = (contact: ContactState, typeId: string) =>
   Object.hasOwn(contact.subscriptions, typeId) ? contact.subscriptions[typeId]?.status : undefined;
 
-/** API.md: every public, non-archived type, plus any type the contact is subscribed to (or pending). */
+/** docs/api.md: every public, non-archived type, plus any type the contact is subscribed to (or pending). */
 export const typesShown = (types: readonly SubscriptionType[], contact: ContactState): SubscriptionType[] =>
   types.filter((type) => (type.public && !type.archived) || isActive(statusOf(contact, type.id)));
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
@@ -15,9 +15,9 @@ const config = () => {
 };
 const load = () =>
   loadConfig({
-    PUBLIC_BASE_URL: z.string().url(),
-    SENDER_ADDRESS: z.string().min(3).default('no-reply@localhost.localdomain'),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
+    PUBLIC_BASE_URL: z.url(),
+    SENDER_ADDRESS: z._default(z.string().check(z.minLength(3)), 'no-reply@localhost.localdomain'),
+    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   });
 
 /**

@@ -27,7 +27,7 @@
  * `pausedReason` (a resume continues); rejected → rows `failed` with SES's reason; no answer after
  * the request may have reached SES → `failed/outcome_unknown`, never sent again.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
@@ -49,7 +49,7 @@ import {
   sesBulkLimit,
   sesCallTimeoutMs,
 } from '#shared/adapters/ses/client.ts';
-import { loadConfig } from '#shared/config/env.ts';
+import { loadConfig, mailboxAddress } from '#shared/config/env.ts';
 import { systemActor } from '#shared/domain/api-key.ts';
 import {
   type Attempt,
@@ -87,10 +87,10 @@ export const sendingConfig = () => {
 };
 const load = () =>
   loadConfig({
-    PUBLIC_BASE_URL: z.string().url(),
-    SES_RATE_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(14),
-    SES_CONFIGURATION_SET: z.string().min(1).optional(),
-    UNSUBSCRIBE_ADDRESS: z.string().email().optional(),
+    PUBLIC_BASE_URL: z.url(),
+    SES_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
+    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+    UNSUBSCRIBE_ADDRESS: z.optional(mailboxAddress),
   });
 
 /** Kept at the end of an invocation for the last writes, the counts and the hand-backs. */

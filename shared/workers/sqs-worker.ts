@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
-import { type QueueName, queues } from '#infra/queues.ts';
+import type * as z from 'zod/mini';
+import { maxReceiveCounts } from '#infra/queue-receives.ts';
+import type { QueueName } from '#infra/queues.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { logger } from '#shared/observability/logger.ts';
 
@@ -39,16 +40,22 @@ export interface WorkerOptions<M, B> {
  * not validate can never succeed: it fails every time, which is how it reaches the DLQ with its
  * reason in the log.
  */
-export const sqsWorker = <S extends z.ZodType, B = undefined>(
+export const sqsWorker = <S extends z.ZodMiniType, B = undefined>(
   name: string,
   schema: S,
-  run: (message: z.output<S>, record: SQSRecord, context: Context, batch: B) => Promise<HandBack | undefined>,
+  // `Promise<void>`: a function with nothing to hand back need not say so.
+  run: (
+    message: z.output<S>,
+    record: SQSRecord,
+    context: Context,
+    batch: B,
+  ) => Promise<HandBack | undefined> | Promise<void>,
   options: WorkerOptions<z.output<S>, B> = {},
 ) =>
   middy<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     const batch = options.batch?.open(context) as B;
-    const maxReceives = options.queue ? queues[options.queue].maxReceiveCount : Number.POSITIVE_INFINITY;
+    const maxReceives = options.queue ? maxReceiveCounts[options.queue] : Number.POSITIVE_INFINITY;
     try {
       for (const record of event.Records) {
         const parsed = schema.safeParse(parseJson(record.body));

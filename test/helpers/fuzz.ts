@@ -252,7 +252,7 @@ export const rawRequest = (
   });
 };
 
-/** `{"error": {"code", "message", "details"}}` and nothing else (API.md, Errors). */
+/** `{"error": {"code", "message", "details"}}` and nothing else (docs/api.md, Errors). */
 export const isDocumentedError = (text: string): boolean => {
   let body: unknown;
   try {

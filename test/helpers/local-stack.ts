@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '#infra/local/stack.ts';
+import { type ContractChecker, contractChecker } from './contract.ts';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -44,7 +45,19 @@ export const useLocalStack = (options: LocalStackOptions = {}) => {
     return stack;
   };
 
-  /** Calls the API; `key` defaults to the admin key, `null` sends none. */
+  // Every answer is checked against the document the stack serves.
+  let contract: Promise<ContractChecker> | undefined;
+  const served = () => {
+    contract ??= fetch(`${current().apiUrl}/openapi.json`)
+      .then((res) => res.json())
+      .then((doc) => contractChecker(doc as Parameters<typeof contractChecker>[0]));
+    return contract;
+  };
+
+  /**
+   * Calls the API; `key` defaults to the admin key, `null` sends none. Throws when the answer does
+   * not match the OpenAPI document (undocumented status, or a body off its schema).
+   */
   const request = async <T = Record<string, unknown>>(
     method: string,
     path: string,
@@ -64,6 +77,14 @@ export const useLocalStack = (options: LocalStackOptions = {}) => {
     const text = await response.text();
     let parsed: unknown = text;
     if (response.headers.get('content-type')?.includes('json') && text) parsed = JSON.parse(text);
+    const problems = (await served()).check({
+      method,
+      path,
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      body: parsed,
+    });
+    if (problems.length) throw new Error(`The answer breaks the OpenAPI document:\n${problems.join('\n')}`);
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   };
 

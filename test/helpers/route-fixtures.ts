@@ -1,6 +1,8 @@
 /**
  * One of everything a route's path can name — a subscription type, a contact (and one to erase), a
- * list, a mailing, an API key, a suppression — and a token of every purpose, so the tests generated
+ * list, a mailing (and a spare list and draft to delete), an API key, a suppression, an import and
+ * an export job, a webhook endpoint (and a spare to delete) — and a token of every purpose, so the
+ * tests generated
  * from the route table (fuzz, access matrix) fill any path with a real id.
  */
 import type { RouteDefinition, RouteKey } from '#infra/routes.ts';
@@ -44,14 +46,35 @@ export const routeFixtures = async (request: Request, name: string, adminKey?: s
     subject: 'Hi {{firstName}}',
     text: 'Hello',
   });
+  // A list and a draft that exist to be deleted by DELETE /lists/{id} and DELETE /mailings/{id}.
+  const spareList = await created('/lists', { name: `${name} spare list`, criteria: { subscribedTo: type } });
+  const spareMailing = await created('/mailings', {
+    name: `${name} spare mailing`,
+    subscriptionTypeId: type,
+    listId: list,
+    from: `News <news@${name}.example>`,
+    subject: 'Spare',
+    text: 'Spare',
+  });
   const ids = {
     type,
     contact,
     victim,
     list,
     mailing,
+    spareList,
+    spareMailing,
     apiKey: await created('/api-keys', { name: 'sacrificial', role: 'marketer' }),
     suppression: await created('/suppressions', { email: `suppressed@${name}.example`, reason: 'manual' }),
+    import: await created('/imports', {
+      format: 'csv',
+      dryRun: true,
+      csv: `email\nimported@${name}.example\n`,
+    }),
+    export: await created('/exports', { kind: 'contacts' }),
+    // Nothing listens there: with the consumers off (fuzz, access matrix) nothing is delivered.
+    webhook: await created('/webhooks', { url: 'http://localhost:9/hook', events: ['contact.erased'] }),
+    spareWebhook: await created('/webhooks', { url: 'http://localhost:9/spare', events: ['contact.erased'] }),
   };
 
   const keys = await signingKeys();
@@ -70,10 +93,13 @@ export const routeFixtures = async (request: Request, name: string, adminKey?: s
     if (param === 'typeId') return ids.type;
     if (route.path.startsWith('/api-keys')) return ids.apiKey;
     if (route.path.startsWith('/suppressions')) return ids.suppression;
+    if (route.path.startsWith('/webhooks')) return route.method === 'DELETE' ? ids.spareWebhook : ids.webhook;
     if (route.path.startsWith('/subscription-types')) return ids.type;
-    if (route.path.startsWith('/lists')) return ids.list;
-    if (route.path.startsWith('/mailings')) return ids.mailing;
+    if (route.path.startsWith('/lists')) return route.method === 'DELETE' ? ids.spareList : ids.list;
+    if (route.path.startsWith('/mailings')) return route.method === 'DELETE' ? ids.spareMailing : ids.mailing;
     if (route.path.startsWith('/contacts')) return route.method === 'DELETE' ? ids.victim : ids.contact;
+    if (route.path.startsWith('/imports')) return ids.import;
+    if (route.path.startsWith('/exports')) return ids.export;
     return '01h00000000000000000000000';
   };
 

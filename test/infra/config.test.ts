@@ -17,7 +17,10 @@ describe('deployment config', () => {
         unsubscribeAddress: 'unsubscribe@example.com',
         sendRatePerSecond: 14,
         deliveryEvents: true,
+        suppressionMirror: true,
       },
+      inboundMail: true,
+      eventBus: false,
       logRetention: RetentionDays.ONE_MONTH,
       logLevel: 'info',
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
@@ -51,6 +54,34 @@ describe('deployment config', () => {
     });
     expect(config.apiThrottle).toEqual({ rateLimit: 25, burstLimit: 100 });
     expect(config.logRetention).toBe(RetentionDays.THREE_MONTHS);
+  });
+
+  it('advertises no mailto when the deployment receives no mail, unless an address is set explicitly', () => {
+    const off = loadDeploymentConfig(context({ inboundMail: 'false' }), {});
+    expect(off.inboundMail).toBe(false);
+    expect(off.email.unsubscribeAddress).toBeUndefined();
+    const elsewhere = loadDeploymentConfig(context({ inboundMail: false }), {
+      UNSUBSCRIBE_ADDRESS: 'opt-out@news.example.org',
+    });
+    expect(elsewhere.email.unsubscribeAddress).toBe('opt-out@news.example.org');
+    expect(() => loadDeploymentConfig(noContext, { INBOUND_MAIL: 'maybe' })).toThrow(/inboundMail/);
+  });
+
+  it('mirrors suppressions into SES unless told not to', () => {
+    expect(loadDeploymentConfig(noContext, {}).email.suppressionMirror).toBe(true);
+    expect(loadDeploymentConfig(noContext, { SES_SUPPRESSION_MIRROR: 'false' }).email.suppressionMirror).toBe(
+      false,
+    );
+    expect(() => loadDeploymentConfig(context({ sesSuppressionMirror: 'no' }), {})).toThrow(
+      /sesSuppressionMirror/,
+    );
+  });
+
+  it('publishes events to an EventBridge bus only when told so', () => {
+    expect(loadDeploymentConfig(noContext, {}).eventBus).toBe(false);
+    expect(loadDeploymentConfig(context({ eventBus: 'true' }), {}).eventBus).toBe(true);
+    expect(loadDeploymentConfig(noContext, { EVENT_BUS: 'true' }).eventBus).toBe(true);
+    expect(() => loadDeploymentConfig(context({ eventBus: 'yes' }), {})).toThrow(/eventBus/);
   });
 
   it('keeps the unsubscribe address bare, with or without mailto:', () => {

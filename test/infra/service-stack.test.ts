@@ -1,13 +1,16 @@
-import type { CfnResource } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { type CfnResource, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
+import { type BucketName, buckets } from '#infra/buckets.ts';
+import { deadLetterEnvVars } from '#infra/env-vars.ts';
 import { type NodeFunction, nodeRuntime } from '#infra/constructs/node-function.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { type Access, routeList, routeTables } from '#infra/routes.ts';
 import type { ServiceStack } from '#infra/stacks/service-stack.ts';
 import type { StatefulStack } from '#infra/stacks/stateful-stack.ts';
+import { logicalIdOf, resolveIn, resourcesOf, templateOf } from '#test/helpers/app-templates.ts';
 import { type TableName, tables } from '#infra/tables.ts';
 
 // No bundling and no CloudFormation schema check (cdk-nag.test.ts runs that): these tests read templates.
@@ -18,21 +21,28 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 
 let stateful: StatefulStack;
 let service: ServiceStack;
+let functions: ReadonlyMap<string, NodeFunction>;
+/** The stacks that hold functions: the service stack (queue consumers) and the routes stacks. */
+let codeStacks: Stack[];
 let template: Template;
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  ({ stateful, service } = buildApp(fast));
-  template = Template.fromStack(service);
+  const built = buildApp(fast);
+  ({ stateful, service, functions } = built);
+  codeStacks = [service, ...Object.values(built.routeStacks)];
+  template = templateOf(service);
   resources = template.toJSON().Resources;
 });
 
-const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
-  service.getLogicalId(construct.node.defaultChild as CfnResource);
-const functionProps = (fn: NodeFunction) => resources[logicalId(fn)]?.Properties ?? {};
+const logicalId = logicalIdOf;
+const stackOf = (fn: NodeFunction) => Stack.of(fn);
+const functionProps = (fn: NodeFunction) => resourcesOf(fn)[logicalId(fn)]?.Properties ?? {};
 const policyStatements = (fn: NodeFunction): Statement[] => {
   const policy = (fn.role as iam.Role).node.tryFindChild('DefaultPolicy') as iam.Policy;
-  const document = resources[logicalId(policy)]?.Properties.PolicyDocument as { Statement: Statement[] };
+  const document = resourcesOf(policy)[logicalId(policy)]?.Properties.PolicyDocument as {
+    Statement: Statement[];
+  };
   return document.Statement;
 };
 const actions = (statement: Statement) => [statement.Action].flat();
@@ -53,6 +63,38 @@ const routeFunctionActions = [
   'secretsmanager:GetSecretValue',
 ];
 const sesActions = ['ses:SendEmail', 'ses:SendBulkEmail'];
+/** What a function bound to a bucket may do with its objects (infra/constructs/node-function.ts bindBucket). */
+const bucketActions: Record<Access, string[]> = {
+  read: ['s3:GetObject'],
+  write: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+};
+/** Exactly the declared buckets' objects, with exactly the declared access; nothing else of S3. */
+const expectBucketsScoped = (statements: Statement[], declared: Partial<Record<BucketName, Access>>) => {
+  const s3 = statements.filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
+  expect(s3).toHaveLength(Object.keys(declared).length);
+  for (const [name, access] of Object.entries(declared) as [BucketName, Access][]) {
+    const id = buckets[name].id;
+    const statement = s3.find((st) => JSON.stringify(st.Resource).includes(id));
+    expect(statement, name).toBeDefined();
+    expect(actions(statement as Statement)).toEqual(bucketActions[access]);
+    expect(JSON.stringify(statement?.Resource)).toMatch(/\/\*"\]\]\}$/);
+  }
+};
+/** What a function that adds or lifts suppressions may do with SES's account-level list. */
+const suppressionListActions = ['ses:PutSuppressedDestination', 'ses:DeleteSuppressedDestination'];
+/** Those two on "*" (the list has no ARN), in this stack's region only; nothing else of SES. */
+const expectSuppressionListScoped = (statements: Statement[]) => {
+  const mirror = statements.filter((statement) =>
+    actions(statement).some((action) => suppressionListActions.includes(action)),
+  );
+  expect(mirror).toEqual([
+    expect.objectContaining({
+      Action: suppressionListActions,
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
+    }),
+  ]);
+};
 const sqsConsumeActions = [
   'sqs:ReceiveMessage',
   'sqs:ChangeMessageVisibility',
@@ -63,7 +105,9 @@ const sqsConsumeActions = [
 /** SES sending only as the sender domain, only through the configuration set (defaults of infra/config.ts). */
 const expectSendingScoped = (statements: Statement[]) => {
   const ses = statements.filter((statement) =>
-    actions(statement).some((action) => action.startsWith('ses:')),
+    actions(statement).some(
+      (action) => action.startsWith('ses:') && !suppressionListActions.includes(action),
+    ),
   );
   expect(ses).toHaveLength(1);
   expect(ses[0]?.Resource).toEqual([
@@ -91,10 +135,17 @@ const mentions = (statement: Statement, name: TableName) =>
 
 describe('service stack: HTTP API', () => {
   it('has one route per entry of routeList(), each integrated with its own function', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', routeList().length);
+    const count = codeStacks.reduce(
+      (sum, stack) => sum + Object.keys(templateOf(stack).findResources('AWS::ApiGatewayV2::Route')).length,
+      0,
+    );
+    expect(count).toBe(routeList().length);
     for (const route of routeList()) {
-      const fn = service.functions.get(route.key);
+      const fn = functions.get(route.key);
       expect(fn, route.key).toBeDefined();
+      // The route sits beside its function, in its routes stack, on the service stack's API.
+      const template = templateOf(stackOf(fn as NodeFunction));
+      const resources = template.toJSON().Resources as Record<string, Resource>;
       const [routeResource] = Object.values(
         template.findResources('AWS::ApiGatewayV2::Route', {
           Properties: { RouteKey: `${route.method} ${route.path}` },
@@ -110,6 +161,7 @@ describe('service stack: HTTP API', () => {
         PayloadFormatVersion: '2.0',
         IntegrationUri: { 'Fn::GetAtt': [logicalId(fn as NodeFunction), 'Arn'] },
       });
+      expect(routeResource?.Properties.ApiId).toEqual(resolveIn(fn as NodeFunction, service.api.apiId));
     }
   });
 
@@ -147,14 +199,29 @@ describe('service stack: HTTP API', () => {
 
 describe('service stack: functions', () => {
   it('runs every function on arm64 and Node 24 with JSON logs into its own log group, and X-Ray', () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions).length).toBeGreaterThanOrEqual(routeList().length);
-    for (const [id, fn] of Object.entries(functions)) {
+    // 256 MB unless a queue's consumer asks for more (the bulk jobs hold a batch of rows, a part of a file).
+    const memoryOf: Record<string, number> = Object.fromEntries(
+      (Object.entries(queues) as [QueueName, QueueDefinition][])
+        .filter(([, definition]) => definition.consumer?.memorySize)
+        .map(([name, definition]) => [
+          logicalId(service.queues[name].consumer as NodeFunction),
+          definition.consumer?.memorySize as number,
+        ]),
+    );
+    const all = codeStacks.flatMap((stack) => {
+      const template = templateOf(stack);
+      const resources = template.toJSON().Resources as Record<string, Resource>;
+      return Object.entries(template.findResources('AWS::Lambda::Function')).map(
+        ([id, fn]) => [id, fn, resources] as const,
+      );
+    });
+    expect(all.length).toBeGreaterThanOrEqual(routeList().length);
+    for (const [id, fn, resources] of all) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: nodeRuntime.name,
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 256,
+        MemorySize: memoryOf[id] ?? 256,
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
         TracingConfig: { Mode: 'Active' },
       });
@@ -163,7 +230,8 @@ describe('service stack: functions', () => {
     expect(nodeRuntime.name).toBe('nodejs24.x');
   });
 
-  it('alarms on any error of any function', () => {
+  it.each([0, 1, 2, 3, 4])('alarms on any error of any function (stack %i)', (index) => {
+    const template = templateOf(codeStacks[index] as Stack);
     for (const id of Object.keys(template.findResources('AWS::Lambda::Function'))) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'Errors',
@@ -179,7 +247,7 @@ describe('service stack: functions', () => {
 
   it('gives each route function the env vars of exactly its tables, queues and secrets', () => {
     for (const route of routeList()) {
-      const fn = service.functions.get(route.key) as NodeFunction;
+      const fn = functions.get(route.key) as NodeFunction;
       const expected = [
         'LOG_LEVEL',
         'PUBLIC_BASE_URL',
@@ -187,10 +255,13 @@ describe('service stack: functions', () => {
         ...(route.queues ?? []).map((name) => queues[name].envVar),
         ...(route.secrets ?? []).map(() => 'SIGNING_KEYS_SECRET_ARN'),
         ...(route.sendsEmail ? emailVariables : []),
+        ...(route.mirrorsSuppressions ? ['SES_SUPPRESSION_MIRROR'] : []),
+        ...(Object.keys(route.buckets ?? {}) as BucketName[]).map((name) => buckets[name].envVar),
       ];
+      expectBucketsScoped(policyStatements(fn), route.buckets ?? {});
       const variables = (functionProps(fn).Environment as { Variables: Record<string, unknown> }).Variables;
       expect(Object.keys(variables).sort(), route.key).toEqual([...new Set(expected)].sort());
-      expect(variables.PUBLIC_BASE_URL).toEqual({ 'Fn::GetAtt': [logicalId(service.api), 'ApiEndpoint'] });
+      expect(variables.PUBLIC_BASE_URL).toEqual(resolveIn(fn, service.api.apiEndpoint));
     }
   });
 });
@@ -251,16 +322,33 @@ describe('service stack: queues', () => {
         ...(consumer.secrets ?? []).map(() => 'SIGNING_KEYS_SECRET_ARN'),
         // The sender paces itself and builds List-Unsubscribe from these.
         ...(name === 'send' ? emailVariables : []),
+        ...(consumer.mirrorsSuppressions ? ['SES_SUPPRESSION_MIRROR'] : []),
+        ...(Object.keys(consumer.buckets ?? {}) as BucketName[]).map((name) => buckets[name].envVar),
+        // What it gives up on, it moves to its DLQ itself.
+        ...(consumer.sendsToDeadLetter ? [deadLetterEnvVars[name as keyof typeof deadLetterEnvVars]] : []),
       ];
       const variables = Object.keys((functionProps(fn).Environment as { Variables: object }).Variables);
       expect(variables.sort()).toEqual([...new Set(expected)].sort());
       const statements = policyStatements(fn);
       expect(tablesIn(statements).sort()).toEqual(Object.keys(consumer.tables).sort());
       const sends = name === 'send';
-      const allowed = [...routeFunctionActions, ...sqsConsumeActions, ...(sends ? sesActions : [])];
+      const allowed = [
+        ...routeFunctionActions,
+        ...sqsConsumeActions,
+        ...(sends ? sesActions : []),
+        ...(consumer.mirrorsSuppressions ? suppressionListActions : []),
+        ...Object.values(consumer.buckets ?? {}).flatMap((access) => bucketActions[access as Access]),
+      ];
+      expectBucketsScoped(statements, consumer.buckets ?? {});
+      // Scan only where the definition says (a whole-table export), only on those tables.
+      const scans = statements.filter((statement) => actions(statement).includes('dynamodb:Scan'));
+      expect(scans.map((statement) => actions(statement))).toEqual(
+        (consumer.scans ?? []).map(() => ['dynamodb:Scan']),
+      );
       const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
       if (sends) expectSendingScoped(statements);
+      if (consumer.mirrorsSuppressions) expectSuppressionListScoped(statements);
     });
   });
 });
@@ -338,24 +426,32 @@ describe('service stack: SES feedback', () => {
 });
 
 describe('least privilege', () => {
-  const allPolicies = () => [
-    ...Object.values(Template.fromStack(stateful).findResources('AWS::IAM::Policy')),
-    ...Object.values(template.findResources('AWS::IAM::Policy')),
-  ];
+  const allPolicies = () =>
+    [stateful, ...codeStacks].flatMap((stack) =>
+      Object.values(templateOf(stack).findResources('AWS::IAM::Policy')),
+    );
 
-  it('grants no "*" action anywhere, and "*" resources only to X-Ray, which has no resource-level permissions', () => {
+  it('grants no "*" action anywhere, and "*" resources only to what has no resource-level permissions: X-Ray, and SES\'s suppression list in this region', () => {
     const statements = allPolicies().flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       for (const action of actions(statement)) expect(action).not.toMatch(/(^|:)\*$/);
       if ([statement.Resource].flat().includes('*')) {
-        expect(actions(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        if (actions(statement).some((action) => suppressionListActions.includes(action)))
+          expectSuppressionListScoped([statement]);
+        // Reading a table's stream: ListStreams has no resource-level permission (the records are
+        // read on the stream ARN alone, see the change-stream tests).
+        else if (actions(statement).includes('dynamodb:ListStreams'))
+          expect(actions(statement)).toEqual(['dynamodb:ListStreams']);
+        else expect(actions(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
     }
   });
 
   it('attaches no managed policy to any role', () => {
-    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+    for (const role of codeStacks.flatMap((stack) =>
+      Object.values(templateOf(stack).findResources('AWS::IAM::Role')),
+    )) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
   });
@@ -363,7 +459,7 @@ describe('least privilege', () => {
   it.each(routeList().map((route) => [route.key, route] as const))(
     '%s: touches only the tables routeTables() declares, with the declared access',
     (_key, route) => {
-      const statements = policyStatements(service.functions.get(route.key) as NodeFunction);
+      const statements = policyStatements(functions.get(route.key) as NodeFunction);
       const declared = routeTables(route) as Record<TableName, Access>;
       expect(tablesIn(statements).sort()).toEqual(Object.keys(declared).sort());
       for (const [name, access] of Object.entries(declared) as [TableName, Access][]) {
@@ -383,10 +479,68 @@ describe('least privilege', () => {
           ]);
         }
       }
-      const allowed = [...routeFunctionActions, ...(route.sendsEmail ? sesActions : [])];
+      const allowed = [
+        ...routeFunctionActions,
+        ...(route.sendsEmail ? sesActions : []),
+        ...(route.mirrorsSuppressions ? suppressionListActions : []),
+        ...Object.values(route.buckets ?? {}).flatMap((access) => bucketActions[access as Access]),
+      ];
       const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
+      expect(statements.flatMap(actions)).not.toContain('dynamodb:Scan');
       if (route.sendsEmail) expectSendingScoped(statements);
+      if (route.mirrorsSuppressions) expectSuppressionListScoped(statements);
     },
   );
+});
+
+describe('stack sizes', () => {
+  it('keeps every stack at 400 resources or fewer (CloudFormation allows 500): room for what comes', () => {
+    const built = buildApp(fast);
+    const sizes = Object.fromEntries(
+      built.stacks.map((stack) => [
+        stack.stackName,
+        Object.keys(templateOf(stack).toJSON().Resources).length,
+      ]),
+    );
+    expect(Object.keys(sizes)).toHaveLength(6);
+    for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThanOrEqual(400);
+  });
+});
+
+describe('service stack: uploads that start work', () => {
+  it('routes the imports bucket’s object-created events for uploads to the imports queue, through EventBridge', () => {
+    const queueId = logicalId(service.queues.imports.queue);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: {
+          bucket: { name: [{ 'Fn::ImportValue': Match.stringLikeRegexp('ImportsBucket') }] },
+          object: { key: [{ wildcard: buckets.imports.objectCreated.keyPattern }] },
+        },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })],
+    });
+    // EventBridge may send to the queue, for that rule only.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has the imports bucket send its events to EventBridge, without a notifications function', () => {
+    const statefulTemplate = templateOf(stateful);
+    statefulTemplate.hasResourceProperties('AWS::S3::Bucket', {
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    statefulTemplate.resourceCountIs('AWS::Lambda::Function', 0);
+  });
 });

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type RouteDefinition, type RouteKey, routeList } from '#infra/routes.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { isDocumentedError, type JsonSchema, sample } from '#test/helpers/fuzz.ts';
@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 const idFor = (route: Route, param: string) => fixtures.idFor(route, param);
 
-const jsonSchema = (schema: z.ZodType) =>
+const jsonSchema = (schema: z.ZodMiniType) =>
   z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
 
 const sampleContext = {

@@ -9,7 +9,9 @@ import { contactKeys, shardOf } from '#shared/adapters/dynamodb/contact-keys.ts'
 import { logger } from '#shared/observability/logger.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 
-const { request, stack, createKey } = useLocalStack();
+// No consumers in the background: the request counts below are the import's own, as in AWS, where
+// the queue and change-stream consumers are functions of their own with their own clients.
+const { request, stack, createKey } = useLocalStack({ autoConsume: false });
 
 interface Result {
   index: number;

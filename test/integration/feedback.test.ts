@@ -43,6 +43,7 @@ interface SuppressionBody {
   source: string;
   sourceEvent?: string;
   actor?: string;
+  sesSuppressionList?: string;
 }
 
 let marketer: string;
@@ -293,7 +294,12 @@ describe('a mailing to the SES mailbox simulator', () => {
       source: 'complaint',
       sourceEvent: expect.stringMatching(/^Complaint:/),
     });
-    expect(await suppressionOf(simulator('suppressionlist'))).toMatchObject({ reason: 'hard_bounce' });
+    // SES refused it as suppressed (its account-level list holds it): recorded with that reason.
+    expect(await suppressionOf(simulator('suppressionlist'))).toMatchObject({
+      reason: 'ses_suppressed',
+      source: 'bounce',
+      sourceEvent: expect.stringMatching(/^Bounce:/),
+    });
     expect(await suppressionOf(simulator('success'))).toBeUndefined();
   });
 
@@ -758,7 +764,10 @@ describe('the suppression API', () => {
       source: 'admin',
       actor: expect.any(String),
     });
-    expect(await suppressionOf(email)).toEqual(created.body);
+    // Mirrored into SES's account-level list (test/integration/ses-suppression-list.test.ts looks there).
+    const { sesSuppressionList, ...entry } = created.body;
+    expect(sesSuppressionList).toBe('added');
+    expect(await suppressionOf(email)).toEqual(entry);
     expect(await preview()).toMatchObject({ reason: 'suppressed', detail: 'manual' });
     expect((await request('POST', '/suppressions', { body: { email, reason: 'complaint' } })).status).toBe(
       409,
@@ -766,7 +775,11 @@ describe('the suppression API', () => {
 
     const lifted = await request<SuppressionBody>('DELETE', `/suppressions/${created.body.id}`);
     expect(lifted.status, lifted.text).toBe(200);
-    expect(lifted.body).toMatchObject({ id: created.body.id, reason: 'manual' });
+    expect(lifted.body).toMatchObject({
+      id: created.body.id,
+      reason: 'manual',
+      sesSuppressionList: 'removed',
+    });
     expect(await suppressionOf(email)).toBeUndefined();
     expect(await preview()).toMatchObject({ reason: 'eligible' });
     const audited = (await auditEntries('suppression.deleted')).find((e) => e.details.id === created.body.id);

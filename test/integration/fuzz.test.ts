@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type RouteDefinition, type RouteKey, routeList } from '#infra/routes.ts';
 import { dynamo } from '#shared/adapters/dynamodb/client.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
@@ -66,7 +66,7 @@ const pick = <T>(values: readonly T[], count: number): T[] => {
   return out;
 };
 
-const jsonSchema = (schema: z.ZodType): JsonSchema =>
+const jsonSchema = (schema: z.ZodMiniType): JsonSchema =>
   z.toJSONSchema(schema, {
     target: 'draft-2020-12',
     io: 'input',

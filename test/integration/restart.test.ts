@@ -29,6 +29,7 @@ const start = (): Promise<{ child: ChildProcess; apiUrl: string }> =>
         DATA_DIR: dataDir,
         PORT: '0',
         SES_PORT: '0',
+        SMTP_PORT: '0',
         SEED_DEMO: 'false',
         LOCAL_ADMIN_API_KEY: adminKey,
         SES_RATE_PER_SECOND: '14',

@@ -7,7 +7,14 @@ import { errorPage, errorPageKinds } from '#shared/pages/error-page.ts';
 import { styleSource } from '#shared/pages/layout.ts';
 import { confirmationMail, magicLinkMail } from '#shared/pages/mails.ts';
 import { preferencesPage } from '#shared/pages/preferences-page.ts';
-import { strings } from '#shared/pages/strings.ts';
+import { commonStrings } from '#shared/pages/strings/common.ts';
+import { confirmStrings } from '#shared/pages/strings/confirm.ts';
+import { errorStrings } from '#shared/pages/strings/errors.ts';
+import { magicLinkStrings } from '#shared/pages/strings/magic-link.ts';
+import { confirmMailStrings } from '#shared/pages/strings/confirm-mail.ts';
+import { magicMailStrings } from '#shared/pages/strings/magic-mail.ts';
+import { preferenceStrings } from '#shared/pages/strings/preferences.ts';
+import { unsubscribeStrings } from '#shared/pages/strings/unsubscribe.ts';
 import { typeText } from '#shared/pages/type-text.ts';
 import { unsubscribePage } from '#shared/pages/unsubscribe-page.ts';
 
@@ -27,11 +34,23 @@ const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) 
 
 describe('page strings', () => {
   it('exist in every language, non-empty, with the same placeholders as English', () => {
-    for (const language of languages) {
-      for (const [key, english] of Object.entries(strings.en)) {
-        const text = strings[language][key as keyof typeof strings.en];
-        expect(text, `${language}.${key}`).toMatch(/\S/);
-        expect(placeholders(text), `${language}.${key}`).toEqual(placeholders(english));
+    const groups = [
+      commonStrings,
+      confirmStrings,
+      errorStrings,
+      magicLinkStrings,
+      confirmMailStrings,
+      magicMailStrings,
+      preferenceStrings,
+      unsubscribeStrings,
+    ] as unknown as Array<Record<string, Record<string, string>>>;
+    for (const strings of groups) {
+      for (const language of languages) {
+        for (const [key, english] of Object.entries(strings.en ?? {})) {
+          const text = strings[language]?.[key] ?? '';
+          expect(text, `${language}.${key}`).toMatch(/\S/);
+          expect(placeholders(text), `${language}.${key}`).toEqual(placeholders(english));
+        }
       }
     }
   });

@@ -32,10 +32,16 @@ export const batchWriteAll = async (
 };
 
 /** Reads any number of keys, 100 per `BatchGetItem`, retrying unprocessed keys. Order is not kept. */
-export const batchGetAll = async (table: string, keys: Item[], consistent = false): Promise<Item[]> => {
+export const batchGetAll = async (
+  table: string,
+  keys: Item[],
+  consistent = false,
+  /** Calls in flight at once (bulk jobs read many pages of keys at a time). */
+  concurrency = 1,
+): Promise<Item[]> => {
   const items: Item[] = [];
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending = keys.slice(i, i + 100);
+  const run = async (group: Item[]) => {
+    let pending = group;
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt > 8) throw new Error('BatchGetItem: keys still unprocessed after 8 retries');
       if (attempt) await pause(attempt);
@@ -45,6 +51,10 @@ export const batchGetAll = async (table: string, keys: Item[], consistent = fals
       items.push(...((result.Responses?.[table] ?? []) as Item[]));
       pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
     }
-  }
+  };
+  const groups: Item[][] = [];
+  for (let i = 0; i < keys.length; i += 100) groups.push(keys.slice(i, i + 100));
+  for (let i = 0; i < groups.length; i += concurrency)
+    await Promise.all(groups.slice(i, i + concurrency).map(run));
   return items;
 };

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { loadConfig } from '#shared/config/env.ts';
-import { type TableName, tables } from '#infra/tables.ts';
+import { tableEnvVars } from '#infra/env-vars.ts';
+import type { TableName } from '#infra/tables.ts';
 
 /**
  * One DynamoDB client per process. The endpoint comes from the SDK's standard
@@ -22,8 +23,8 @@ const names = new Map<TableName, string>();
 export const tableName = (name: TableName): string => {
   let value = names.get(name);
   if (!value) {
-    const envVar = tables[name].envVar;
-    value = loadConfig({ [envVar]: z.string().min(1) })[envVar] as string;
+    const envVar = tableEnvVars[name];
+    value = loadConfig({ [envVar]: z.string().check(z.minLength(1)) })[envVar] as string;
     names.set(name, value);
   }
   return value;

@@ -90,7 +90,7 @@ export const history = {
     const before = start ? start.sk : afterAll;
     if (typeof before !== 'string' || !before.startsWith(prefix)) {
       throw new ValidationError('Invalid cursor', [
-        { path: ['cursor'], message: 'Not a cursor from this list' },
+        { path: 'query.cursor', message: 'Not a cursor from this list' },
       ]);
     }
     const result = await dynamo.send(

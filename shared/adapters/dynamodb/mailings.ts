@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 import type { Mailing, MailingStatus } from '#shared/domain/mailing.ts';
+import { queryByKind } from './by-kind.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 import { updateExpression } from './update-expression.ts';
 
@@ -338,4 +339,78 @@ export const mailings = {
     );
     return (Attributes ?? {}) as Record<string, number>;
   },
+
+  /**
+   * Mailings newest first (ids sort by creation time), optionally with one status or one
+   * subscription type: what a list of mailings shows, without bodies.
+   */
+  async list(query: {
+    limit: number;
+    cursor?: string | undefined;
+    status?: MailingStatus | undefined;
+    subscriptionTypeId?: string | undefined;
+  }): Promise<{ items: Stored[]; nextCursor: string | null }> {
+    const page = await queryByKind({
+      kind: 'MAILING',
+      limit: query.limit,
+      cursor: query.cursor,
+      newestFirst: true,
+      where: { status: query.status, subscriptionTypeId: query.subscriptionTypeId },
+      attributes: [...listedAttributes],
+    });
+    return {
+      items: page.items.map((item) => {
+        const { pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, ...stored } = item;
+        return stored as Stored;
+      }),
+      nextCursor: page.nextCursor,
+    };
+  },
+
+  /** Deletes a draft and its counters: false when the mailing is not a draft (or gone). */
+  async deleteDraft(id: string): Promise<boolean> {
+    try {
+      await dynamo.send(
+        new DeleteCommand({
+          TableName: tableName('app'),
+          Key: keys.mailing(id),
+          ConditionExpression: '#status = :draft',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':draft': 'draft' },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+    await dynamo.send(new DeleteCommand({ TableName: tableName('app'), Key: keys.counts(id) }));
+    return true;
+  },
 };
+
+/** What a list of mailings reads of each: everything but the bodies and links. */
+const listedAttributes = [
+  'pk',
+  'sk',
+  'kind',
+  'kindSk',
+  'id',
+  'name',
+  'subscriptionTypeId',
+  'listId',
+  'from',
+  'subject',
+  'overrideConsent',
+  'status',
+  'createdAt',
+  'updatedAt',
+  'sendRequestedAt',
+  'sendRequestedBy',
+  'plannedAt',
+  'completedAt',
+  'cancelledAt',
+  'cancelledBy',
+  'pausedAt',
+  'resumedAt',
+  'resumedBy',
+] as const;

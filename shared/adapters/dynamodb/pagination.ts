@@ -13,7 +13,7 @@ export const encodeCursor = (key: Key | undefined): string | null =>
 export const decodeCursor = (cursor: string | undefined, fixed: Key): Key | undefined => {
   if (!cursor) return undefined;
   const invalid = () =>
-    new ValidationError('Invalid cursor', [{ path: ['cursor'], message: 'Not a cursor from this list' }]);
+    new ValidationError('Invalid cursor', [{ path: 'query.cursor', message: 'Not a cursor from this list' }]);
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -9,7 +9,15 @@ import { emailFingerprint } from '#shared/adapters/secrets/signing-keys.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 import { contactKeys } from './contact-keys.ts';
 
-export const suppressionReasons = ['hard_bounce', 'soft_bounce', 'complaint', 'manual', 'erased'] as const;
+/** `ses_suppressed`: SES refused the address because its account-level suppression list holds it. */
+export const suppressionReasons = [
+  'hard_bounce',
+  'soft_bounce',
+  'complaint',
+  'manual',
+  'erased',
+  'ses_suppressed',
+] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 
 export interface Suppression {

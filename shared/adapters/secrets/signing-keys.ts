@@ -16,25 +16,27 @@
  */
 import { createHmac } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fingerprintEmail } from '#shared/domain/tokens.ts';
 
-const secretString = z.string().min(32).max(1024);
+const secretString = z.string().check(z.minLength(32), z.maxLength(1024));
 
-const keySetSchema = z.preprocess(
-  (value) => {
+const keySetSchema = z.pipe(
+  z.transform((value: unknown) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value) || 'keys' in value) return value;
     // The CDK-generated form: keys at the top level beside `current`.
     const { current, fingerprint, ...keys } = value as Record<string, unknown>;
     return { current, keys, ...(fingerprint === undefined ? {} : { fingerprint }) };
-  },
+  }),
   z
     .object({
-      current: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-      keys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), secretString),
-      fingerprint: secretString.optional(),
+      current: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)),
+      keys: z.record(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), secretString),
+      fingerprint: z.optional(secretString),
     })
-    .refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
+    .check(
+      z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
+    ),
 );
 
 export interface SigningKeySet {

@@ -1,6 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
-import { type QueueName, queues } from '#infra/queues.ts';
+import * as z from 'zod/mini';
+import { deadLetterEnvVars, queueEnvVars } from '#infra/env-vars.ts';
+import type { QueueName } from '#infra/queues.ts';
 import { loadConfig } from '#shared/config/env.ts';
 
 /** One SQS client per process; the endpoint comes from `AWS_ENDPOINT_URL_SQS` locally. */
@@ -12,8 +13,8 @@ const urls = new Map<QueueName, string>();
 export const queueUrl = (name: QueueName): string => {
   let url = urls.get(name);
   if (!url) {
-    const envVar = queues[name].envVar;
-    url = loadConfig({ [envVar]: z.string().url() })[envVar] as string;
+    const envVar = queueEnvVars[name];
+    url = loadConfig({ [envVar]: z.url() })[envVar] as string;
     urls.set(name, url);
   }
   return url;
@@ -43,4 +44,14 @@ export const sendMessage = async (name: QueueName, body: string, delaySeconds = 
   await sqs.send(
     new SendMessageCommand({ QueueUrl: queueUrl(name), MessageBody: body, DelaySeconds: delaySeconds }),
   );
+};
+
+/**
+ * Sends to a queue's own dead-letter queue what its consumer gave up on (infra/queues.ts
+ * `sendsToDeadLetter`), with the URL from the env var of infra/env-vars.ts `deadLetterEnvVars`.
+ */
+export const sendToDeadLetter = async (name: keyof typeof deadLetterEnvVars, body: string): Promise<void> => {
+  const envVar = deadLetterEnvVars[name];
+  const url = loadConfig({ [envVar]: z.url() })[envVar] as string;
+  await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
 };

@@ -1,31 +1,50 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idPattern } from '#shared/domain/ids.ts';
+import './messages.ts';
 
-export const Id = z.string().regex(idPattern, 'Not an id');
+export const Id = z.string().check(z.regex(idPattern, 'Not an id'));
 
 export const IdParams = z.object({ id: Id });
 
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).max(2048).optional(),
-});
+/** `?limit=` 1–100, default 50; `?cursor=` from the previous page. */
+export const pageFields = {
+  limit: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100), z.describe('Items per page, 1–100')),
+    50,
+  ),
+  cursor: z.optional(
+    z.string().check(z.minLength(1), z.maxLength(2048), z.describe("The previous page's `nextCursor`")),
+  ),
+};
 
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const PageQuery = z.object(pageFields);
 
-export const Timestamp = z.iso.datetime();
+/** A cursor page: `{items, nextCursor}`; `nextCursor` is null on the last page. */
+export const page = <T extends z.core.$ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.nullable(
+      z.string().check(z.describe('Pass as `?cursor=` for the next page; null on the last')),
+    ),
+  });
 
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.array(z.unknown()),
-    }),
-  })
-  .meta({ id: 'Error' });
+/** ISO-8601 UTC with a `Z`; one named schema, so its long pattern is written once in the document. */
+export const Timestamp = z.iso.datetime().check(z.meta({ id: 'Timestamp', description: 'ISO-8601, UTC' }));
 
-export const Source = z.enum([
+/** What a DELETE answers. */
+export const Deleted = z
+  .object({ id: z.string(), deleted: z.literal(true), at: Timestamp })
+  .check(z.meta({ id: 'Deleted' }));
+
+/** A BCP 47 language tag as used for contacts and translations: `en`, `sv`, `de-AT`. */
+export const Locale = z
+  .string()
+  .check(
+    z.maxLength(35),
+    z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A language tag such as en, sv or de-AT'),
+  );
+
+export const sources = [
   'api',
   'import',
   'form',
@@ -38,5 +57,6 @@ export const Source = z.enum([
   'bounce',
   'complaint',
   'erasure',
-]);
+] as const;
+export const Source = z.enum(sources);
 export type Source = z.infer<typeof Source>;

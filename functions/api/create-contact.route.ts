@@ -1,0 +1,23 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+import { CreateContact } from '#shared/http/schemas/contact-input.ts';
+
+/** The contract of `POST /contacts`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'POST',
+  path: '/contacts',
+  entry: 'functions/api/create-contact.ts',
+  operationId: 'createContact',
+  auth: 'marketer',
+  summary: 'Create a contact; 409 when a contact has the address (compared case-insensitively)',
+  description:
+    'Creates a contact with its consent, subscriptions and interests, each recorded in its history with source and evidence. 409 when a contact has the address (compared case-insensitively). A double opt-in type asked for is `pending` and the confirmation mail goes out.',
+  tag: 'contacts',
+  status: 201,
+  body: CreateContact,
+  response: Contact,
+  tables: { contacts: 'write', app: 'write' },
+  secrets: ['signing'],
+  idempotent: true,
+  sendsEmail: true,
+});

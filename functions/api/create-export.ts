@@ -1,0 +1,5 @@
+import { api } from '#shared/http/api.ts';
+import { createExport } from '#shared/use-cases/exports.ts';
+import { route } from './create-export.route.ts';
+
+export const handler = api(route, ({ body, actor }) => createExport(body, actor));

@@ -1,0 +1,5 @@
+import { api } from '#shared/http/api.ts';
+import { createImport } from '#shared/use-cases/imports.ts';
+import { route } from './create-import.route.ts';
+
+export const handler = api(route, ({ body, actor }) => createImport(body, actor));

@@ -1,0 +1,20 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { page } from '#shared/http/schemas/common.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+import { FindContactsQuery } from '#shared/http/schemas/contact-input.ts';
+
+/** The contract of `GET /contacts`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/contacts',
+  entry: 'functions/api/find-contacts.ts',
+  operationId: 'findContacts',
+  auth: 'marketer',
+  summary: 'Find the contact with an e-mail address: a list of zero or one',
+  description: 'Finds the contact with an address (compared case-insensitively): a list of zero or one.',
+  tag: 'contacts',
+  status: 200,
+  query: FindContactsQuery,
+  response: page(Contact),
+  tables: { contacts: 'read' },
+});

@@ -1,0 +1,25 @@
+import * as z from 'zod/mini';
+import { defineRoute } from '#shared/http/contract.ts';
+import { page } from '#shared/http/schemas/common.ts';
+import { Email } from '#shared/http/schemas/email.ts';
+import { Suppression } from '#shared/http/schemas/suppression.ts';
+
+const FindSuppressionsQuery = z.object({ email: Email });
+
+/** The contract of `GET /suppressions`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/suppressions',
+  entry: 'functions/api/find-suppressions.ts',
+  operationId: 'findSuppressions',
+  auth: 'marketer',
+  summary: "The address's suppression entry, found by its fingerprint: a list of zero or one",
+  description:
+    'Finds the suppression entry of an address by its keyed fingerprint: a list of zero or one. The address is never stored in the entry.',
+  tag: 'suppressions',
+  status: 200,
+  query: FindSuppressionsQuery,
+  response: page(Suppression),
+  tables: { contacts: 'read' },
+  secrets: ['signing'],
+});

@@ -1,0 +1,19 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { Contact } from '#shared/http/schemas/contact.ts';
+
+/** The contract of `GET /contacts/{id}`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/contacts/{id}',
+  entry: 'functions/api/get-contact.ts',
+  operationId: 'getContact',
+  auth: 'marketer',
+  summary: 'A contact',
+  description: 'A contact with its profile, custom fields, interests, consent and subscriptions.',
+  tag: 'contacts',
+  status: 200,
+  params: IdParams,
+  response: Contact,
+  tables: { contacts: 'read' },
+});

@@ -1,0 +1,17 @@
+import * as z from 'zod/mini';
+import { defineRoute } from '#shared/http/contract.ts';
+
+/** The contract of `GET /health`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/health',
+  entry: 'functions/api/get-health.ts',
+  operationId: 'getHealth',
+  auth: 'none',
+  summary: 'Liveness check',
+  description: 'Answers `{"ok": true}` once the API can serve. Needs no key; reads nothing stored.',
+  tag: 'meta',
+  status: 200,
+  response: z.object({ ok: z.literal(true) }).check(z.meta({ id: 'Health' })),
+  tables: {},
+});

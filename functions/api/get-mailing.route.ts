@@ -1,0 +1,20 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { Mailing } from '#shared/http/schemas/mailing.ts';
+
+/** The contract of `GET /mailings/{id}`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/mailings/{id}',
+  entry: 'functions/api/get-mailing.ts',
+  operationId: 'getMailing',
+  auth: 'marketer',
+  summary: 'A mailing with its counts (a draft: the preview of what sending would do)',
+  description:
+    'A mailing with its counts. For a draft, the counts are a preview: the list resolved now and judged by the eligibility rule as it stands.',
+  tag: 'mailings',
+  status: 200,
+  params: IdParams,
+  response: Mailing,
+  tables: { app: 'read', contacts: 'read', recipients: 'read' },
+});

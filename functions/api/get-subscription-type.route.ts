@@ -1,0 +1,20 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { SubscriptionType } from '#shared/http/schemas/subscription-type.ts';
+
+/** The contract of `GET /subscription-types/{id}`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/subscription-types/{id}',
+  entry: 'functions/api/get-subscription-type.ts',
+  operationId: 'getSubscriptionType',
+  auth: 'marketer',
+  summary: 'A subscription type',
+  description:
+    'One subscription type, with its translations and whether it is public, double opt-in or archived.',
+  tag: 'subscription-types',
+  status: 200,
+  params: IdParams,
+  response: SubscriptionType,
+  tables: { app: 'read' },
+});

@@ -1,0 +1,20 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { WebhookEndpoint } from '#shared/http/schemas/webhook.ts';
+
+/** The contract of `GET /webhooks/{id}`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/webhooks/{id}',
+  entry: 'functions/api/get-webhook.ts',
+  operationId: 'getWebhook',
+  auth: 'admin',
+  summary: 'Read a webhook endpoint',
+  description:
+    'The endpoint, its event types and its status (disabled after a 410, or 3 days of failures); never its secret.',
+  tag: 'webhooks',
+  status: 200,
+  params: IdParams,
+  response: WebhookEndpoint,
+  tables: { app: 'read' },
+});

@@ -1,0 +1,21 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { IdParams, PageQuery, page } from '#shared/http/schemas/common.ts';
+import { HistoryEntry } from '#shared/http/schemas/history.ts';
+
+/** The contract of `GET /contacts/{id}/history`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/contacts/{id}/history',
+  entry: 'functions/api/list-contact-history.ts',
+  operationId: 'listContactHistory',
+  auth: 'marketer',
+  summary: 'Every consent, subscription and profile change of a contact, newest first',
+  description:
+    'Every consent, subscription and profile change of a contact, newest first, with who, when, how and the evidence: the proof a regulator asks for.',
+  tag: 'contacts',
+  status: 200,
+  params: IdParams,
+  query: PageQuery,
+  response: page(HistoryEntry),
+  tables: { contacts: 'read' },
+});

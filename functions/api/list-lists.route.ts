@@ -1,0 +1,19 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { page, PageQuery } from '#shared/http/schemas/common.ts';
+import { TargetList } from '#shared/http/schemas/list.ts';
+
+/** The contract of `GET /lists`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/lists',
+  entry: 'functions/api/list-lists.ts',
+  operationId: 'listLists',
+  auth: 'marketer',
+  summary: 'Target lists, newest first',
+  description: 'Every target list, newest first, in cursor pages.',
+  tag: 'lists',
+  status: 200,
+  query: PageQuery,
+  response: page(TargetList),
+  tables: { app: 'read' },
+});

@@ -1,0 +1,19 @@
+import { defineRoute } from '#shared/http/contract.ts';
+import { PageQuery, page } from '#shared/http/schemas/common.ts';
+import { WebhookEndpoint } from '#shared/http/schemas/webhook.ts';
+
+/** The contract of `GET /webhooks`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'GET',
+  path: '/webhooks',
+  entry: 'functions/api/list-webhooks.ts',
+  operationId: 'listWebhooks',
+  auth: 'admin',
+  summary: 'List webhook endpoints (never their secrets)',
+  description: 'Every registered endpoint, newest first, with its status; never a secret.',
+  tag: 'webhooks',
+  status: 200,
+  query: PageQuery,
+  response: page(WebhookEndpoint),
+  tables: { app: 'read' },
+});

@@ -1,0 +1,22 @@
+import * as z from 'zod/mini';
+import { defineRoute } from '#shared/http/contract.ts';
+import { Settings } from '#shared/http/schemas/settings.ts';
+
+const PutPrivacy = z.strictObject({ enabled: z.boolean() }).check(z.meta({ id: 'PutPrivacyRequest' }));
+
+/** The contract of `PUT /settings/privacy`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'PUT',
+  path: '/settings/privacy',
+  entry: 'functions/api/put-privacy-setting.ts',
+  operationId: 'putPrivacySetting',
+  auth: 'admin',
+  summary: 'Switch the e-marketing privacy filter on or off (recorded in the audit log)',
+  description:
+    "Switches the e-marketing privacy filter. On: recipients without consent and a subscription to the mailing's type are filtered out. Off: consent and subscriptions are ignored (suppressions still apply). Recorded in the audit log.",
+  tag: 'settings',
+  status: 200,
+  body: PutPrivacy,
+  response: Settings,
+  tables: { app: 'write' },
+});

@@ -1,0 +1,29 @@
+import * as z from 'zod/mini';
+import { defineRoute } from '#shared/http/contract.ts';
+import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';
+
+const SendAccepted = z
+  .object({
+    id: z.string(),
+    status: z.literal('planned'),
+    sendRequestedAt: Timestamp,
+  })
+  .check(z.meta({ id: 'SendAccepted', description: 'Planning and sending go on in the background' }));
+
+/** The contract of `POST /mailings/{id}/send`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'POST',
+  path: '/mailings/{id}/send',
+  entry: 'functions/api/send-mailing.ts',
+  operationId: 'sendMailing',
+  auth: 'marketer',
+  summary: 'Send: 202, planning and sending run in the background (overrideConsent needs an admin key)',
+  description:
+    "Sends a draft: 202, then planning and sending run in the background, paced to the account's SES rate. A mailing with the consent override needs an admin key (and is audited).",
+  tag: 'mailings',
+  status: 202,
+  params: IdParams,
+  response: SendAccepted,
+  tables: { app: 'write' },
+  queues: ['plan'],
+});

@@ -1,0 +1,30 @@
+import * as z from 'zod/mini';
+import { testEventType } from '#shared/domain/events.ts';
+import { defineRoute } from '#shared/http/contract.ts';
+import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';
+
+const TestQueued = z
+  .object({
+    webhookId: z.string(),
+    eventId: z.string().check(z.describe('The `webhook-id` the test delivery carries')),
+    type: z.literal(testEventType),
+    timestamp: Timestamp,
+  })
+  .check(z.meta({ id: 'WebhookTestQueued' }));
+
+/** The contract of `POST /webhooks/{id}/test`: see shared/http/contract.ts. */
+export const route = defineRoute({
+  method: 'POST',
+  path: '/webhooks/{id}/test',
+  entry: 'functions/api/test-webhook.ts',
+  operationId: 'testWebhook',
+  auth: 'admin',
+  summary: 'Send a test event to an endpoint',
+  description: `Queues one \`${testEventType}\` event (data \`{webhookId}\`) for this endpoint, whatever types it subscribed to: signed, delivered and retried like any other, listed among its deliveries. 202; 409 for a disabled endpoint.`,
+  tag: 'webhooks',
+  status: 202,
+  params: IdParams,
+  response: TestQueued,
+  tables: { app: 'read' },
+  queues: ['webhooks'],
+});

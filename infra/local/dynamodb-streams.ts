@@ -1,0 +1,627 @@
+/**
+ * DynamoDB Streams for the local stack: dynalite has none, so this proxy stands in front of it and
+ * adds them, speaking both wire protocols on one port (the functions reach it through
+ * `AWS_ENDPOINT_URL_DYNAMODB`, the local event source mapping through
+ * `AWS_ENDPOINT_URL_DYNAMODB_STREAMS`).
+ *
+ * - **DynamoDB** requests go to dynalite unchanged, except that a table created (or updated) with a
+ *   `StreamSpecification` gets a stream, which DescribeTable then reports (`LatestStreamArn`).
+ * - **Writes to a table with a stream** (PutItem, UpdateItem, DeleteItem, BatchWriteItem) are
+ *   serialized per item key, and the item's image is read before and after, so each committed write
+ *   that changed an item appends one record — INSERT, MODIFY or REMOVE with its keys and, as
+ *   `NEW_AND_OLD_IMAGES` says, both images — exactly as DynamoDB appends it when it commits. A write
+ *   whose condition fails, or that changes nothing, appends nothing (as in DynamoDB). Every write of
+ *   the local stack passes here, so nothing can change an item between its two reads.
+ * - **DynamoDB Streams** (`DynamoDBStreams_20120810.*`: ListStreams, DescribeStream,
+ *   GetShardIterator, GetRecords) serves the records: one shard per stream (DynamoDB has several, and
+ *   orders records per item key only: consumers may rely on nothing more), 24 hours of retention,
+ *   iterators of every type, expiring after 15 minutes.
+ *
+ * With a data folder the streams and their records are kept on disk (one line per record), so a
+ * restart of the local stack loses no change that its consumer had not yet read — as a stream in
+ * AWS outlives a crash of its consumer.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
+
+type Item = Record<string, AttributeValue>;
+type Json = Record<string, unknown>;
+
+/** Records older than this are trimmed, as DynamoDB Streams keeps them 24 hours. */
+const retentionMs = 24 * 3600 * 1000;
+/** A shard iterator is good for 15 minutes. */
+const iteratorTtlMs = 15 * 60 * 1000;
+const shardId = 'shardId-00000000000000000001-00000001';
+const region = 'us-east-1';
+const account = '000000000000';
+
+/** One record as GetRecords answers it (DynamoDB's JSON: attribute values as `{S: …}`). */
+export interface StreamRecord {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  eventVersion: '1.1';
+  eventSource: 'aws:dynamodb';
+  awsRegion: string;
+  dynamodb: {
+    ApproximateCreationDateTime: number;
+    Keys: Item;
+    NewImage?: Item;
+    OldImage?: Item;
+    SequenceNumber: string;
+    SizeBytes: number;
+    StreamViewType: string;
+  };
+}
+
+interface Stream {
+  tableName: string;
+  arn: string;
+  label: string;
+  viewType: string;
+  enabled: boolean;
+  createdAt: number;
+  keySchema: Array<{ AttributeName: string; KeyType: string }>;
+  records: StreamRecord[];
+  /** Records appended so far (the next sequence number). */
+  next: number;
+  /** Records trimmed so far: sequence numbers below this are gone. */
+  trimmed: number;
+}
+
+const sequenceNumber = (n: number) => (10n ** 20n + BigInt(n)).toString();
+const ordinal = (sequence: string) => Number(BigInt(sequence) - 10n ** 20n);
+
+/** Deep equality of two items in DynamoDB JSON (maps compared without regard to key order). */
+const same = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && same((a as Json)[k], (b as Json)[k]));
+};
+
+/** DynamoDB's measure of an item: names and values, roughly as it bills them. */
+const sizeOf = (item: Item | undefined) => (item ? Buffer.byteLength(JSON.stringify(item)) : 0);
+
+class StreamError extends Error {
+  readonly type: string;
+  constructor(type: string, message: string) {
+    super(message);
+    this.type = type;
+  }
+}
+
+export interface DynamoProxyOptions {
+  /** dynalite's URL. */
+  upstream: string;
+  port?: number;
+  /** Folder keeping streams and their records across restarts; in memory when absent. */
+  dataDir?: string;
+}
+
+export interface DynamoProxy {
+  url: string;
+  /** Records appended to the table's stream so far (0 without a stream). */
+  recordCount: (tableName: string) => number;
+  stop: () => Promise<void>;
+}
+
+const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<DynamoProxy> => {
+  const upstream = new URL(options.upstream);
+  const inner = new DynamoDBClient({
+    endpoint: options.upstream,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const streams = new Map<string, Stream>();
+  const registryFile = options.dataDir && join(options.dataDir, 'streams.json');
+  const recordsFile = (stream: Stream) =>
+    options.dataDir ? join(options.dataDir, 'streams', `${stream.tableName}.jsonl`) : undefined;
+
+  const saveRegistry = () => {
+    if (!registryFile) return;
+    const registry = [...streams.values()].map(({ records: _r, next: _n, trimmed: _t, ...rest }) => rest);
+    writeFileSync(registryFile, JSON.stringify(registry));
+  };
+  if (options.dataDir) {
+    mkdirSync(join(options.dataDir, 'streams'), { recursive: true });
+    if (registryFile && existsSync(registryFile)) {
+      const registry = JSON.parse(readFileSync(registryFile, 'utf8')) as Array<Omit<Stream, 'records'>>;
+      for (const saved of registry) {
+        const stream: Stream = { ...saved, records: [], next: 0, trimmed: 0 };
+        const file = recordsFile(stream);
+        const lines = file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+        const cutoff = (Date.now() - retentionMs) / 1000;
+        for (const line of lines) {
+          const record = JSON.parse(line) as StreamRecord;
+          stream.next = ordinal(record.dynamodb.SequenceNumber) + 1;
+          if (record.dynamodb.ApproximateCreationDateTime >= cutoff) stream.records.push(record);
+        }
+        stream.trimmed = stream.records[0] ? ordinal(stream.records[0].dynamodb.SequenceNumber) : stream.next;
+        // Rewritten without what is past retention, so the file does not grow for ever.
+        if (file) writeFileSync(file, stream.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        streams.set(stream.tableName, stream);
+      }
+    }
+  }
+
+  const streamOf = (tableName: unknown): Stream | undefined => {
+    const stream = typeof tableName === 'string' ? streams.get(tableName) : undefined;
+    return stream?.enabled ? stream : undefined;
+  };
+
+  const enableStream = async (tableName: string, viewType: string): Promise<Stream> => {
+    const existing = streams.get(tableName);
+    if (existing?.enabled) return existing;
+    const { Table } = await inner.send(new DescribeTableCommand({ TableName: tableName }));
+    const createdAt = Date.now();
+    const label = new Date(createdAt).toISOString().replace('Z', '');
+    const stream: Stream = {
+      tableName,
+      arn: `arn:aws:dynamodb:${region}:${account}:table/${tableName}/stream/${label}`,
+      label,
+      viewType,
+      enabled: true,
+      createdAt,
+      keySchema: (Table?.KeySchema ?? []) as Stream['keySchema'],
+      records: [],
+      next: existing?.next ?? 0,
+      trimmed: existing?.next ?? 0,
+    };
+    streams.set(tableName, stream);
+    saveRegistry();
+    return stream;
+  };
+
+  const append = (stream: Stream, keys: Item, oldImage: Item | undefined, newImage: Item | undefined) => {
+    if (!oldImage && !newImage) return;
+    if (oldImage && newImage && same(oldImage, newImage)) return;
+    const n = stream.next++;
+    const withImages = stream.viewType === 'NEW_AND_OLD_IMAGES';
+    const record: StreamRecord = {
+      eventID: `${stream.label}-${n}`.replace(/[^A-Za-z0-9]/g, '').slice(-32),
+      eventName: !oldImage ? 'INSERT' : !newImage ? 'REMOVE' : 'MODIFY',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: region,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+        Keys: keys,
+        ...(newImage && (withImages || stream.viewType === 'NEW_IMAGE') ? { NewImage: newImage } : {}),
+        ...(oldImage && (withImages || stream.viewType === 'OLD_IMAGE') ? { OldImage: oldImage } : {}),
+        SequenceNumber: sequenceNumber(n),
+        SizeBytes: sizeOf(keys) + sizeOf(newImage) + sizeOf(oldImage),
+        StreamViewType: stream.viewType,
+      },
+    };
+    stream.records.push(record);
+    const file = recordsFile(stream);
+    if (file) appendFileSync(file, `${JSON.stringify(record)}\n`);
+    const cutoff = (Date.now() - retentionMs) / 1000;
+    while (stream.records[0] && stream.records[0].dynamodb.ApproximateCreationDateTime < cutoff) {
+      stream.records.shift();
+      stream.trimmed++;
+    }
+  };
+
+  // ----- per-item locks: every write of an item with a stream waits for the one before it -----
+  const locks = new Map<string, Promise<void>>();
+  const lock = async (names: string[]): Promise<() => void> => {
+    const releases: Array<() => void> = [];
+    // Always in the same order, so two batches over the same items cannot wait for each other.
+    for (const name of [...new Set(names)].sort()) {
+      const before = locks.get(name) ?? Promise.resolve();
+      let release = () => {};
+      const mine = new Promise<void>((r) => {
+        release = r;
+      });
+      const chained = before.then(() => mine);
+      locks.set(name, chained);
+      await before;
+      releases.push(() => {
+        release();
+        if (locks.get(name) === chained) locks.delete(name);
+      });
+    }
+    return () => {
+      for (const release of releases) release();
+    };
+  };
+
+  const keysOf = (stream: Stream, item: Item): Item =>
+    Object.fromEntries(
+      stream.keySchema.map((k) => [k.AttributeName, item[k.AttributeName] as AttributeValue]),
+    );
+  const lockName = (stream: Stream, keys: Item) => `${stream.tableName}|${JSON.stringify(keys)}`;
+
+  const getItem = async (tableName: string, keys: Item): Promise<Item | undefined> =>
+    (await inner.send(new GetItemCommand({ TableName: tableName, Key: keys, ConsistentRead: true }))).Item;
+
+  // ----- forwarding -----
+  const forward = (req: IncomingMessage, body: Buffer) =>
+    new Promise<{ status: number; headers: IncomingMessage['headers']; payload: Buffer }>(
+      (resolve, reject) => {
+        const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
+        const call = httpRequest(
+          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+          async (answer) =>
+            resolve({
+              status: answer.statusCode ?? 502,
+              headers: answer.headers,
+              payload: await readBody(answer),
+            }),
+        );
+        call.on('error', reject);
+        call.end(body);
+      },
+    );
+
+  /** The answer with a body of our own: its checksum (x-amz-crc32, which the SDK verifies) follows. */
+  const rewrite = (headers: IncomingMessage['headers'], payload: Buffer) => ({
+    headers: { ...headers, 'content-length': String(payload.length), 'x-amz-crc32': String(crc32(payload)) },
+    payload,
+  });
+
+  type Answer = { status: number; headers: IncomingMessage['headers']; payload: Buffer };
+
+  const writeWithImages = async (req: IncomingMessage, operation: string, request: Json): Promise<Answer> => {
+    const stream = streamOf(request.TableName);
+    if (!stream) return forward(req, Buffer.from(JSON.stringify(request)));
+    const keys = operation === 'PutItem' ? keysOf(stream, request.Item as Item) : (request.Key as Item);
+    const release = await lock([lockName(stream, keys)]);
+    try {
+      const asked = (request.ReturnValues as string | undefined) ?? 'NONE';
+      if (operation === 'PutItem' || operation === 'DeleteItem') {
+        // ALL_OLD gives the image before in the same call; the caller gets only what it asked for.
+        const answer = await forward(
+          req,
+          Buffer.from(JSON.stringify({ ...request, ReturnValues: 'ALL_OLD' })),
+        );
+        if (answer.status !== 200) return answer;
+        const parsed = JSON.parse(answer.payload.toString('utf8')) as Json;
+        const oldImage = parsed.Attributes as Item | undefined;
+        append(stream, keys, oldImage, operation === 'PutItem' ? (request.Item as Item) : undefined);
+        if (asked === 'ALL_OLD') return answer;
+        delete parsed.Attributes;
+        return { status: answer.status, ...rewrite(answer.headers, Buffer.from(JSON.stringify(parsed))) };
+      }
+      // UpdateItem: the image before by a read; after, from ALL_NEW when the caller wants that or nothing.
+      const oldImage = await getItem(stream.tableName, keys);
+      const ownReturn = asked === 'NONE' || asked === 'ALL_NEW';
+      const sent = ownReturn ? { ...request, ReturnValues: 'ALL_NEW' } : request;
+      const answer = await forward(req, Buffer.from(JSON.stringify(sent)));
+      if (answer.status !== 200) return answer;
+      const parsed = JSON.parse(answer.payload.toString('utf8')) as Json;
+      const newImage = ownReturn
+        ? (parsed.Attributes as Item | undefined)
+        : await getItem(stream.tableName, keys);
+      append(stream, keys, oldImage, newImage);
+      if (asked !== 'NONE') return answer;
+      delete parsed.Attributes;
+      return { status: answer.status, ...rewrite(answer.headers, Buffer.from(JSON.stringify(parsed))) };
+    } finally {
+      release();
+    }
+  };
+
+  const batchWrite = async (req: IncomingMessage, request: Json): Promise<Answer> => {
+    const byTable = (request.RequestItems ?? {}) as Record<
+      string,
+      Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>
+    >;
+    const touched: Array<{ stream: Stream; keys: Item; newImage?: Item }> = [];
+    for (const [table, writes] of Object.entries(byTable)) {
+      const stream = streamOf(table);
+      if (!stream || !Array.isArray(writes)) continue;
+      for (const write of writes) {
+        if (write.PutRequest?.Item)
+          touched.push({
+            stream,
+            keys: keysOf(stream, write.PutRequest.Item),
+            newImage: write.PutRequest.Item,
+          });
+        else if (write.DeleteRequest?.Key) touched.push({ stream, keys: write.DeleteRequest.Key });
+      }
+    }
+    const body = Buffer.from(JSON.stringify(request));
+    if (!touched.length) return forward(req, body);
+    const release = await lock(touched.map((t) => lockName(t.stream, t.keys)));
+    try {
+      const before = new Map<string, Item>();
+      const wanted: Record<string, { Keys: Item[]; ConsistentRead: boolean }> = {};
+      for (const t of touched) {
+        wanted[t.stream.tableName] ??= { Keys: [], ConsistentRead: true };
+        const entry = wanted[t.stream.tableName] as { Keys: Item[] };
+        if (!entry.Keys.some((k) => same(k, t.keys))) entry.Keys.push(t.keys);
+      }
+      let pending: typeof wanted | undefined = wanted;
+      while (pending && Object.keys(pending).length) {
+        const got = await inner.send(new BatchGetItemCommand({ RequestItems: pending }));
+        for (const [table, items] of Object.entries(got.Responses ?? {})) {
+          const stream = streams.get(table) as Stream;
+          for (const item of items) before.set(lockName(stream, keysOf(stream, item)), item);
+        }
+        pending = got.UnprocessedKeys as typeof wanted | undefined;
+      }
+      const answer = await forward(req, body);
+      if (answer.status !== 200) return answer;
+      const { UnprocessedItems } = JSON.parse(answer.payload.toString('utf8')) as {
+        UnprocessedItems?: Record<string, unknown[]>;
+      };
+      const unprocessed = new Set(
+        Object.entries(UnprocessedItems ?? {}).flatMap(([table, writes]) =>
+          (writes as Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>).map((w) => {
+            const stream = streams.get(table) as Stream;
+            return lockName(
+              stream,
+              w.PutRequest ? keysOf(stream, w.PutRequest.Item) : (w.DeleteRequest?.Key ?? {}),
+            );
+          }),
+        ),
+      );
+      // In request order; a later write of the same key in one batch sees the earlier one's image.
+      for (const t of touched) {
+        const name = lockName(t.stream, t.keys);
+        if (unprocessed.has(name)) continue;
+        append(t.stream, t.keys, before.get(name), t.newImage);
+        if (t.newImage) before.set(name, t.newImage);
+        else before.delete(name);
+      }
+      return answer;
+    } finally {
+      release();
+    }
+  };
+
+  // ----- the control plane: streams on CreateTable / UpdateTable, reported by DescribeTable -----
+  const withStream = (description: Json | undefined): Json | undefined => {
+    const stream = description && streamOf(description.TableName);
+    if (!description || !stream) return description;
+    return {
+      ...description,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: stream.viewType },
+      LatestStreamArn: stream.arn,
+      LatestStreamLabel: stream.label,
+    };
+  };
+
+  const describing = async (req: IncomingMessage, request: Json, key: 'Table' | 'TableDescription') => {
+    const answer = await forward(req, Buffer.from(JSON.stringify(request)));
+    if (answer.status !== 200) return answer;
+    const parsed = JSON.parse(answer.payload.toString('utf8')) as Json;
+    parsed[key] = withStream(parsed[key] as Json | undefined);
+    return { status: 200, ...rewrite(answer.headers, Buffer.from(JSON.stringify(parsed))) };
+  };
+
+  const ownAnswer = (status: number, body: unknown): Answer => {
+    const payload = Buffer.from(JSON.stringify(body));
+    return {
+      status,
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'content-length': String(payload.length),
+        'x-amz-crc32': String(crc32(payload)),
+      },
+      payload,
+    };
+  };
+
+  const dynamoOperation = async (req: IncomingMessage, operation: string, body: Buffer): Promise<Answer> => {
+    let request: Json;
+    try {
+      request = JSON.parse(body.toString('utf8')) as Json;
+    } catch {
+      return forward(req, body);
+    }
+    switch (operation) {
+      case 'PutItem':
+      case 'UpdateItem':
+      case 'DeleteItem':
+        return writeWithImages(req, operation, request);
+      case 'BatchWriteItem':
+        return batchWrite(req, request);
+      case 'DescribeTable':
+        return describing(req, request, 'Table');
+      case 'CreateTable': {
+        const spec = request.StreamSpecification as
+          | { StreamEnabled?: boolean; StreamViewType?: string }
+          | undefined;
+        const { StreamSpecification: _spec, ...rest } = request;
+        const answer = await forward(req, Buffer.from(JSON.stringify(rest)));
+        if (answer.status === 200 && spec?.StreamEnabled)
+          await enableStream(String(request.TableName), spec.StreamViewType ?? 'NEW_AND_OLD_IMAGES');
+        if (answer.status !== 200) return answer;
+        const parsed = JSON.parse(answer.payload.toString('utf8')) as Json;
+        parsed.TableDescription = withStream(parsed.TableDescription as Json);
+        return { status: 200, ...rewrite(answer.headers, Buffer.from(JSON.stringify(parsed))) };
+      }
+      case 'UpdateTable': {
+        const spec = request.StreamSpecification as
+          | { StreamEnabled?: boolean; StreamViewType?: string }
+          | undefined;
+        const { StreamSpecification: _spec, ...rest } = request;
+        if (spec) {
+          const table = String(request.TableName);
+          if (spec.StreamEnabled) await enableStream(table, spec.StreamViewType ?? 'NEW_AND_OLD_IMAGES');
+          else {
+            const stream = streams.get(table);
+            if (stream) stream.enabled = false;
+            saveRegistry();
+          }
+          // A request that only switches the stream is answered here (dynalite knows no streams).
+          if (Object.keys(rest).length === 1) {
+            const { Table } = await inner.send(new DescribeTableCommand({ TableName: table }));
+            return ownAnswer(200, { TableDescription: withStream(Table as unknown as Json) });
+          }
+        }
+        return describing(req, rest, 'TableDescription');
+      }
+      case 'DeleteTable': {
+        const answer = await forward(req, body);
+        const stream = streams.get(String(request.TableName));
+        if (answer.status === 200 && stream) {
+          stream.enabled = false;
+          saveRegistry();
+        }
+        return answer;
+      }
+      default:
+        return forward(req, body);
+    }
+  };
+
+  // ----- DynamoDB Streams -----
+  const byArn = (arn: unknown): Stream => {
+    const stream = [...streams.values()].find((s) => s.arn === arn);
+    if (!stream)
+      throw new StreamError(
+        'ResourceNotFoundException',
+        `Requested resource not found: Stream: ${String(arn)} not found`,
+      );
+    return stream;
+  };
+
+  const iterator = (stream: Stream, after: number) =>
+    Buffer.from(JSON.stringify({ a: stream.arn, p: after, t: Date.now() })).toString('base64url');
+
+  const streamsOperation = (operation: string, request: Json): unknown => {
+    switch (operation) {
+      case 'ListStreams': {
+        const list = [...streams.values()]
+          .filter((s) => !request.TableName || s.tableName === request.TableName)
+          .map((s) => ({ StreamArn: s.arn, TableName: s.tableName, StreamLabel: s.label }));
+        return { Streams: list };
+      }
+      case 'DescribeStream': {
+        const stream = byArn(request.StreamArn);
+        return {
+          StreamDescription: {
+            StreamArn: stream.arn,
+            StreamLabel: stream.label,
+            StreamStatus: stream.enabled ? 'ENABLED' : 'DISABLED',
+            StreamViewType: stream.viewType,
+            CreationRequestDateTime: stream.createdAt / 1000,
+            TableName: stream.tableName,
+            KeySchema: stream.keySchema,
+            Shards: [
+              {
+                ShardId: shardId,
+                SequenceNumberRange: { StartingSequenceNumber: sequenceNumber(stream.trimmed) },
+              },
+            ],
+          },
+        };
+      }
+      case 'GetShardIterator': {
+        const stream = byArn(request.StreamArn);
+        if (request.ShardId !== shardId)
+          throw new StreamError('ResourceNotFoundException', `Shard ${String(request.ShardId)} not found`);
+        const type = request.ShardIteratorType;
+        let after: number;
+        if (type === 'TRIM_HORIZON') after = stream.trimmed - 1;
+        else if (type === 'LATEST') after = stream.next - 1;
+        else if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
+          let n: number;
+          try {
+            n = ordinal(String(request.SequenceNumber));
+          } catch {
+            throw new StreamError('ValidationException', 'Invalid SequenceNumber');
+          }
+          if (n < stream.trimmed)
+            throw new StreamError(
+              'TrimmedDataAccessException',
+              'The sequence number is beyond the trim horizon',
+            );
+          after = type === 'AT_SEQUENCE_NUMBER' ? n - 1 : n;
+        } else throw new StreamError('ValidationException', `Invalid ShardIteratorType: ${String(type)}`);
+        return { ShardIterator: iterator(stream, after) };
+      }
+      case 'GetRecords': {
+        let position: { a: string; p: number; t: number };
+        try {
+          position = JSON.parse(Buffer.from(String(request.ShardIterator), 'base64url').toString('utf8'));
+        } catch {
+          throw new StreamError('ValidationException', 'Invalid ShardIterator');
+        }
+        if (Date.now() - position.t > iteratorTtlMs)
+          throw new StreamError('ExpiredIteratorException', 'Iterator expired');
+        const stream = byArn(position.a);
+        if (position.p + 1 < stream.trimmed)
+          throw new StreamError('TrimmedDataAccessException', 'The iterator is beyond the trim horizon');
+        const limit = Math.min(1000, Math.max(1, Number(request.Limit ?? 1000)));
+        const start = position.p + 1 - stream.trimmed;
+        const records = stream.records.slice(start, start + limit);
+        const last = records.at(-1);
+        const after = last ? ordinal(last.dynamodb.SequenceNumber) : position.p;
+        return { Records: records, NextShardIterator: iterator(stream, after) };
+      }
+      default:
+        throw new StreamError('UnknownOperationException', `Unknown operation ${operation}`);
+    }
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const [api, operation = ''] = String(req.headers['x-amz-target'] ?? '').split('.');
+    let answer: Answer;
+    try {
+      if (api === 'DynamoDBStreams_20120810') {
+        try {
+          answer = ownAnswer(
+            200,
+            streamsOperation(operation, JSON.parse(body.toString('utf8') || '{}') as Json),
+          );
+        } catch (error) {
+          if (!(error instanceof StreamError)) throw error;
+          answer = ownAnswer(400, {
+            __type: `com.amazonaws.dynamodb.v20120810#${error.type}`,
+            message: error.message,
+          });
+        }
+      } else answer = await dynamoOperation(req, operation, body);
+    } catch (error) {
+      answer = ownAnswer(500, {
+        __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+        message: (error as Error)?.message ?? 'internal error',
+      });
+    }
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.payload);
+  });
+  server.listen(options.port ?? 0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    recordCount: (tableName) => streams.get(tableName)?.next ?? 0,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      inner.destroy();
+    },
+  };
+};

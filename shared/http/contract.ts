@@ -1,0 +1,88 @@
+/**
+ * A route's contract: everything about one route that is not its code. Each route has one, in a
+ * small module beside its handler (`functions/api/create-mailing.route.ts` beside
+ * `functions/api/create-mailing.ts`). The handler imports only its own contract, so its bundle
+ * carries only its own schemas; infra/routes.ts composes the route table from all of them for CDK,
+ * the local gateway, the OpenAPI document and the tests.
+ */
+import type * as z from 'zod/mini';
+import type { BucketName } from '#infra/buckets.ts';
+import type { QueueName } from '#infra/queues.ts';
+import type { TableName } from '#infra/tables.ts';
+import type { TokenPurpose } from '#shared/domain/tokens.ts';
+
+export type Auth = 'none' | 'token' | 'marketer' | 'admin';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Access = 'read' | 'write';
+
+export interface RouteContract {
+  readonly method: Method;
+  /** API Gateway path syntax: `/contacts/{id}`. */
+  readonly path: string;
+  /** The handler file, relative to the project root; exports `handler`. Its contract sits beside it. */
+  readonly entry: string;
+  readonly auth: Auth;
+  /** The OpenAPI operationId, and the method name a generated client gives the route. */
+  readonly operationId: string;
+  /** One line. */
+  readonly summary: string;
+  /** What it does, what it answers, and the rules that decide (Markdown). */
+  readonly description: string;
+  /** The OpenAPI tag the route is listed under; CDK also groups the route's function by it. */
+  readonly tag: string;
+  /** Success status. */
+  readonly status: number;
+  readonly params?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
+  /** JSON request body; unknown fields are rejected (422). */
+  readonly body?: z.ZodMiniType;
+  /** The success body, documented and checked against every answer the tests receive. */
+  readonly response?: z.ZodMiniType;
+  /** Other answers the route gives beside its success and the usual errors, by status. */
+  readonly otherResponses?: Readonly<
+    Record<number, { readonly description: string; readonly schema?: z.ZodMiniType }>
+  >;
+  /** Tables the handler touches; CDK grants exactly this and sets each table's env var. */
+  readonly tables: Partial<Record<TableName, Access>>;
+  /** Creating POST that honours `Idempotency-Key`. */
+  readonly idempotent?: boolean;
+  /** Response fields an idempotency record keeps sealed, never in clear (a key shown once). */
+  readonly idempotentSecrets?: readonly string[];
+  /** Secrets the handler reads: `signing` holds the HMAC keys for tokens and address fingerprints. */
+  readonly secrets?: readonly 'signing'[];
+  /**
+   * Buckets whose objects the handler reads or writes (infra/buckets.ts); signing a presigned URL
+   * counts as the access the URL grants. CDK grants object access only and sets the env var.
+   */
+  readonly buckets?: Partial<Record<BucketName, Access>>;
+  /** Queues the handler sends to (infra/queues.ts). */
+  readonly queues?: readonly QueueName[];
+  /** Sends e-mail through SES (CDK grants ses:SendEmail on the identity and configuration set). */
+  readonly sendsEmail?: boolean;
+  /** Adds or lifts suppressions, mirrored into SES's account-level suppression list when the deployment says so. */
+  readonly mirrorsSuppressions?: boolean;
+  /**
+   * A hosted page for recipients (shared/http/page.ts) rather than JSON: it answers HTML (or a
+   * redirect) and takes form bodies (urlencoded or multipart, at most 64 KB), never JSON.
+   */
+  readonly page?: {
+    /** With auth `token`: the purposes `{token}` may have; any other token gets the 404 page. */
+    readonly purposes?: readonly TokenPurpose[];
+    /** Reads a form body. */
+    readonly form?: boolean;
+  };
+}
+
+/** Declares a route's contract, keeping its literal types (the handler's input is typed from them). */
+export const defineRoute = <const T extends RouteContract>(contract: T): T => contract;
+
+/**
+ * The tables a route's function may touch: what it declares, plus reading API keys (app table)
+ * when it checks a key. CDK grants exactly these; the API wrapper checks their env vars at cold start.
+ */
+export const routeTables = (route: RouteContract): Partial<Record<TableName, Access>> => {
+  const declared: Partial<Record<TableName, Access>> = { ...route.tables };
+  if ((route.auth === 'marketer' || route.auth === 'admin') && !declared.app) declared.app = 'read';
+  if (route.idempotent) declared.app = 'write';
+  return declared;
+};

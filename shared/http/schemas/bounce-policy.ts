@@ -1,0 +1,24 @@
+import * as z from 'zod/mini';
+import { BouncePolicy, BounceRule } from '#shared/domain/bounce-policy.ts';
+import { Timestamp } from './common.ts';
+
+export const PutBouncePolicy = BouncePolicy.check(
+  z.meta({
+    id: 'PutBouncePolicyRequest',
+    description:
+      'For each kind of bad feedback: how many within how many days trigger which action. `hard`: permanent ' +
+      'bounces; `soft`: transient and undetermined ones (a successful delivery starts their count again); ' +
+      '`complaint`: spam complaints (at least `suppress`). `suppress_and_withdraw` also withdraws the ' +
+      "contact's e-marketing consent, recorded in its history with the feedback as source.",
+  }),
+);
+
+export const BouncePolicySetting = z
+  .object({
+    hard: BounceRule,
+    soft: BounceRule,
+    complaint: BounceRule,
+    updatedAt: z.nullable(Timestamp).check(z.describe('null while the defaults apply')),
+    updatedBy: z.nullable(z.string()),
+  })
+  .check(z.meta({ id: 'BouncePolicy' }));

@@ -1,0 +1,61 @@
+/**
+ * The route table is composed from one contract per route, beside its handler; a handler's bundle
+ * holds its own contract and nothing of the table or of another route's contract (read from
+ * esbuild's metafile of the real bundles, built as CDK builds them).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '#infra/local/lambda.ts';
+import { routeList } from '#infra/routes.ts';
+
+const routes = routeList();
+const contractOf = (entry: string) => entry.replace(/\.ts$/, '.route.ts');
+
+describe('route contracts', () => {
+  it.each(routes.map((r) => [r.key, r] as const))(
+    '%s: key, entry and contract module agree',
+    (key, route) => {
+      expect(key).toBe(`${route.method} ${route.path}`);
+      expect(existsSync(join(projectRoot, route.entry))).toBe(true);
+      expect(existsSync(join(projectRoot, contractOf(route.entry)))).toBe(true);
+    },
+  );
+
+  it('gives every route a unique, readable operationId and a description', () => {
+    const ids = routes.map((r) => r.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const route of routes) {
+      expect(route.operationId, route.key).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(route.description.length, route.key).toBeGreaterThan(20);
+    }
+  });
+
+  it("bundles each handler with its own contract only: never the route table, never another route's", async () => {
+    const result = await build({
+      entryPoints: Object.fromEntries(routes.map((r) => [r.operationId, join(projectRoot, r.entry)])),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      write: false,
+      metafile: true,
+      outdir: '/tmp/route-contract-bundles',
+      logLevel: 'silent',
+    });
+    const byEntry = new Map(
+      Object.values(result.metafile.outputs)
+        .filter((o) => o.entryPoint)
+        .map((o) => [o.entryPoint ?? '', Object.keys(o.inputs)]),
+    );
+    for (const route of routes) {
+      const inputs = byEntry.get(route.entry) ?? [];
+      expect(inputs.length, route.key).toBeGreaterThan(0);
+      const contracts = inputs.filter((input) => input.endsWith('.route.ts'));
+      expect(contracts, route.key).toEqual([contractOf(route.entry)]);
+      expect(inputs, route.key).not.toContain('infra/routes.ts');
+    }
+  });
+});
