@@ -123,7 +123,11 @@ const contactItem = (contact: StoredContact): Item => {
   };
 };
 
-const fromItem = (item: Item): StoredContact => {
+/**
+ * A contact item as stored (read from the table or a stream image) back to the contact: the outbox's
+ * ids and null `from`/`to` restored, empty interests and fields filled in.
+ */
+export const contactFromItem = (item: Item): StoredContact => {
   const { pk: _pk, sk: _sk, ...rest } = item;
   const contact = rest as unknown as StoredContact;
   return {
@@ -288,7 +292,7 @@ export const contacts = {
         ConsistentRead: true,
       }),
     );
-    return Item ? fromItem(Item) : undefined;
+    return Item ? contactFromItem(Item) : undefined;
   },
 
   async getMany(ids: readonly string[]): Promise<Map<string, StoredContact>> {
@@ -299,7 +303,7 @@ export const contacts = {
       true,
       4,
     );
-    return new Map(items.map((item) => [String(item.id), fromItem(item)]));
+    return new Map(items.map((item) => [String(item.id), contactFromItem(item)]));
   },
 
   async getClaim(emailKey: string): Promise<Claim | undefined> {

@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { MailingImage } from '#shared/domain/events.ts';
-import type { StoredContact } from './contacts.ts';
+import { contactFromItem, type StoredContact } from './contacts.ts';
 
 /** A committed write of a contact item: created (no `before`), changed, or erased (no `after`). */
 export interface ContactWrite {
@@ -47,8 +47,9 @@ export const decodeStreamRecord = (record: DynamoDBRecord): StreamChange | undef
   const before = decode(record.dynamodb?.OldImage as Image);
   const after = decode(record.dynamodb?.NewImage as Image);
   if (pk.startsWith('C#') && sk === 'PROFILE') {
-    const contact = (image: Record<string, unknown> | undefined) =>
-      image ? ({ outbox: {}, ...image } as unknown as StoredContact) : undefined;
+    // The item as stored (the outbox keeps neither its entries' ids nor null from/to), read as a contact.
+    const contact = (image: Record<string, unknown> | undefined): StoredContact | undefined =>
+      image ? contactFromItem(image) : undefined;
     return {
       kind: 'contact',
       sequence,
