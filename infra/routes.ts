@@ -57,6 +57,7 @@ import { route as getWebhook } from '#functions/api/get-webhook.route.ts';
 import { route as listWebhookDeliveries } from '#functions/api/list-webhook-deliveries.route.ts';
 import { route as listWebhooks } from '#functions/api/list-webhooks.route.ts';
 import { route as testWebhook } from '#functions/api/test-webhook.route.ts';
+import { routes as consoleRoutes } from '#functions/console/console.route.ts';
 import { route as followLink } from '#functions/pages/follow-link.route.ts';
 import { route as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
 import { route as requestMagicLink } from '#functions/pages/request-magic-link.route.ts';
@@ -130,6 +131,7 @@ export const routes = {
   'GET /u/{token}': showUnsubscribe,
   'POST /u/{token}': oneClickUnsubscribe,
   'GET /l/{token}': followLink,
+  ...consoleRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteKey = keyof typeof routes;

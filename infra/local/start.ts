@@ -35,6 +35,7 @@ try {
   out();
   const line = (label: string, value: string) => out(`  ${label.padEnd(17)}${value}`);
   line('API', `${stack.apiUrl}   (try ${stack.apiUrl}/health)`);
+  line('Console', `${stack.apiUrl}/console   (sign in with the admin API key below)`);
   line('OpenAPI', `${stack.apiUrl}/openapi.json`);
   line('SES inbox', `${stack.sesUrl}   (sent mail as JSON: ${stack.sesUrl}/store)`);
   line(

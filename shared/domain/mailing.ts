@@ -11,6 +11,7 @@
  * planned / sending ──SES stops taking mail──▶ paused: the account's daily quota is used up, or SES
  * paused or suspended its sending, or its configuration is refused; the rows stay `queued` too.
  */
+import { type Role, roleAllows } from './api-key.ts';
 import type { LinkAction } from './tokens.ts';
 export const mailingStatuses = ['draft', 'planned', 'sending', 'sent', 'cancelled', 'paused'] as const;
 export type MailingStatus = (typeof mailingStatuses)[number];
@@ -162,5 +163,11 @@ export const hasOptOutLink = (text: string): boolean =>
 
 /** Only drafts may be edited or sent. */
 export const isEditable = (status: MailingStatus) => status === 'draft';
+
+/**
+ * Who may send past the consent filter: the override is an administrator's decision (audited),
+ * never a marketer's. The send refuses it, and the console offers the override box by the same rule.
+ */
+export const mayOverrideConsent = (role: Role): boolean => roleAllows(role, 'admin');
 export const isCancellable = (status: MailingStatus) =>
   status === 'draft' || status === 'planned' || status === 'sending';

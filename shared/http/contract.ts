@@ -11,7 +11,13 @@ import type { QueueName } from '#infra/queues.ts';
 import type { TableName } from '#infra/tables.ts';
 import type { TokenPurpose } from '#shared/domain/tokens.ts';
 
-export type Auth = 'none' | 'token' | 'marketer' | 'admin';
+/**
+ * Who may call a route: nobody in particular (`none`), the holder of a signed token in the path
+ * (`token`), an API key of a role (`marketer`, `admin`), or a signed-in console session
+ * (`session`: the console's cookie, exchanged for an API key at `/console/sign-in`; the key's role
+ * decides what each console action may do).
+ */
+export type Auth = 'none' | 'token' | 'marketer' | 'admin' | 'session';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Access = 'read' | 'write';
 

@@ -53,6 +53,11 @@ export const tags: ReadonlyArray<{ name: string; description: string }> = [
     name: 'pages',
     description: 'Hosted pages for recipients (HTML): preference page, one-click unsubscribe, tracked links',
   },
+  {
+    name: 'console',
+    description:
+      "The marketers' console (HTML): the mailing wizard, the recipient report and the audience, signed in with an API key",
+  },
 ];
 
 const ref = (name: string) => `#/components/schemas/${name}`;
@@ -132,32 +137,58 @@ const roleNote: Record<RouteContract['auth'], string> = {
   token: 'No API key: the signed token in the path is the credential.',
   marketer: 'Needs an API key with the role `marketer` or `admin`.',
   admin: 'Needs an API key with the role `admin`.',
+  session:
+    "No API key in the request: the console's session cookie (made at `/console/sign-in` from an API key). Without a live session the answer is a 303 to the sign-in page; the key's role decides each action.",
 };
 
 /** A hosted page: HTML for people, form posts, a signed token in the path instead of a key. */
 const pageResponses = (route: RouteContract): Json => {
   const redirect = route.status >= 300 && route.status < 400;
-  return {
+  const console = route.tag === 'console';
+  const location = { Location: { description: 'Where to go next', schema: { type: 'string' } } };
+  const page = (description: string) => ({ description, content: html });
+  const responses: Json = {
     [route.status]: redirect
       ? {
-          description: 'Redirect to the signed target',
-          headers: { Location: { description: 'The target URL', schema: { type: 'string' } } },
+          description: console
+            ? 'Done: on to the next page (Post/Redirect/Get)'
+            : 'Redirect to the signed target',
+          headers: location,
         }
-      : { description: 'An HTML page', content: html },
-    400: { description: 'A malformed request or form', content: html },
-    ...(route.auth === 'token'
-      ? { 404: { description: 'Unknown, tampered or expired token: a friendly page', content: html } }
-      : {}),
-    409: { description: 'A change that raced another: try again', content: html },
-    ...(route.page?.form
-      ? {
-          413: { description: 'Form over 64 KB', content: html },
-          415: { description: 'Not a form', content: html },
-        }
-      : {}),
-    422: { description: 'A request the page cannot carry out', content: html },
-    429: { description: 'Throttled', content: html },
+      : page('An HTML page'),
+    400: page('A malformed request or form'),
   };
+  if (console && route.method === 'POST') {
+    responses[200] ??= page('The page again: a preview, or what was done');
+    responses[303] ??= { description: 'Done: on to the next page', headers: location };
+    if (route.auth !== 'session') responses[401] = page('An unknown or revoked API key: the form again');
+  }
+  if (route.auth === 'session') {
+    responses[303] = {
+      description:
+        'Done, or no live session: on to the next page, or to the sign-in page that leads back here',
+      headers: location,
+    };
+    responses[403] = page('A form without its CSRF token, or an action the role may not take');
+    responses[404] = page('No such page, or no such item');
+  }
+  if (route.auth === 'token') responses[404] = page('Unknown, tampered or expired token: a friendly page');
+  responses[409] = page(
+    console
+      ? 'A change that raced another, or a mailing another tab already sent: a sentence'
+      : 'A change that raced another: try again',
+  );
+  if (route.page?.form) {
+    responses[413] = page('Form over 64 KB');
+    responses[415] = page('Not a form');
+  }
+  responses[422] = page(
+    console
+      ? 'A form that breaks a rule: the form again, each message beside its field'
+      : 'A request the page cannot carry out',
+  );
+  responses[429] = page('Throttled');
+  return responses;
 };
 
 const formBody = {

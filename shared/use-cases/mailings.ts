@@ -13,6 +13,7 @@ import {
   type Counts,
   type Mailing,
   type MailingStatus,
+  mayOverrideConsent,
   type TrackedLink,
   undeclaredLinks,
   zeroCounts,
@@ -244,6 +245,25 @@ export const deleteMailing = async (id: string, actor: Actor) => {
   return { id, deleted: true as const, at };
 };
 
+/**
+ * What the consent override would change for a draft: how many people the rule includes with the
+ * override off and on (the same rule, the list resolved now), so a person deciding sees how many
+ * more it would reach. Suppressed and invalid addresses stay out either way.
+ */
+export const overrideReach = async (id: string) => {
+  const mailing = await mailings.getStored(id);
+  if (!mailing) throw new NotFoundError('Mailing not found');
+  const [off, on] = await Promise.all([
+    previewCounts({ ...mailing, overrideConsent: false }),
+    previewCounts({ ...mailing, overrideConsent: true }),
+  ]);
+  return {
+    without: off.counts.eligible,
+    with: on.counts.eligible,
+    countsComplete: off.countsComplete && on.countsComplete,
+  };
+};
+
 /** A draft's counts are a preview: the list resolved now and judged by the rule as it stands. */
 const previewCounts = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
   const counts = zeroCounts();
@@ -353,7 +373,7 @@ const deadLetterReport = async (id: string) => {
 export const sendMailing = async (id: string, actor: Actor) => {
   const mailing = await mailings.getStored(id, true);
   if (!mailing) throw new NotFoundError('Mailing not found');
-  if (mailing.overrideConsent && actor.role !== 'admin') {
+  if (mailing.overrideConsent && !mayOverrideConsent(actor.role)) {
     throw new ForbiddenError('Sending with overrideConsent needs an admin key');
   }
   if (mailing.status !== 'draft')

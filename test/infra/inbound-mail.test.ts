@@ -262,19 +262,19 @@ describe('a deployment that does not mirror suppressions into SES (sesSuppressio
     const mirroring = functionsOf(noMirror).filter(
       (fn) => fn.Properties.Environment.Variables.SES_SUPPRESSION_MIRROR !== undefined,
     );
-    // POST and DELETE /suppressions, and the feedback consumer.
-    expect(mirroring).toHaveLength(3);
+    // POST and DELETE /suppressions, the console (which lifts and adds them too), and the feedback consumer.
+    expect(mirroring).toHaveLength(4);
     for (const fn of mirroring)
       expect(fn.Properties.Environment.Variables.SES_SUPPRESSION_MIRROR).toBe('false');
   });
 
-  it('by default, does mirror: the same three functions may put and delete, and are told to', () => {
+  it('by default, does mirror: the same four functions may put and delete, and are told to', () => {
     const mirroring = functionsOf(byDefault).filter(
       (fn) => fn.Properties.Environment.Variables.SES_SUPPRESSION_MIRROR === 'true',
     );
-    expect(mirroring).toHaveLength(3);
+    expect(mirroring).toHaveLength(4);
     const policies = mirrorPolicies(byDefault);
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(4);
     for (const policy of policies)
       expect(
         (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) =>

@@ -77,7 +77,8 @@ const policyOf = (fn: NodeFunction): Statement[] => {
 
 /** Every function with what it declares: route functions and queue consumers alike. */
 const declaredFunctions = () => [
-  ...routeList().map((route) => ({
+  // Routes that share a handler share its function: one entry per function.
+  ...[...new Map(routeList().map((route) => [functions.get(route.key), route])).values()].map((route) => ({
     name: route.key,
     fn: functions.get(route.key) as NodeFunction,
     sendsTo: [...(route.queues ?? [])] as QueueName[],
@@ -220,25 +221,35 @@ function declaredBuckets(fn: NodeFunction): boolean {
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 describe('who may invoke what', () => {
-  it('lets API Gateway alone invoke each route function, for this API and that route', () => {
+  it('lets API Gateway alone invoke each route function, for this API and its own routes', () => {
     const permissions = Object.values(serviceResources).filter(
       (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'apigateway.amazonaws.com',
     );
     expect(permissions).toHaveLength(routeList().length);
+    // A function serves one route, or (the console) every route of its handler file: one
+    // permission per route it serves, each for that route's path on this API.
+    const routesOf = new Map<NodeFunction, string[]>();
     for (const route of routeList()) {
       const fn = functions.get(route.key) as NodeFunction;
+      routesOf.set(fn, [...(routesOf.get(fn) ?? []), route.path]);
+    }
+    for (const [fn, paths] of routesOf) {
       const fnId = logicalId(fn);
       const mine = Object.values(resourcesOf(fn)).filter(
         (r) =>
           r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName).includes(fnId),
       );
-      expect(mine, route.key).toHaveLength(1);
-      const { Principal, SourceArn, Action } = mine[0]?.Properties ?? {};
-      expect(Action).toBe('lambda:InvokeFunction');
-      expect(Principal).toBe('apigateway.amazonaws.com');
-      const arn = JSON.stringify(SourceArn);
-      expect(arn, route.key).toContain(JSON.stringify(resolveIn(fn, service.api.apiId)));
-      expect(arn, route.key).toContain(`${route.path}"`);
+      expect(mine, paths.join(', ')).toHaveLength(paths.length);
+      const granted: string[] = [];
+      for (const permission of mine) {
+        const { Principal, SourceArn, Action } = permission.Properties;
+        expect(Action).toBe('lambda:InvokeFunction');
+        expect(Principal).toBe('apigateway.amazonaws.com');
+        const arn = JSON.stringify(SourceArn);
+        expect(arn, paths.join(', ')).toContain(JSON.stringify(resolveIn(fn, service.api.apiId)));
+        granted.push(/\/\*\/\*(\/[^"]*)"\]\]\}$/.exec(arn)?.[1] ?? arn);
+      }
+      expect(granted.sort()).toEqual([...paths].sort());
     }
   });
 

@@ -215,7 +215,7 @@ describe('service stack: functions', () => {
         ([id, fn]) => [id, fn, resources] as const,
       );
     });
-    expect(all.length).toBeGreaterThanOrEqual(routeList().length);
+    expect(all.length).toBeGreaterThanOrEqual(new Set(routeList().map((r) => r.entry)).size);
     for (const [id, fn, resources] of all) {
       expect(fn.Properties, id).toMatchObject({
         Runtime: nodeRuntime.name,
@@ -494,6 +494,20 @@ describe('least privilege', () => {
   );
 });
 
+describe('the console', () => {
+  it('is one function for all its routes, each route with its own API route and invoke permission', () => {
+    const consoleRoutes = routeList().filter((route) => route.tag === 'console');
+    expect(consoleRoutes.length).toBeGreaterThan(20);
+    const fns = new Set(consoleRoutes.map((route) => functions.get(route.key)));
+    expect(fns.size).toBe(1);
+    const template = templateOf(stackOf([...fns][0] as NodeFunction));
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(
+      consoleRoutes.length,
+    );
+  });
+});
+
 describe('stack sizes', () => {
   it('keeps every stack at 400 resources or fewer (CloudFormation allows 500): room for what comes', () => {
     const built = buildApp(fast);
@@ -503,7 +517,7 @@ describe('stack sizes', () => {
         Object.keys(templateOf(stack).toJSON().Resources).length,
       ]),
     );
-    expect(Object.keys(sizes)).toHaveLength(6);
+    expect(Object.keys(sizes)).toHaveLength(7);
     for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThanOrEqual(400);
   });
 });

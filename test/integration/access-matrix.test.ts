@@ -6,6 +6,7 @@
  * |----------|--------|---------|---------|----------|-------|
  * | none     | ok     | ok      | ok      | ok       | ok    |
  * | token    | the same answer in every column: a signed token decides, API keys mean nothing |
+ * | session  | the same answer in every column: the console's session cookie decides, API keys mean nothing |
  * | marketer | 401    | 401     | 401     | ok       | ok    |
  * | admin    | 401    | 401     | 401     | 403      | ok    |
  *
@@ -83,7 +84,7 @@ const requestFor = (route: Route) => {
 };
 
 const expected = (auth: Route['auth'], column: Column): 401 | 403 | 'ok' => {
-  if (auth === 'none' || auth === 'token') return 'ok';
+  if (auth === 'none' || auth === 'token' || auth === 'session') return 'ok';
   if (column === 'no key' || column === 'unknown key' || column === 'revoked key') return 401;
   if (auth === 'admin' && column === 'marketer') return 403;
   return 'ok';
@@ -115,8 +116,9 @@ describe('access matrix', () => {
           );
         }
       }
-      // A token route does not even look at the key: every column gets the same answer.
-      if (route.auth === 'token') expect(new Set(statuses).size, route.key).toBe(1);
+      // A token or console route does not even look at the key: every column gets the same answer.
+      if (route.auth === 'token' || route.auth === 'session')
+        expect(new Set(statuses).size, route.key).toBe(1);
     },
   );
 
@@ -137,7 +139,7 @@ describe('access matrix', () => {
       unauthorized: denied.filter((cell) => cell.status === 401).length,
       forbidden: denied.filter((cell) => cell.status === 403).length,
       byAuth: Object.fromEntries(
-        ['none', 'token', 'marketer', 'admin'].map((auth) => [
+        ['none', 'token', 'session', 'marketer', 'admin'].map((auth) => [
           auth,
           routes.filter((r) => r.auth === auth).length,
         ]),
