@@ -5,7 +5,7 @@
  *   npm run bench                        the default: mailing figures for 100,000 recipients (~5 min)
  *   npm run bench -- --size 1000000      the large run
  *   npm run bench -- --quick             10,000 recipients, 3 cold starts per bundle: a quick look
- *   npm run bench -- --skip bundles,eligibility   leave phases out (also: import, mailing,
+ *   npm run bench -- --skip bundles,eligibility   leave phases out (also: rates, import, mailing,
  *                                        feedback, message-size, preference-page, one-click, events,
  *                                        unsubscribe-latency)
  *   npm run bench -- --only bundles      run only the phases named (the same names); a partial run
@@ -17,8 +17,9 @@
  * Writes the progress to stderr, the Markdown table to stdout, and the same figures as JSON to
  * bench/results/latest.json; the handlers' logs go to bench/results/run.log.
  *
- * Phases, in order: the eligibility micro-benchmark (bench/eligibility.ts, its own process); the
- * Lambda bundles and their cold module init (quiet machine first); then the local stack over two
+ * Phases, in order: the eligibility micro-benchmark (bench/eligibility.ts, its own process); a
+ * mailing at 14/s and one at 200/s (bench/rates.ts, each its own process and stack); the Lambda
+ * bundles and their cold module init (quiet machine first); then the local stack over two
  * processes (bench/lib/local-stack.ts): the import over HTTP, seeding the rest of the list, the
  * mailings with the feedback consumer on (everything on, then deliveryEvents=false), the large
  * mailing, the worst-case message, the preference page and one-click unsubscribe, and outgoing
@@ -34,7 +35,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Progress } from './lib/progress.ts';
 import type { Consumers } from './lib/local-stack.ts';
-import type { Raw, UnsubscribeLatencyFigures } from './lib/report.ts';
+import type { RateRun, Raw, UnsubscribeLatencyFigures } from './lib/report.ts';
 
 const projectRoot = join(import.meta.dirname, '..');
 const resultsDir = join(import.meta.dirname, 'results');
@@ -73,6 +74,7 @@ if (!Number.isInteger(size) || size < 100) throw new Error('--size must be an in
 const initRuns = Number(args['init-runs'] ?? (args.quick ? 3 : 10));
 const phases = [
   'eligibility',
+  'rates',
   'bundles',
   'import',
   'csv-import',
@@ -166,6 +168,34 @@ raw.eligibility = await phase('eligibility', async () => {
   return { evaluationsPerSecond: parsed.evaluationsPerSecond, contacts, rounds };
 });
 
+// 1b. Mailings at a real account's SES rate, each on its own stack in its own process.
+raw.rates = await phase('rates', async () => {
+  const runs = [
+    [14, 1000],
+    [200, args.quick ? 3000 : 6000],
+  ] as const;
+  const results: RateRun[] = [];
+  for (const [rate, recipients] of runs) {
+    progress.start(
+      `rates: ${recipients.toLocaleString('en-US')} recipients at ${rate}/s (bench/rates.ts)`,
+      0,
+    );
+    const run = spawnSync(
+      process.execPath,
+      [join(import.meta.dirname, 'rates.ts'), String(rate), String(recipients)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    progress.end();
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    if (!line.startsWith('{')) throw new Error(`bench/rates.ts said: ${line || run.stderr.slice(-500)}`);
+    results.push(JSON.parse(line) as RateRun);
+  }
+  return results;
+});
+
 // 2. Bundles and cold module init, while nothing else runs.
 raw.bundles = await phase('bundles', async () => {
   const { runBundles } = await import('./phases/bundles.ts');
@@ -174,7 +204,7 @@ raw.bundles = await phase('bundles', async () => {
 
 // 3. The local stack.
 const stackPhases = phases.filter(
-  (p) => p !== 'eligibility' && p !== 'bundles' && p !== 'unsubscribe-latency',
+  (p) => p !== 'eligibility' && p !== 'rates' && p !== 'bundles' && p !== 'unsubscribe-latency',
 );
 if (stackPhases.some((p) => !skip.has(p))) {
   progress.start('local stack: starting');

@@ -24,3 +24,18 @@ export const queueEnvVars = {
 export const deadLetterEnvVars = {
   webhooks: 'WEBHOOK_DLQ_URL',
 } as const;
+
+/**
+ * The env var naming the DLQ URL of the queue whose URL is in `queueEnvVar`, for the stack's
+ * outputs and `npm run redrive`: the one in {@link deadLetterEnvVars} when its consumer has one,
+ * else `<QUEUE>_DLQ_URL`.
+ */
+export const dlqEnvVarOf = (queueEnvVar: string): string => {
+  const queue = Object.keys(queueEnvVars).find(
+    (name) => queueEnvVars[name as keyof typeof queueEnvVars] === queueEnvVar,
+  );
+  return (
+    (deadLetterEnvVars as Partial<Record<string, string>>)[queue ?? ''] ??
+    queueEnvVar.replace(/_URL$/, '_DLQ_URL')
+  );
+};

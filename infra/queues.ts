@@ -4,6 +4,7 @@
  * queues in local-aws-sqs and runs infra/local/poller.ts in place of the event source mapping.
  */
 import { queueEnvVars } from './env-vars.ts';
+import { maxReceiveCounts } from './queue-receives.ts';
 import type { BucketName } from './buckets.ts';
 import type { TableName } from './tables.ts';
 import type { Access } from '#shared/http/contract.ts';
@@ -58,7 +59,7 @@ export const queues = {
     envVar: queueEnvVars.plan,
     description: 'mailings waiting to be planned (list resolved, recipients filtered and queued)',
     visibilityTimeoutSeconds: 1800,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.plan,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/plan-mailing.ts',
@@ -76,7 +77,7 @@ export const queues = {
     envVar: queueEnvVars.send,
     description: 'recipient chunks waiting to be handed to SES',
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.send,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/send-chunk.ts',
@@ -86,6 +87,8 @@ export const queues = {
       maxConcurrency: 2,
       timeoutSeconds: 60,
       tables: { app: 'write', contacts: 'read', recipients: 'write' },
+      // Its own queue: a chunk that waits (for the rate, a lease, time) goes back with a delay.
+      queues: ['send'],
       secrets: ['signing'],
       sendsEmail: true,
     },
@@ -102,7 +105,7 @@ export const queues = {
     envVar: queueEnvVars.mail,
     description: 'transactional mails owed: double opt-in confirmations of a batch import, magic links',
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.mail,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/send-transactional-mail.ts',
@@ -110,8 +113,11 @@ export const queues = {
       maxBatchingWindowSeconds: 1,
       maxConcurrency: 2,
       timeoutSeconds: 60,
-      // app: the subscription types, and the SES rate log (written); contacts: find and read them.
+      // app: the subscription types, the SES rate log and what each mail became (written);
+      // contacts: find and read them.
       tables: { app: 'write', contacts: 'read' },
+      // Its own queue: a mail that waits for the rate (or for SES) goes back with a delay.
+      queues: ['mail'],
       secrets: ['signing'],
       sendsEmail: true,
     },
@@ -130,7 +136,7 @@ export const queues = {
     description:
       'SES events (delivery, bounce, complaint and the rest) waiting to update recipients and suppressions',
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 3,
+    maxReceiveCount: maxReceiveCounts.feedback,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/feedback/process-ses-events.ts',
@@ -154,7 +160,7 @@ export const queues = {
     envVar: queueEnvVars.imports,
     description: 'CSV import jobs: uploads to parse and apply, a step at a time',
     visibilityTimeoutSeconds: 1800,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.imports,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/run-import.ts',
@@ -177,7 +183,7 @@ export const queues = {
     envVar: queueEnvVars.exports,
     description: 'CSV export jobs, written to S3 a step at a time',
     visibilityTimeoutSeconds: 1800,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.exports,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/run-export.ts',
@@ -204,7 +210,7 @@ export const queues = {
     envVar: queueEnvVars.webhooks,
     description: 'webhook deliveries: one event for one endpoint, attempted, retried with backoff',
     visibilityTimeoutSeconds: 180,
-    maxReceiveCount: 5,
+    maxReceiveCount: maxReceiveCounts.webhooks,
     dlqRetentionDays: 14,
     consumer: {
       entry: 'functions/workers/deliver-webhooks.ts',
@@ -221,6 +227,6 @@ export const queues = {
       sendsToDeadLetter: true,
     },
   },
-} as const satisfies Record<string, QueueDefinition>;
+} as const satisfies Record<keyof typeof maxReceiveCounts, QueueDefinition>;
 
 export type QueueName = keyof typeof queues;

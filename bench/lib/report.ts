@@ -29,9 +29,25 @@ export interface Meta {
   lambdaMemoryMb: number;
 }
 
+/** One mailing at a real account's SES rate (bench/rates.ts). */
+export interface RateRun {
+  rate: number;
+  recipients: number;
+  sent: number;
+  calls: number;
+  /** Send request → mailing `sent`. */
+  finishedSeconds: number;
+  /** First SES call → one second after the last. */
+  sendingSeconds: number;
+  achievedPerSecond: number;
+  busiestWindow: number;
+  windowsAbove: number;
+}
+
 export interface Raw {
   meta: Meta;
   eligibility?: { evaluationsPerSecond: number; contacts: number; rounds: number };
+  rates?: RateRun[];
   bundles?: BundlesResult;
   import?: ImportFigures;
   csvImport?: CsvImportFigures;
@@ -131,6 +147,33 @@ export const buildReport = (raw: Raw): Report => {
     });
   } else
     rows.push(missing('Eligibility rule, evaluations per second on one core', '≥ 5 M/s', err('eligibility')));
+
+  // Mailings at a real account's rate.
+  if (raw.rates) {
+    for (const run of raw.rates) {
+      const share = run.achievedPerSecond / run.rate;
+      rows.push({
+        figure: `Pacing at ${run.rate}/s: ${f.count(run.recipients)} recipients, two senders, the share of the SES rate achieved and one-second windows above it`,
+        measured: `${f.count(run.achievedPerSecond)}/s = ${(share * 100).toFixed(1)} % of ${run.rate}/s; ${run.windowsAbove} windows above it (busiest: ${run.busiestWindow}); ${f.count(run.calls)} SendBulkEmail calls`,
+        goal: '≥ 95 %, 0 windows above',
+        floor: '—',
+        baseline: '—',
+        result: share >= 0.95 && run.windowsAbove === 0 ? 'PASS' : 'MISS',
+      });
+    }
+    const thousand = raw.rates.find((run) => run.rate === 14);
+    if (thousand) {
+      const allowed = thousand.recipients / thousand.rate;
+      rows.push({
+        figure: `A ${f.count(thousand.recipients)}-recipient mailing at 14/s: send request → mailing sent`,
+        measured: `${f.seconds(thousand.finishedSeconds)} (${f.ratio(thousand.finishedSeconds / allowed)} the ${f.seconds(allowed)} the rate allows)`,
+        goal: `report (npm test: ≤ 1.2 × + 20 s)`,
+        floor: f.seconds(allowed),
+        baseline: '—',
+        result: thousand.finishedSeconds <= 1.2 * allowed + 20 ? 'report' : 'MISS',
+      });
+    }
+  } else rows.push(missing('Pacing at 14/s and 200/s', '≥ 95 %, 0 windows above', err('rates')));
 
   // Import.
   const imp = raw.import;

@@ -19,7 +19,7 @@
 import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import { type TableName, tables } from '#infra/tables.ts';
 import { queues, type QueueName } from '#infra/queues.ts';
-import { itemSize, writeUnits } from './dynamo-size.ts';
+import { itemSize, writeUnits } from '#shared/adapters/dynamodb/item-size.ts';
 
 export interface OpStats {
   calls: number;

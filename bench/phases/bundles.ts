@@ -193,17 +193,26 @@ const initEnv = async (): Promise<NodeJS.ProcessEnv> => {
   return env;
 };
 
-/** Every Lambda the service stack makes: one per route, one per queue consumer, the inbound mail handler. */
+/**
+ * Every Lambda the stacks make: one per route, one per queue consumer, the change-stream consumers,
+ * the reconciler, the inbound mail handler.
+ */
 const lambdaEntries = async (): Promise<Map<string, string>> => {
   const { routeList } = await import('#infra/routes.ts');
   const { queues } = await import('#infra/queues.ts');
+  const { streamConsumers } = await import('#infra/streams.ts');
+  const { reconcilerDefinition } = await import('#infra/constructs/reconciler.ts');
   const { inboundMail } = await import('#infra/inbound-mail.ts');
-  const entries = new Map<string, string>([[inboundMail.entry, inboundMail.entry]]);
+  const entries = new Map<string, string>([
+    [inboundMail.entry, inboundMail.entry],
+    [reconcilerDefinition.entry, reconcilerDefinition.entry],
+  ]);
   for (const route of routeList()) entries.set(route.entry, route.entry);
   for (const q of Object.values(queues)) {
     const consumer = (q as { consumer?: { entry: string } }).consumer;
     if (consumer) entries.set(consumer.entry, consumer.entry);
   }
+  for (const consumer of Object.values(streamConsumers)) entries.set(consumer.entry, consumer.entry);
   return entries;
 };
 

@@ -33,4 +33,7 @@ export const route = defineRoute({
   response: CreatedApiKey,
   tables: { app: 'write' },
   idempotent: true,
+  idempotentSecrets: ['key'],
+  // The signing secret seals the key in the idempotency record.
+  secrets: ['signing'],
 });

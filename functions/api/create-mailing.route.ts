@@ -11,7 +11,7 @@ export const route = defineRoute({
   auth: 'marketer',
   summary: 'Create a mailing (a draft)',
   description:
-    'Creates a mailing as a draft: sender, subject, text and HTML with merge fields, tracked links, its subscription type and target list, and the consent override with its reason. The answer shows the preview counts, as GET does.',
+    "Creates a mailing as a draft: sender, subject, text and HTML with merge fields, tracked links, its subscription type and target list, and the consent override with its reason. The answer shows the preview counts, as GET does. 422 when one recipient's message, with its merge fields at their longest, would exceed what SES takes, or the mailing would not fit one stored item (400 KB).",
   tag: 'mailings',
   status: 201,
   body: CreateMailing,

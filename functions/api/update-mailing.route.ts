@@ -11,7 +11,8 @@ export const route = defineRoute({
   operationId: 'updateMailing',
   auth: 'marketer',
   summary: 'Edit a draft (409 once it is being sent)',
-  description: 'Edits a draft; 409 once it is being sent.',
+  description:
+    'Edits a draft; 409 once it is being sent. 422 when the edited mailing would be too large for SES or for one stored item, as on create.',
   tag: 'mailings',
   status: 200,
   params: IdParams,

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini';
-import { closeSendSession, type SendSession, sendChunk, sendingConfig } from '#shared/use-cases/sending.ts';
+import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import {
+  closeSendSession,
+  openSendSession,
+  type SendSession,
+  sendChunk,
+  sendingConfig,
+} from '#shared/use-cases/sending.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';
 
 // A misconfigured sender fails at cold start, not on its first message.
@@ -11,11 +18,20 @@ const SendMessage = z.object({
   k: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 
-/** The chunks of one batch share a send session (shared/use-cases/sending.ts). */
+/**
+ * The chunks of one batch share a send session (shared/use-cases/sending.ts); a chunk handed back
+ * returns to this queue; a chunk whose message fails its last receive is noted on its mailing.
+ */
 export const handler = sqsWorker(
   'send-chunk',
   SendMessage,
-  ({ m, k }, _record, context, session: SendSession) =>
-    sendChunk(m, k, () => context.getRemainingTimeInMillis(), session),
-  { open: (): SendSession => ({}), close: closeSendSession },
+  ({ m, k }, _record, _context, session: SendSession) => sendChunk(m, k, session),
+  {
+    queue: 'send',
+    batch: {
+      open: (context) => openSendSession(context.getRemainingTimeInMillis()),
+      close: closeSendSession,
+    },
+    onDeadLetter: ({ m, k }) => mailings.noteDeadLetter(m, k),
+  },
 );

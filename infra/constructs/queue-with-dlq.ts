@@ -3,12 +3,13 @@
  * raises an alarm as soon as anything lands in it, and, when the definition names a consumer, the
  * consumer Lambda with its event source mapping.
  */
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { BucketName } from '#infra/buckets.ts';
+import { dlqEnvVarOf } from '#infra/env-vars.ts';
 import type { QueueDefinition } from '#infra/queues.ts';
 import type { Access } from '#shared/http/contract.ts';
 import type { TableName } from '#infra/tables.ts';
@@ -82,6 +83,13 @@ export class QueueWithDlq extends Construct implements DefinedQueue {
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(definition.visibilityTimeoutSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue.queue, maxReceiveCount: definition.maxReceiveCount },
+    });
+
+    // What `npm run redrive` needs, described by the env vars it reads them from.
+    new CfnOutput(this, 'Url', { value: this.queue.queueUrl, description: definition.envVar });
+    new CfnOutput(this, 'DlqUrl', {
+      value: this.deadLetterQueue.queue.queueUrl,
+      description: dlqEnvVarOf(definition.envVar),
     });
 
     const { consumer } = definition;

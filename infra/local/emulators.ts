@@ -230,11 +230,15 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
       },
     );
 
+  /**
+   * Tells the listener of an accepted message before the sender hears of it, as SES knows it before
+   * its answer arrives: a process killed in between cannot leave a mail untold.
+   */
   const notify: NonNullable<EmulatorOptions['onSesSent']> = (...args) => {
     try {
       options.onSesSent?.(...args);
     } catch {
-      // A listener's failure must not affect the SES answer the client already has.
+      // A listener's failure must not affect the SES answer.
     }
   };
 
@@ -278,9 +282,9 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
       if (to.length && to.every((a) => suppressionList.has(a))) {
         for (const a of to) suppressed.add(a.trim().toLowerCase());
         const answer = JSON.stringify({ MessageId: sesMessageId() });
+        notify(operation, parsed, JSON.parse(answer), suppressed);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(answer);
-        notify(operation, parsed, JSON.parse(answer), suppressed);
         return;
       }
     }
@@ -312,9 +316,9 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
         };
         if (!passed.length) {
           const payload = answerOf(Buffer.from('{}'));
+          notify(operation, parsed, JSON.parse(payload.toString('utf8')), suppressed);
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(payload);
-          notify(operation, parsed, JSON.parse(payload.toString('utf8')), suppressed);
           return;
         }
       }
@@ -330,8 +334,6 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
     }
     const ok = upstream.status < 300;
     const payload = ok && answerOf ? answerOf(upstream.payload) : upstream.payload;
-    res.writeHead(upstream.status, { ...upstream.headers, 'content-length': String(payload.length) });
-    res.end(payload);
     if (operation && parsed && ok) {
       try {
         notify(operation, parsed, JSON.parse(payload.toString('utf8')), suppressed);
@@ -339,6 +341,8 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
         // An answer that is not JSON publishes nothing.
       }
     }
+    res.writeHead(upstream.status, { ...upstream.headers, 'content-length': String(payload.length) });
+    res.end(payload);
   });
   const sesPort = await listen(guard, options.sesPort ?? 0);
 

@@ -88,6 +88,8 @@ const receiveBatch = async (options: PollerOptions, isRunning: () => boolean): P
             : Math.min(10, options.batchSize - messages.length),
         WaitTimeSeconds: messages.length ? 0 : (options.waitTimeSeconds ?? 1),
         MessageSystemAttributeNames: ['All'],
+        // local-aws-sqs reads only the older name; without it no receive count reaches the consumer.
+        AttributeNames: ['All'],
       }),
     );
     messages.push(...Messages);

@@ -41,6 +41,7 @@ import { type Poller, type PollerOptions, pollOnce, startPoller } from './poller
 import { routeList } from '#infra/routes.ts';
 import { publishedSesEvents } from '#infra/ses-events.ts';
 import { acceptedMessages, simulateEvents } from './ses-simulator.ts';
+import { resumeAfterRestart, scheduleReconciler, sentMailLog } from './recovery.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { sweepExpired } from './ttl-sweeper.ts';
 
@@ -89,6 +90,8 @@ export interface LocalStackOptions {
    * Tests that must see each step turn this off and call `consume` themselves.
    */
   autoConsume?: boolean;
+  /** How often the reconciler runs, as its schedule does in AWS (default every minute; 0: never). */
+  reconcileMs?: number;
 }
 
 export interface LocalStack {
@@ -199,12 +202,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   let publishedTypes = publishedSesEvents(
     options.sesDeliveryEvents ?? process.env.SES_DELIVERY_EVENTS !== 'false',
   );
+  const logSent = dataDir ? sentMailLog(dataDir) : undefined;
   const onSesSent = (
     operation: 'SendEmail' | 'SendBulkEmail',
     request: unknown,
     response: unknown,
     suppressed: ReadonlySet<string>,
   ) => {
+    logSent?.(operation, request, response);
     const bodies = acceptedMessages(operation, request, response).flatMap((m) =>
       simulateEvents({ ...m, suppressed: suppressed.has(m.to.toLowerCase()) }, new Date(), publishedTypes),
     );
@@ -390,6 +395,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const sweep = () => sweepExpired(dynamo, tableNames);
     const sweeper = setInterval(() => void sweep().catch(() => undefined), options.ttlSweepMs ?? 60_000);
     sweeper.unref();
+    // Nothing stuck (recovery.ts): a restart on DATA_DIR resumes what its lost queues held; the
+    // reconciler runs on a timer. Only while the consumers run: tests that drive them do not want it.
+    const stopReconciler =
+      options.autoConsume !== false && options.reconcileMs !== 0
+        ? scheduleReconciler(options.reconcileMs ?? 60_000)
+        : () => undefined;
+    if (dataDir && options.autoConsume !== false) await resumeAfterRestart();
 
     // Imported only now: the modules read the variables set above when they load.
     const { installApiKey } = await import('#shared/use-cases/api-keys.ts');
@@ -463,6 +475,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         publishEvents = undefined;
         await published();
         clearInterval(sweeper);
+        stopReconciler();
         await Promise.all(streamPollers.map((p) => p.stop()));
         await Promise.all(pollers.map((p) => p.stop()));
         streamsClient.destroy();

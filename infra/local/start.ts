@@ -44,6 +44,7 @@ try {
   );
   line('Local S3', `${stack.s3Url}   (inbound mail in bucket ${stack.bucketNames.inboundMail})`);
   line('Admin API key', stack.adminKey);
+  line('SQS', `${new URL(stack.queueUrls.send.url).origin}   (npm run redrive -- send --endpoint …)`);
   if (stack.seeded?.preferenceUrl) line('Preference page', stack.seeded.preferenceUrl);
   line('Data', `${env.DATA_DIR} (delete it to start empty)`);
   out();

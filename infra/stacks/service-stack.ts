@@ -30,6 +30,7 @@ import { InboundMail } from '#infra/constructs/inbound-mail.ts';
 import type { DefinedBucket, DefinedTable, FunctionDefaults } from '#infra/constructs/node-function.ts';
 import { inboundMail } from '#infra/inbound-mail.ts';
 import { QueueWithDlq } from '#infra/constructs/queue-with-dlq.ts';
+import { Reconciler } from '#infra/constructs/reconciler.ts';
 import { StreamConsumer } from '#infra/constructs/stream-consumer.ts';
 import { deadLetterEnvVars } from '#infra/env-vars.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
@@ -88,6 +89,8 @@ export class ServiceStack extends Stack {
   readonly publicBaseUrl: string;
   readonly queues: Readonly<Record<QueueName, QueueWithDlq>>;
   readonly reputationAlarms: readonly cloudwatch.Alarm[];
+  /** Queues again the work of mailings that stopped moving, on a schedule. */
+  readonly reconciler: Reconciler;
   /** The change-stream consumers of infra/streams.ts. */
   readonly streamConsumers: Readonly<Record<StreamConsumerName, StreamConsumer>>;
   /** The bus outgoing events are also published to, when the deployment has one (`eventBus`). */
@@ -160,6 +163,11 @@ export class ServiceStack extends Stack {
     }
     // The send queue's consumer is the sender: it hands mail to SES.
     this.queues.send.consumer?.bindEmailSending(config.email);
+    this.reconciler = new Reconciler(this, 'Reconciler', {
+      tables,
+      queues: this.queues,
+      functionDefaults: defaults,
+    });
     for (const { definition, consumer } of Object.values(this.queues))
       if (definition.consumer?.mirrorsSuppressions)
         consumer?.bindSuppressionMirror(config.email.suppressionMirror);

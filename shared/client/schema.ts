@@ -889,7 +889,7 @@ export interface paths {
         put?: never;
         /**
          * Create a mailing (a draft)
-         * @description Creates a mailing as a draft: sender, subject, text and HTML with merge fields, tracked links, its subscription type and target list, and the consent override with its reason. The answer shows the preview counts, as GET does.
+         * @description Creates a mailing as a draft: sender, subject, text and HTML with merge fields, tracked links, its subscription type and target list, and the consent override with its reason. The answer shows the preview counts, as GET does. 422 when one recipient's message, with its merge fields at their longest, would exceed what SES takes, or the mailing would not fit one stored item (400 KB).
          *
          *     Needs an API key with the role `marketer` or `admin`.
          */
@@ -927,7 +927,7 @@ export interface paths {
         head?: never;
         /**
          * Edit a draft (409 once it is being sent)
-         * @description Edits a draft; 409 once it is being sent.
+         * @description Edits a draft; 409 once it is being sent. 422 when the edited mailing would be too large for SES or for one stored item, as on create.
          *
          *     Needs an API key with the role `marketer` or `admin`.
          */
@@ -988,8 +988,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Resume a mailing the reputation guard paused (admin: the guard protects the whole account)
-         * @description Resumes a mailing the reputation guard paused. Admin only, since the guard protects the whole account. Recorded in the audit log.
+         * Resume a paused mailing (reputation guard, SES quota or pause), or bring back its chunks from the dead-letter queue (admin: these protect the whole account)
+         * @description Resumes a mailing that is `paused` (`pausedReason`: the reputation guard, or SES stopped taking mail from the account: daily quota, sending paused, account suspended), or one whose chunks went to the send queue’s dead-letter queue (`deadLetters` on `GET /mailings/{id}`). Every unfinished chunk is queued again; recipients already handed to SES are never mailed twice. Answers 409 for a mailing that is neither. Admin only, since these protect the whole account. Recorded in the audit log.
          *
          *     Needs an API key with the role `admin`.
          */
@@ -1964,6 +1964,13 @@ export interface components {
             /** @description False when a draft preview stopped counting at its limit (the recipient report reads all) */
             countsComplete: boolean;
             createdAt: components["schemas"]["Timestamp"];
+            /** @description Work waiting in the send queue’s dead-letter queue; POST /mailings/{id}/resume brings it back */
+            deadLetters?: {
+                /** @description Chunks whose message went to the dead-letter queue, not done */
+                chunks: number;
+                /** @description Their recipients not handed to SES yet */
+                recipients: number;
+            };
             from: string;
             html?: string;
             id: string;
@@ -1975,14 +1982,16 @@ export interface components {
             overrideConsent: boolean;
             overrideReason?: string;
             pausedAt?: components["schemas"]["Timestamp"];
-            /** @description Why the reputation guard paused the mailing: its hard-bounce or complaint rate passed the limit */
+            /** @description Why the mailing is paused: its hard-bounce or complaint rate passed the limit (bounce_rate, complaint_rate: rate, limit, sent, count), or SES stopped taking mail from the account (daily_quota, sending_paused, account_suspended, configuration: sesError). Rows stay queued; POST /mailings/{id}/resume continues */
             pausedReason?: {
                 /** @enum {string} */
-                code: "bounce_rate" | "complaint_rate";
-                count: number;
-                limit: number;
-                rate: number;
-                sent: number;
+                code: "bounce_rate" | "complaint_rate" | "daily_quota" | "sending_paused" | "account_suspended" | "configuration";
+                count?: number;
+                limit?: number;
+                rate?: number;
+                sent?: number;
+                /** @description SES's error, when SES stopped taking mail */
+                sesError?: string;
             };
             plannedAt?: components["schemas"]["Timestamp"];
             /** @description The privacy setting as it was when planning started */

@@ -435,6 +435,8 @@ export const sendStep = (viewer: Viewer, view: SendView) => {
 export interface ProgressView {
   mailing: RecipientsView['mailing'] & {
     pausedReason?: PausedReason | undefined;
+    /** Chunks whose message went to the send queue's DLQ, not done yet. */
+    deadLetters?: { chunks: number; recipients: number } | undefined;
     unsubscribed?: number | undefined;
   };
   message?: { text: string; tone: 'ok' | 'warn' | 'bad' } | undefined;
@@ -456,15 +458,27 @@ export const progressPage = (viewer: Viewer, view: ProgressView, status = 200) =
       `<li><span class="n">${mailing.unsubscribed === undefined ? e(t.none) : num(mailing.unsubscribed, l)}</span>${e(t.counts.unsubscribed ?? '')}${mailing.unsubscribed === undefined ? ` <span class="muted">(${e(t.notCounted)})</span>` : ''}</li>`,
     )
     .join('');
-  const paused = mailing.pausedReason
+  const reason = mailing.pausedReason;
+  const paused = !reason
+    ? ''
+    : reason.code === 'bounce_rate' || reason.code === 'complaint_rate'
+      ? notice(
+          fill(e(t.pausedBecause), {
+            metric:
+              reason.code === 'bounce_rate'
+                ? e(t.bounceRate.toLowerCase())
+                : e(t.complaintRate.toLowerCase()),
+            rate: percent('rate' in reason ? reason.rate : 0, l),
+            limit: percent('limit' in reason ? reason.limit : 0, l),
+          }),
+          'warn',
+        )
+      : notice(fill(e(t.pausedBySes), { reason: e(t.sesPauseReasons[reason.code]) }), 'warn');
+  const dead = mailing.deadLetters
     ? notice(
-        fill(e(t.pausedBecause), {
-          metric:
-            mailing.pausedReason.code === 'bounce_rate'
-              ? e(t.bounceRate.toLowerCase())
-              : e(t.complaintRate.toLowerCase()),
-          rate: percent(mailing.pausedReason.rate, l),
-          limit: percent(mailing.pausedReason.limit, l),
+        fill(e(t.deadLetters), {
+          chunks: num(mailing.deadLetters.chunks, l),
+          recipients: num(mailing.deadLetters.recipients, l),
         }),
         'warn',
       )
@@ -521,6 +535,7 @@ export const progressPage = (viewer: Viewer, view: ProgressView, status = 200) =
     `<p class="muted">${e(mailing.name)}</p><h1>${e(t.progressTitle)}: <span class="pill">${e(t.statuses[mailing.status])}</span></h1>` +
       (view.message ? notice(e(view.message.text), view.message.tone) : '') +
       paused +
+      dead +
       `<p>${e(t.progressIntro)} <a href="/console/mailings/${e(mailing.id)}">${e(t.refresh)}</a></p>` +
       `<ul class="cards" aria-label="${e(t.progressTitle)}">${cards}</ul>` +
       (actions ? `<p>${actions}</p>` : '') +

@@ -214,7 +214,17 @@ const en = {
   cancelled: 'The mailing is cancelled: nothing more is handed to SES.',
   resume: 'Resume sending',
   resumed: 'Sending resumes.',
-  pausedBecause: 'Paused by the reputation guard: the {metric} rate reached {rate} (limit {limit}).',
+  pausedBecause: 'Paused by the reputation guard: the {metric} reached {rate} (limit {limit}).',
+  pausedBySes:
+    'Paused: SES stopped taking mail from the account ({reason}). The recipients not sent yet wait; resume once SES takes mail again.',
+  sesPauseReasons: {
+    daily_quota: 'its daily sending quota is used up',
+    sending_paused: 'sending is paused for the account',
+    account_suspended: 'the account is suspended',
+    configuration: 'the sender or the configuration set was refused',
+  },
+  deadLetters:
+    '{chunks} parts of this mailing, with {recipients} recipients not sent yet, failed every delivery and wait in the dead-letter queue; resume sends them.',
   outcomesTitle: 'Outcomes',
   outcomesCaption: 'What happened to the mails SES accepted',
   ratesTitle: 'Rates against SES’s review thresholds',
@@ -534,7 +544,17 @@ const sv: ConsoleStrings = {
   cancelled: 'Utskicket är avbrutet: inget mer lämnas till SES.',
   resume: 'Återuppta utskicket',
   resumed: 'Utskicket återupptas.',
-  pausedBecause: 'Pausat av ryktesskyddet: andelen {metric} nådde {rate} (gräns {limit}).',
+  pausedBecause: 'Pausat av ryktesskyddet: {metric} nådde {rate} (gräns {limit}).',
+  pausedBySes:
+    'Pausat: SES tar inte längre emot e-post från kontot ({reason}). Mottagarna som inte har fått brevet väntar; återuppta när SES tar emot e-post igen.',
+  sesPauseReasons: {
+    daily_quota: 'dagskvoten för utskick är förbrukad',
+    sending_paused: 'utskick är pausade för kontot',
+    account_suspended: 'kontot är avstängt',
+    configuration: 'avsändaren eller konfigurationen nekades',
+  },
+  deadLetters:
+    '{chunks} delar av utskicket, med {recipients} mottagare som inte har fått brevet, misslyckades vid varje leverans och väntar i kön för obeställbara meddelanden; återuppta för att skicka dem.',
   outcomesTitle: 'Utfall',
   outcomesCaption: 'Vad som hände med breven SES tog emot',
   ratesTitle: 'Andelar mot SES granskningsgränser',

@@ -8,7 +8,7 @@
  * address and withdraws e-marketing consent at once.
  */
 import * as z from 'zod/mini';
-import type { PausedReason } from './mailing.ts';
+import type { ReputationPause } from './mailing.ts';
 import type { SesEvent } from './ses-events.ts';
 
 /** A complaint whose feedback type says the person marked the mail as NOT spam is no complaint. */
@@ -193,7 +193,7 @@ export const defaultReputationLimits: ReputationLimits = {
 export const reputationBreach = (
   counts: Readonly<Record<string, number | undefined>>,
   limits: ReputationLimits = defaultReputationLimits,
-): PausedReason | undefined => {
+): ReputationPause | undefined => {
   const sent = counts.sent ?? 0;
   if (sent < limits.minSent || sent <= 0) return undefined;
   const complained = counts.complained ?? 0;

@@ -8,6 +8,8 @@
  * planned / sending ──reputation guard──▶ paused: the feedback found the mailing's bounce or
  * complaint rate too high (`pausedReason` says which and how high). The sender stops as for a
  * cancel but leaves the rows `queued`, so an admin's resume sends them later.
+ * planned / sending ──SES stops taking mail──▶ paused: the account's daily quota is used up, or SES
+ * paused or suspended its sending, or its configuration is refused; the rows stay `queued` too.
  */
 import { type Role, roleAllows } from './api-key.ts';
 import type { LinkAction } from './tokens.ts';
@@ -15,13 +17,30 @@ export const mailingStatuses = ['draft', 'planned', 'sending', 'sent', 'cancelle
 export type MailingStatus = (typeof mailingStatuses)[number];
 
 /** Why the reputation guard paused a mailing (shared/domain/bounce-policy.ts `reputationBreach`). */
-export interface PausedReason {
+export interface ReputationPause {
   code: 'bounce_rate' | 'complaint_rate';
   rate: number;
   limit: number;
   sent: number;
   count: number;
 }
+
+/** SES stopped taking mail from the account (shared/adapters/ses/client.ts `SesSendingStopped`). */
+export interface SesPause {
+  code: 'daily_quota' | 'sending_paused' | 'account_suspended' | 'configuration';
+  /** SES's error name. */
+  sesError: string;
+}
+
+export type PausedReason = ReputationPause | SesPause;
+export const pauseCodes = [
+  'bounce_rate',
+  'complaint_rate',
+  'daily_quota',
+  'sending_paused',
+  'account_suspended',
+  'configuration',
+] as const satisfies readonly PausedReason['code'][];
 
 export const countNames = [
   'eligible',

@@ -100,7 +100,7 @@ export const api = <const C extends RouteContract>(
     .handler(async (event, context) => {
       const input = context.input as ApiInput<C>;
       const idemKey = idempotent ? header(event, 'idempotency-key') : undefined;
-      const scope = input.actor?.keyId ?? 'anonymous';
+      const scope = { caller: input.actor?.keyId ?? 'anonymous', route: routeKey };
       if (idemKey) {
         const stored = await idempotency.begin(scope, idemKey, event.body ?? '');
         if (stored) {
@@ -111,19 +111,32 @@ export const api = <const C extends RouteContract>(
           };
         }
       }
+      let result: unknown;
       try {
-        const result = await run(input);
-        const reply = result instanceof Reply ? result : new Reply(route.status, result);
-        const response = {
-          statusCode: reply.statusCode,
-          headers: { ...jsonHeaders, ...reply.headers },
-          body: reply.body === undefined ? '' : JSON.stringify(reply.body),
-        };
-        if (idemKey) await idempotency.complete(scope, idemKey, response);
-        return response;
+        result = await run(input);
       } catch (error) {
+        // Nothing was done: the key is free for a retry.
         if (idemKey) await idempotency.release(scope, idemKey);
         throw error;
       }
+      const reply = result instanceof Reply ? result : new Reply(route.status, result);
+      const response = {
+        statusCode: reply.statusCode,
+        headers: { ...jsonHeaders, ...reply.headers },
+        body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+      };
+      if (idemKey) {
+        // The work is done: the key is never freed now, even if the response cannot be stored
+        // (the record then stays `started` until its lease ends).
+        await idempotency
+          .complete(scope, idemKey, response, route.idempotentSecrets ?? [])
+          .catch((error: unknown) =>
+            logger.error('idempotency record not completed', {
+              route: routeKey,
+              error: (error as Error)?.name,
+            }),
+          );
+      }
+      return response;
     });
 };

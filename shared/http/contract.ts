@@ -52,6 +52,8 @@ export interface RouteContract {
   readonly tables: Partial<Record<TableName, Access>>;
   /** Creating POST that honours `Idempotency-Key`. */
   readonly idempotent?: boolean;
+  /** Response fields an idempotency record keeps sealed, never in clear (a key shown once). */
+  readonly idempotentSecrets?: readonly string[];
   /** Secrets the handler reads: `signing` holds the HMAC keys for tokens and address fingerprints. */
   readonly secrets?: readonly 'signing'[];
   /**

@@ -1,3 +1,4 @@
+import { SesRetryLater } from '#shared/adapters/ses/errors.ts';
 import {
   ConflictError,
   type ErrorDetail,
@@ -78,6 +79,10 @@ export const toErrorResponse = (
   };
 };
 
-/** The SDK marks throttling errors of every service with `$retryable.throttling`. */
+/**
+ * The SDK marks throttling errors of every service with `$retryable.throttling`; SES sends make one
+ * attempt and say "retry later" with their own class.
+ */
 const isThrottle = (error: unknown) =>
+  error instanceof SesRetryLater ||
   (error as { $retryable?: { throttling?: boolean } } | undefined)?.$retryable?.throttling === true;

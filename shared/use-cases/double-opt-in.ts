@@ -11,7 +11,6 @@
 import * as z from 'zod/mini';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
-import { sendPaced } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';
@@ -19,10 +18,12 @@ import { loadConfig } from '#shared/config/env.ts';
 import { type ContactState, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { chooseLanguage } from '#shared/domain/i18n.ts';
+import { newId } from '#shared/domain/ids.ts';
 import type { SubscriptionType } from '#shared/domain/subscription-type.ts';
 import { signToken, type TokenPayloadFor } from '#shared/domain/tokens.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { confirmationMail } from '#shared/pages/mails.ts';
+import { mailOnce } from './mail-once.ts';
 import { typeText } from '#shared/pages/type-text.ts';
 import { combine, type RecipientAct, recipientChange, recipientContext } from './recipient-changes.ts';
 
@@ -187,6 +188,8 @@ export const confirmSubscription = async (
 export interface OwedConfirmations {
   c: string;
   t: string[];
+  /** The message's own id: every copy of it carries the same, so none mails twice. */
+  i?: string | undefined;
 }
 
 /**
@@ -197,7 +200,7 @@ export const queueConfirmations = async (owed: readonly OwedConfirmations[]): Pr
   if (owed.length)
     await sendMessages(
       'mail',
-      owed.map((o) => JSON.stringify({ k: 'confirm', ...o })),
+      owed.map((o) => JSON.stringify({ k: 'confirm', i: newId(), ...o })),
     );
 };
 
@@ -206,15 +209,18 @@ export const queueConfirmations = async (owed: readonly OwedConfirmations[]): Pr
  * 1. Read the contact as it is now (strongly consistent); gone (erased) → nothing to do.
  * 2. For each type still `pending` (a confirmation or an unsubscribe since the import settles it):
  *    take a slot of the SES rate the mailings share, then send the confirmation mail.
- * A redelivered message mails again only what is still pending: at worst a second confirmation
- * link for the same subscription, never a mailing.
+ * Each confirmation is mailed once per message, however often it is delivered
+ * (shared/use-cases/mail-once.ts); `messageId` stands in for a message without its own id.
  */
-export const sendOwedConfirmations = async (owed: OwedConfirmations, remainingMs: () => number) => {
+export const sendOwedConfirmations = async (owed: OwedConfirmations, messageId: string, deadline: number) => {
   const contact = await contacts.get(owed.c);
   if (!contact) return;
   for (const typeId of owed.t) {
     if (contact.subscriptions[typeId]?.status !== 'pending') continue;
     const type = await subscriptionTypes.get(typeId);
-    if (type) await sendPaced(remainingMs, () => sendConfirmation(contact, type));
+    if (type)
+      await mailOnce(`confirm:${owed.i ?? messageId}:${typeId}`, deadline, () =>
+        sendConfirmation(contact, type),
+      );
   }
 };

@@ -38,7 +38,7 @@
  *   chunk being `done` (the sender writes a chunk whole while it holds it, and never after).
  * - Counting exactly once: the same write stores what the change owes the counters,
  *   `pend[token] = {d: delta, o: owner, at}`. Then (B) one ADD per mailing adds the deltas and, in
- *   the same write, sets a marker `fb_<token>` per token that must be absent, so no token is ever
+ *   the same write, sets a marker `ct_<token>` per token that must be absent, so no token is ever
  *   added twice; (C) the owner removes `pend[token]` from the chunk; (D) the markers are removed.
  *   A crash or error after the row write leaves `pend[token]` behind; the retried batch (it comes
  *   after the visibility timeout) finds it older than any invocation can run, claims it with a
@@ -423,14 +423,14 @@ const countForMailing = async (
     const sum: Record<string, number> = {};
     for (const owed of written)
       for (const [name, n] of Object.entries(owed.d)) sum[name] = (sum[name] ?? 0) + n;
-    ({ counts } = await mailings.addFeedbackCounts(
+    ({ counts } = await mailings.addCountsOnce(
       mailingId,
       sum,
       written.map((o) => o.token),
     ));
   }
   for (const owed of settle) {
-    const result = await mailings.addFeedbackCounts(mailingId, owed.d, [owed.token]);
+    const result = await mailings.addCountsOnce(mailingId, owed.d, [owed.token]);
     logger.warn('feedback: settled the counts of an interrupted write', {
       mailingId,
       chunkId: owed.chunkId,
@@ -444,7 +444,7 @@ const countForMailing = async (
     if (await recipients.clearPending(mailingId, owed.chunkId, owed.token, owner)) cleared.push(owed.token);
   }
   try {
-    await mailings.forgetFeedbackTokens(mailingId, cleared);
+    await mailings.forgetCountedTokens(mailingId, cleared);
   } catch (error) {
     // Harmless: a marker left behind only takes a few bytes of the counters item.
     logger.warn('feedback: markers not removed', { mailingId, ...errorFields(error) });

@@ -1,25 +1,41 @@
 /**
- * Resolving a target list into its members, page by page, from up to three kinds of source:
- * the shards of a type's members index, the shards of each interest's index, and the list's
- * static contact ids. Used by GET /lists/{id}/contacts, the draft preview and planning.
+ * Resolving a target list into its members, page by page. Used by GET /lists/{id}/contacts, the
+ * draft preview and planning.
  *
- * A contact reachable through two sources is counted once, without remembering whom we have seen
- * (a million ids would not fit a checkpoint): each source skips the members an earlier source in
- * the fixed order already yields. That is decidable from the member alone.
+ * A list is up to three kinds of source — a type's members index, the indexes of its interests,
+ * its static contact ids — all keyed by contact id and split into the same 16 shards (a contact's
+ * shard is a hash of its id). So a list is read as 16 shard sources, each merging, in contact-id
+ * order, every index of the shard and the static ids that fall in it: a contact reachable through
+ * two sources is one id in one merged page, yielded once, whatever its interests or subscriptions
+ * do while the list is read (no earlier source's verdict to agree with, nothing remembered).
+ *
+ * A page covers the contact ids after its start up to its end: where the first of the merged
+ * indexes that has more stopped (the others are cut there and read on from it next time). Read
+ * again with the same end (`through`), it is the same range — what planning does after a crash,
+ * so a contact can never land in two pages.
  */
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
-import { contactKeys, memberShards } from '#shared/adapters/dynamodb/contact-keys.ts';
-import { type PageKey, queryMembers } from '#shared/adapters/dynamodb/members.ts';
+import { contactKeys, memberShards, shardOf } from '#shared/adapters/dynamodb/contact-keys.ts';
+import { type PageKey, queryMemberRange } from '#shared/adapters/dynamodb/members.ts';
 import { type ListCriteria, type Member, matchesCriteria, type TargetList } from '#shared/domain/list.ts';
+
+export interface SourcePage {
+  /** In contact-id order, each contact once. */
+  members: Member[];
+  /** Where the next page starts; undefined when the source is exhausted. */
+  next: PageKey | undefined;
+  /** The last contact id this page covers (its end), when it covered any. */
+  end?: string;
+}
 
 export interface ListSource {
   id: string;
-  /** Reads one page starting at `next`. */
-  read: (
-    next: PageKey | undefined,
-    limit?: number,
-  ) => Promise<{ members: Member[]; next: PageKey | undefined }>;
+  /**
+   * Reads one page starting after `next`; with `through`, exactly the ids up to it (then `next`
+   * is `through`: what lies beyond is the next page's to find).
+   */
+  read: (next: PageKey | undefined, limit?: number, through?: string) => Promise<SourcePage>;
 }
 
 /** Static ids are read 100 at a time (one BatchGetItem); the "key" is the offset. */
@@ -54,20 +70,6 @@ export const toMember = (item: Record<string, unknown>): Member => {
   };
 };
 
-/** Would the index sources of this list yield this member? (Then the static source skips it.) */
-const selectedByIndex = (member: Member, criteria: ListCriteria | undefined): boolean => {
-  if (!criteria) return false;
-  if (criteria.subscribedTo) {
-    return (
-      member.subscriptions?.[criteria.subscribedTo] === 'subscribed' && matchesCriteria(member, criteria)
-    );
-  }
-  const tags = indexedTags(criteria);
-  return (
-    tags.length > 0 && tags.some((t) => member.interests?.includes(t)) && matchesCriteria(member, criteria)
-  );
-};
-
 /** The interest indexes a selection without `subscribedTo` reads. */
 const indexedTags = (criteria: ListCriteria): string[] => {
   if (criteria.subscribedTo) return [];
@@ -75,63 +77,79 @@ const indexedTags = (criteria: ListCriteria): string[] => {
   return criteria.interests?.any ?? [];
 };
 
-const shardSource = (id: string, gpk: string, keep: (m: Member) => boolean): ListSource => ({
-  id,
-  read: async (next, limit) => {
-    const page = await queryMembers(gpk, next, limit);
-    return { members: page.members.map(toMember).filter(keep), next: page.nextKey };
-  },
-});
+/** The index partitions a list's criteria read, for one shard. */
+const indexesOf = (criteria: ListCriteria | undefined, shard: number): string[] => {
+  if (!criteria) return [];
+  if (criteria.subscribedTo) return [contactKeys.typeShard(criteria.subscribedTo, shard)];
+  return indexedTags(criteria).map((tag) => contactKeys.interestShard(tag, shard));
+};
 
-/** The sources of a list, in their fixed order. */
-export const listSources = (list: TargetList): ListSource[] => {
+const minOf = (values: string[]): string | undefined =>
+  values.reduce<string | undefined>((min, v) => (min === undefined || v < min ? v : min), undefined);
+
+/** One shard of a list: its indexes and its static ids, merged by contact id. */
+const shardSource = (list: TargetList, shard: number, statics: string[]): ListSource => {
   const criteria = list.criteria;
-  const sources: ListSource[] = [];
-  if (criteria?.subscribedTo) {
-    const typeId = criteria.subscribedTo;
-    for (let shard = 0; shard < memberShards; shard++) {
-      sources.push(
-        shardSource(`t${String(shard).padStart(2, '0')}`, contactKeys.typeShard(typeId, shard), (m) =>
-          matchesCriteria(m, criteria),
-        ),
-      );
-    }
-  } else if (criteria) {
-    const tags = indexedTags(criteria);
-    tags.forEach((tag, k) => {
-      const earlier = tags.slice(0, k);
-      for (let shard = 0; shard < memberShards; shard++) {
-        sources.push(
-          shardSource(
-            `i${k}s${String(shard).padStart(2, '0')}`,
-            contactKeys.interestShard(tag, shard),
-            // A member with an earlier tag was already yielded by that tag's source.
-            (m) => matchesCriteria(m, criteria) && !earlier.some((t) => m.interests?.includes(t)),
-          ),
-        );
+  const indexes = indexesOf(criteria, shard);
+  return {
+    id: `s${String(shard).padStart(2, '0')}`,
+    read: async (next, limit, through) => {
+      const after = next?.after;
+      const pages = await Promise.all(indexes.map((gpk) => queryMemberRange(gpk, { after, limit, through })));
+      const remaining = statics.filter((id) => after === undefined || id > after);
+      // The page ends where the first index with more stopped, or after a static page's worth of ids.
+      let end = through;
+      if (end === undefined) {
+        const cuts = pages.flatMap((page) => (page.more && page.last ? [page.last] : []));
+        const staticLimit = Math.min(limit ?? staticPage, staticPage);
+        if (remaining.length > staticLimit) cuts.push(remaining[staticLimit - 1] as string);
+        end = minOf(cuts);
       }
-    });
-  }
-  if (list.contactIds.length) {
-    sources.push({
-      id: 'x',
-      read: async (next, limit) => {
-        const offset = Number(next?.offset ?? 0);
-        const size = Math.min(limit ?? staticPage, staticPage);
-        const ids = list.contactIds.slice(offset, offset + size);
+      const within = (id: string) => end === undefined || id <= end;
+      const byId = new Map<string, Member>();
+      for (const page of pages) {
+        for (const item of page.members) {
+          const member = toMember(item);
+          if (!within(member.contactId) || byId.has(member.contactId)) continue;
+          if (matchesCriteria(member, criteria)) byId.set(member.contactId, member);
+        }
+      }
+      // Static ids are members whatever the criteria say: read those the indexes did not yield.
+      const ids = remaining.filter((id) => within(id) && !byId.has(id));
+      if (ids.length) {
         const items = await batchGetAll(
           tableName('contacts'),
           ids.map((id) => contactKeys.contact(id)),
         );
-        const byId = new Map(items.map((item) => [String(item.id), toMember(item)]));
-        // Keep the list's order; skip erased contacts and those the index sources yield.
-        const members = ids
-          .map((id) => byId.get(id))
-          .filter((m): m is Member => m !== undefined && !selectedByIndex(m, criteria));
-        const end = offset + ids.length;
-        return { members, next: end < list.contactIds.length ? { offset: String(end) } : undefined };
-      },
-    });
+        for (const item of items) byId.set(String(item.id), toMember(item));
+      }
+      const members = [...byId.values()].sort((a, b) => (a.contactId < b.contactId ? -1 : 1));
+      if (end !== undefined) return { members, next: { after: end }, end };
+      // The last page: it ends at the last id it saw.
+      const seen = [...pages.flatMap((page) => page.members.map((m) => String(m.gsk))), ...remaining];
+      const last = seen.reduce<string | undefined>(
+        (max, v) => (max === undefined || v > max ? v : max),
+        undefined,
+      );
+      return { members, next: undefined, ...(last !== undefined ? { end: last } : {}) };
+    },
+  };
+};
+
+/** The sources of a list: one per shard that can hold any of its members. */
+export const listSources = (list: TargetList): ListSource[] => {
+  const statics = new Map<number, Set<string>>();
+  for (const id of list.contactIds) {
+    const shard = shardOf(id);
+    const set = statics.get(shard) ?? new Set<string>();
+    set.add(id);
+    statics.set(shard, set);
+  }
+  const sources: ListSource[] = [];
+  for (let shard = 0; shard < memberShards; shard++) {
+    const ids = [...(statics.get(shard) ?? [])].sort();
+    if (!indexesOf(list.criteria, shard).length && !ids.length) continue;
+    sources.push(shardSource(list, shard, ids));
   }
   return sources;
 };

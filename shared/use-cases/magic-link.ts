@@ -13,15 +13,16 @@ import * as z from 'zod/mini';
 import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
 import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
-import { sendPaced } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { parseEmail } from '#shared/domain/email.ts';
 import { fromAcceptLanguage, type Language, languageOf } from '#shared/domain/i18n.ts';
+import { newId } from '#shared/domain/ids.ts';
 import { signToken } from '#shared/domain/tokens.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { magicLinkMail } from '#shared/pages/mails.ts';
+import { mailOnce } from './mail-once.ts';
 
 /** Requests allowed per IP, and per address, in one window. */
 export const magicLinkLimit = 5;
@@ -79,24 +80,27 @@ export const requestMagicLink = async (input: {
     logger.info('magic link limited', { by: 'address' });
     return 'limited';
   }
+  // `i`: the request, so a copy of this message (SQS delivers at least once) never mails twice.
   await sendMessage(
     'mail',
-    JSON.stringify({ k: 'magic', a: key, l: fromAcceptLanguage(input.acceptLanguage) ?? 'en' }),
+    JSON.stringify({ k: 'magic', i: newId(), a: key, l: fromAcceptLanguage(input.acceptLanguage) ?? 'en' }),
   );
   return 'accepted';
 };
 
 /**
  * The mail worker's half of a magic-link request.
- * Input: the normalised address asked for, the page's language. Output: none; a mail or not.
+ * Input: the request's id, the normalised address asked for, the page's language, the invocation's
+ * deadline. Output: none; a mail or not.
  * 1. Find the contact by address; none, or its address hard-bounces → nothing (logged without it).
  * 2. Sign a magic token (7 days) and mail the preference link in the contact's language (else the
- *    page's), at the account's SES rate.
+ *    page's), at the account's SES rate, once per request (shared/use-cases/mail-once.ts).
  */
 export const mailMagicLink = async (
+  requestId: string,
   addressKey: string,
   pageLanguage: Language,
-  remainingMs: () => number,
+  deadline: number,
 ): Promise<void> => {
   const env = config();
   const contact = await contacts.findByEmail(addressKey);
@@ -109,7 +113,7 @@ export const mailMagicLink = async (
     languageOf(contact.locale) ?? pageLanguage,
     `${env.PUBLIC_BASE_URL.replace(/\/$/, '')}/p/${token}`,
   );
-  await sendPaced(remainingMs, () =>
+  const outcome = await mailOnce(`magic:${requestId}`, deadline, () =>
     sendOne({
       from: env.SENDER_ADDRESS,
       to: contact.email,
@@ -118,5 +122,5 @@ export const mailMagicLink = async (
       tags: { contactId: contact.id, kind: 'magic_link' },
     }),
   );
-  logger.info('magic link requested', { known: true, contactId: contact.id });
+  logger.info('magic link requested', { known: true, contactId: contact.id, outcome });
 };

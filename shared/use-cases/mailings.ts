@@ -1,6 +1,7 @@
 import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
 import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import { itemSize, maxItemBytes } from '#shared/adapters/dynamodb/item-size.ts';
 import { recipients } from '#shared/adapters/dynamodb/recipients.ts';
 import { settings } from '#shared/adapters/dynamodb/settings.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
@@ -18,6 +19,7 @@ import {
   undeclaredLinks,
   zeroCounts,
 } from '#shared/domain/mailing.ts';
+import { sesTemplateDataLimit, worstTemplateData } from '#shared/domain/message-size.ts';
 import { judge } from './judge.ts';
 import { listSources } from './list-resolution.ts';
 
@@ -69,9 +71,46 @@ const checkLinks = (
 };
 
 /**
+ * Room kept in a mailing's item for what sending adds to it (timestamps, who sent, why paused):
+ * DynamoDB refuses an item over 400 KB, so a draft may use the rest.
+ */
+const itemHeadroomBytes = 8 * 1024;
+
+/**
+ * Every message fits what SES takes (the template data of one recipient, at its worst) and the
+ * mailing fits one DynamoDB item: a 422 naming the part to shorten, never a mailing that cannot be
+ * stored or whose every recipient would fail.
+ */
+const checkSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+  const base = (process.env.PUBLIC_BASE_URL ?? '').length || 200;
+  const worst = worstTemplateData(mailing, Object.keys(mailing.links ?? {}), base);
+  if (worst > sesTemplateDataLimit) {
+    throw new RuleViolationError('The message is too large for SES', [
+      {
+        path: mailing.html ? 'body.html' : 'body.text',
+        message: `With its merge fields at their longest, one recipient's message takes up to ${worst} characters of SES template data; SES takes at most ${sesTemplateDataLimit}. Shorten the text or HTML, or use fewer merge fields.`,
+      },
+    ]);
+  }
+  // The mailing's own item, and the idempotency record of its create, which keeps it as JSON.
+  const bytes = Math.max(
+    itemSize({ ...mailing, kind: 'MAILING', kindSk: mailing.id, pk: '', sk: '' }),
+    Buffer.byteLength(JSON.stringify(mailing)) + 1024,
+  );
+  if (bytes > maxItemBytes - itemHeadroomBytes) {
+    throw new RuleViolationError('The mailing is too large to store', [
+      {
+        path: mailing.html ? 'body.html' : 'body.text',
+        message: `The mailing takes ${bytes} bytes; at most ${maxItemBytes - itemHeadroomBytes} fit. Shorten the text or HTML.`,
+      },
+    ]);
+  }
+};
+
+/**
  * Create a mailing as a draft.
  * 1. Its subscription type exists and is not archived; its list exists; every tracked link its
- *    content uses is declared.
+ *    content uses is declared; every message fits SES and the mailing fits one item.
  * 2. Store it (merge fields were checked by the schema), then record it on its list, which a
  *    delete of the list reads; a list deleted in between takes the mailing back out (422).
  * 3. Answer it as GET does: with the preview of its counts.
@@ -99,6 +138,8 @@ export const createMailing = async (input: MailingInput, actor: Actor) => {
     updatedAt: at,
     createdBy: actor.keyId,
   };
+  const { counts: _counts, reasons: _reasons, ...stored } = mailing;
+  checkSize(stored);
   await mailings.create(mailing);
   // After the mailing exists, so a list deleted meanwhile either sees it or refuses it (lists.ts).
   if (!(await lists.addMailing(mailing.listId, mailing.id))) {
@@ -128,6 +169,10 @@ export const updateMailing = async (id: string, changes: Partial<MailingInput>) 
       { path: 'body.overrideReason', message: 'Required' },
     ]);
   }
+  const { html: newHtml, ...rest } = changes;
+  const { html: _oldHtml, ...kept } = current;
+  const html = newHtml === undefined ? current.html : (newHtml ?? undefined);
+  checkSize({ ...kept, ...rest, ...(html ? { html } : {}) } as Omit<Mailing, 'counts' | 'reasons'>);
   await mailings.updateDraft(
     id,
     { ...changes, ...(override ? {} : { overrideReason: undefined }) },
@@ -304,16 +349,39 @@ const mailingView = (
 export const getMailing = async (id: string) => {
   const mailing = await mailings.getStored(id);
   if (!mailing) throw new NotFoundError('Mailing not found');
-  const tally = mailing.status === 'draft' ? await previewCounts(mailing) : await recordedCounts(id);
-  return mailingView(mailing, tally);
+  if (mailing.status === 'draft') return mailingView(mailing, await previewCounts(mailing));
+  const [tally, deadLetters] = await Promise.all([recordedCounts(id), deadLetterReport(id)]);
+  return { ...mailingView(mailing, tally), ...(deadLetters ? { deadLetters } : {}) };
+};
+
+/**
+ * Chunks whose message went to the send queue's DLQ and that are still not done: they wait for
+ * `POST /mailings/{id}/resume` (or `npm run redrive`), with how many recipients they hold unsent.
+ */
+const deadLetterReport = async (id: string) => {
+  const { deadLetters } = await mailings.getProgress(id);
+  if (!deadLetters.length) return undefined;
+  const chunks = (await recipients.getChunks(id, deadLetters.slice(0, 100))).filter(
+    (c) => c.state !== 'done',
+  );
+  if (!chunks.length) return undefined;
+  return {
+    chunks: chunks.length,
+    recipients: chunks.reduce(
+      (n, chunk) => n + chunk.rows.filter((row) => row.s === 'queued' || row.s === 'sending').length,
+      0,
+    ),
+  };
 };
 
 /**
  * Send a mailing: 202, planning and sending run in the background.
  * 1. A consent override needs an admin key (403 otherwise).
  * 2. Only a draft can be sent (409 for a second send).
- * 3. Snapshot the privacy setting (the record of what applied), move draft → planned.
- * 4. Audit an override: who, when, why. 5. Queue the planning.
+ * 3. Snapshot the privacy setting (the record of what applied), move draft → planned, on condition
+ *    that the override is still what step 1 checked.
+ * 4. Audit an override: who, when, why. 5. Mark it active (the reconciler watches it), queue the
+ *    planning.
  */
 export const sendMailing = async (id: string, actor: Actor) => {
   const mailing = await mailings.getStored(id, true);
@@ -326,12 +394,20 @@ export const sendMailing = async (id: string, actor: Actor) => {
   await checkReferences(undefined, mailing.listId);
   const at = new Date().toISOString();
   const privacyEnabled = (await settings.getPrivacy()).enabled;
-  const moved = await mailings.transition(id, ['draft'], 'planned', {
-    sendRequestedAt: at,
-    sendRequestedBy: actor.keyId,
-    privacyEnabled,
-  });
-  if (!moved) throw new ConflictError('The mailing is already being sent');
+  // Conditional on the override just checked: a PATCH racing this send cannot slip one past step 1.
+  const moved = await mailings.transition(
+    id,
+    ['draft'],
+    'planned',
+    { sendRequestedAt: at, sendRequestedBy: actor.keyId, privacyEnabled },
+    { field: 'overrideConsent', value: mailing.overrideConsent },
+  );
+  if (!moved) {
+    const now = await mailings.getStored(id, true);
+    if (now?.status === 'draft')
+      throw new ConflictError('The mailing changed while it was being sent; check it and send again');
+    throw new ConflictError('The mailing is already being sent');
+  }
   if (mailing.overrideConsent) {
     await audit.record(
       actor,
@@ -340,6 +416,8 @@ export const sendMailing = async (id: string, actor: Actor) => {
     );
   }
   try {
+    // Active from now until finished: the reconciler watches it.
+    await mailings.markActive(id);
     await sendMessage('plan', JSON.stringify({ mailingId: id }));
   } catch (error) {
     // Nothing was queued: put the draft back so the client can retry.
@@ -364,29 +442,53 @@ export const cancelMailing = async (id: string, actor: Actor) => {
     );
   // A paused mailing's parked chunks go through the sender once more, which records them cancelled.
   if (mailing.status === 'paused') await sendMessage('plan', JSON.stringify({ mailingId: id, requeue: {} }));
+  await mailings.clearActive(id);
   return getMailing(id);
 };
 
 /**
- * Resume a mailing the reputation guard paused (admin: the guard protects the whole account).
- * 1. paused → sending (or planned, if planning had not finished); recorded in the audit log.
- * 2. The plan worker queues the parked chunks again, then finishes planning if it must.
+ * Resume a mailing (admin: the reputation guard and SES's limits protect the whole account):
+ * a paused one, or one whose chunks went to the send queue's DLQ.
+ * 1. paused → sending (or planned, if planning had not finished); a mailing being sent with chunks
+ *    in the DLQ stays as it is; anything else is a 409. Recorded in the audit log.
+ * 2. The plan worker queues every unfinished chunk again (the chunk states make copies harmless),
+ *    then finishes planning if it must; the noted dead letters are forgotten.
  */
 export const resumeMailing = async (id: string, actor: Actor) => {
   const mailing = await mailings.getStored(id, true);
   if (!mailing) throw new NotFoundError('Mailing not found');
   const at = new Date().toISOString();
-  const moved = await mailings.transition(id, ['paused'], mailing.plannedAt ? 'sending' : 'planned', {
-    resumedAt: at,
-    resumedBy: actor.keyId,
-  });
-  if (!moved)
-    throw new ConflictError(`The mailing is ${mailing.status}; only a paused mailing can be resumed`);
+  const { deadLetters } = await mailings.getProgress(id, true);
+  const stuck = (await unfinished(id, deadLetters)).length;
+  if (mailing.status === 'paused') {
+    const moved = await mailings.transition(id, ['paused'], mailing.plannedAt ? 'sending' : 'planned', {
+      resumedAt: at,
+      resumedBy: actor.keyId,
+    });
+    if (!moved) throw new ConflictError('The mailing changed while it was being resumed; try again');
+  } else if ((mailing.status === 'sending' || mailing.status === 'planned') && stuck) {
+    await mailings.setFields(id, { resumedAt: at, resumedBy: actor.keyId });
+  } else {
+    throw new ConflictError(
+      `The mailing is ${mailing.status}; only a paused mailing or one with chunks in the dead-letter queue can be resumed`,
+    );
+  }
   await audit.record(
     actor,
-    { action: 'mailing.resumed', details: { mailingId: id, pausedReason: mailing.pausedReason } },
+    {
+      action: 'mailing.resumed',
+      details: { mailingId: id, pausedReason: mailing.pausedReason, deadLetterChunks: stuck },
+    },
     at,
   );
   await sendMessage('plan', JSON.stringify({ mailingId: id, requeue: {} }));
+  await mailings.clearDeadLetters(id, deadLetters);
   return getMailing(id);
+};
+
+/** The noted dead-lettered chunks that are still not done. */
+const unfinished = async (id: string, noted: string[]): Promise<string[]> => {
+  if (!noted.length) return [];
+  const chunks = await recipients.getChunks(id, noted.slice(0, 100));
+  return chunks.filter((chunk) => chunk.state !== 'done').map((chunk) => chunk.chunkId);
 };

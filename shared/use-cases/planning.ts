@@ -7,13 +7,18 @@
  * 1. Take the mailing's planning lease (a duplicate plan message must not plan twice).
  * 2. Create the checkpoint with one entry per source (16 index shards per type or interest, plus
  *    the static ids), unless it exists: then resume from it.
- * 3. Per source, in parallel, page by page (1 MB Query pages):
- *    a. filter by the list's criteria and judge each member by the eligibility rule;
- *    b. cut included members into chunks of 50 (one SQS message each) and excluded ones into
- *       chunks of 100, with deterministic ids; on the first page after a resume, skip chunks that
- *       already exist (they were written before a crash) so nobody is recorded twice;
- *    c. write the chunks (BatchWriteItem), queue the send chunks (SendMessageBatch, 10 a call),
- *       add the counts (one atomic ADD), then save the source's checkpoint.
+ * 3. Per source (one per index shard, merging the list's indexes and static ids: see
+ *    list-resolution.ts), in parallel, page by page (1 MB Query pages):
+ *    a. save where the page ends before writing any of its chunks (for every page but a source's
+ *       first, this rides on the previous page's checkpoint write, the page read ahead);
+ *    b. filter by the list's criteria and judge each member by the eligibility rule;
+ *    c. cut included members into chunks of 50 (one SQS message each) and excluded ones into
+ *       chunks of 100, with deterministic ids;
+ *    d. write the chunks (BatchWriteItem), queue the send chunks (SendMessageBatch, 10 a call),
+ *       then in ONE write save the source's checkpoint and add the page's tallies.
+ *    After a crash the page in progress is read again exactly (up to its saved end); the contacts
+ *    its chunks already hold are kept and counted from those chunks, the rest is written anew: a
+ *    contact is recorded, counted and queued once, even if members came or went meanwhile.
  * 4. When every source is done: record completion, mark the mailing `sent` if nothing is left to
  *    send, and audit how many were reached only because of a consent override.
  */
@@ -21,17 +26,18 @@ import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
 import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
 import {
-  type Chunk,
+  type PlannedChunk,
   type Row,
   recipients,
   type SourceCheckpoint,
 } from '#shared/adapters/dynamodb/recipients.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';
 import { systemActor } from '#shared/domain/api-key.ts';
+import { planned } from '#shared/domain/chunk-attempt.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { neededOverride, verdictFor } from './judge.ts';
-import { type ListSource, listSources } from './list-resolution.ts';
+import { type ListSource, listSources, type SourcePage } from './list-resolution.ts';
 
 export const sendChunkSize = 50;
 export const skipChunkSize = 100;
@@ -76,71 +82,87 @@ export const planMailing = async (
     let stop = false;
     let failed = false;
 
-    const planPage = async (
+    /** Records one page (b–d); answers its tallies and the send chunks to queue. */
+    const recordPage = async (
       source: ListSource,
       state: SourceCheckpoint,
-      resuming: boolean,
-    ): Promise<SourceCheckpoint> => {
-      const { members, next } = await source.read(state.next, pageLimit);
+      page: SourcePage,
+      resumed: boolean,
+    ): Promise<{ tally: Record<string, number>; enqueue: string[] }> => {
       const prefix = `${source.id}.${pad(state.page, 6)}`;
+      const tally: Record<string, number> = {};
+      const count = (name: string, n = 1) => {
+        tally[name] = (tally[name] ?? 0) + n;
+      };
+      // After a crash, what this page already recorded stays as it is, and is counted from there.
+      const existing = resumed ? await recipients.pageChunks(mailingId, prefix) : [];
+      const recorded = new Set<string>();
+      let nextSend = 0;
+      let nextSkip = 0;
+      for (const chunk of existing) {
+        const index = Number(/\.[sx](\d+)$/.exec(chunk.chunkId)?.[1] ?? -1);
+        if (chunk.kind === 'send') {
+          nextSend = Math.max(nextSend, index + 1);
+          count('chunks');
+        } else nextSkip = Math.max(nextSkip, index + 1);
+        for (const row of chunk.rows) {
+          recorded.add(row.c);
+          const { reason, detail } = planned(row);
+          count(chunk.kind === 'send' ? 'eligible' : 'excluded');
+          count(`reason_${reason}`);
+          if (detail?.startsWith(neededOverride)) count('overrideOnly');
+        }
+      }
       const send: Row[] = [];
       const skip: Row[] = [];
-      const tally: Record<string, number> = {};
-      for (const member of members) {
+      for (const member of page.members) {
+        if (recorded.has(member.contactId)) continue;
         const { result, detail } = verdictFor(rule, privacyEnabled, member);
         const included = result.verdict === 'included';
-        if (detail?.startsWith(neededOverride)) tally.overrideOnly = (tally.overrideOnly ?? 0) + 1;
+        if (detail?.startsWith(neededOverride)) count('overrideOnly');
         (included ? send : skip).push({
           c: member.contactId,
           r: result.reason,
           s: included ? 'queued' : 'skipped',
           ...(detail ? { d: detail } : {}),
         });
-        tally[`reason_${result.reason}`] = (tally[`reason_${result.reason}`] ?? 0) + 1;
+        count(`reason_${result.reason}`);
+        count(included ? 'eligible' : 'excluded');
       }
-      const chunks: Chunk[] = [];
+      const chunks: PlannedChunk[] = [];
       for (let i = 0; i < send.length; i += sendChunkSize) {
-        const rows = send.slice(i, i + sendChunkSize);
         chunks.push({
           mailingId,
-          chunkId: `${prefix}.s${pad(i / sendChunkSize, 3)}`,
+          chunkId: `${prefix}.s${pad(nextSend++, 3)}`,
           kind: 'send',
           state: 'queued',
-          rows,
+          rows: send.slice(i, i + sendChunkSize),
         });
+        count('chunks');
       }
       for (let i = 0; i < skip.length; i += skipChunkSize) {
-        const rows = skip.slice(i, i + skipChunkSize);
         chunks.push({
           mailingId,
-          chunkId: `${prefix}.x${pad(i / skipChunkSize, 3)}`,
+          chunkId: `${prefix}.x${pad(nextSkip++, 3)}`,
           kind: 'skip',
           state: 'done',
-          rows,
+          rows: skip.slice(i, i + skipChunkSize),
         });
       }
-      let write = chunks;
-      let enqueue = chunks.filter((c) => c.kind === 'send');
-      if (resuming && chunks.length) {
-        // This page may have been written before a crash: keep what exists, and send again only
-        // chunks the sender has not started (it ignores a chunk it has already taken).
-        const existing = new Map(
-          (
-            await recipients.getChunks(
-              mailingId,
-              chunks.map((c) => c.chunkId),
-            )
-          ).map((c) => [c.chunkId, c.state]),
-        );
-        write = chunks.filter((c) => !existing.has(c.chunkId));
-        enqueue = enqueue.filter((c) => (existing.get(c.chunkId) ?? 'queued') === 'queued');
-      }
-      await recipients.putChunks(write);
-      // Queue in full SendMessageBatch calls of 10; the rest waits for the source's next page (or
-      // its end), recorded in the checkpoint below.
-      const ready = [...(state.carry ?? []), ...enqueue.map((c) => c.chunkId)];
-      const now = next ? ready.slice(0, ready.length - (ready.length % 10)) : ready;
-      const carry = ready.slice(now.length);
+      await recipients.putChunks(chunks);
+      // Queued again: what this page wrote before a crash and the sender has not started (a chunk
+      // it took ignores the copy), and what it wrote now.
+      const enqueue = [
+        ...existing.filter((c) => c.kind === 'send' && c.state === 'queued').map((c) => c.chunkId),
+        ...chunks.filter((c) => c.kind === 'send').map((c) => c.chunkId),
+      ];
+      return { tally, enqueue };
+    };
+
+    /** Queues send chunks in full SendMessageBatch calls of 10; answers what waits for the next page. */
+    const enqueueChunks = async (carry: string[] | undefined, enqueue: string[], last: boolean) => {
+      const ready = [...(carry ?? []), ...enqueue];
+      const now = last ? ready : ready.slice(0, ready.length - (ready.length % 10));
       if (now.length) {
         if (mailing.status === 'planned' && (await mailings.transition(mailingId, ['planned'], 'sending'))) {
           mailing.status = 'sending';
@@ -150,20 +172,7 @@ export const planMailing = async (
           now.map((k) => JSON.stringify({ m: mailingId, k } satisfies SendMessage)),
         );
       }
-      const nextState: SourceCheckpoint = {
-        page: state.page + 1,
-        ...(next ? { next } : {}),
-        done: !next,
-        ...(carry.length ? { carry } : {}),
-      };
-      // Checkpoint and tallies in one atomic write: a page is counted exactly once.
-      await recipients.advancePlan(mailingId, source.id, nextState, {
-        ...tally,
-        eligible: send.length,
-        excluded: skip.length,
-        chunks: Math.ceil(send.length / sendChunkSize),
-      });
-      return nextState;
+      return ready.slice(now.length);
     };
 
     let lastLook = 0;
@@ -178,13 +187,52 @@ export const planMailing = async (
 
     const runSource = async (source: ListSource): Promise<boolean> => {
       let state: SourceCheckpoint = plan.sources[source.id] ?? { page: 0, done: false };
-      let resuming = !plan.fresh;
-      while (!state.done && !stop && !failed && remainingMs() > reserveMs) {
-        state = await planPage(source, state, resuming);
-        resuming = false;
-        // A cancelled mailing stops planning between pages (looked at once a second, not by every
-        // source after every page: the sender stops its chunks anyway).
+      const time = () => !stop && !failed && remainingMs() > reserveMs;
+      // A page whose end was saved: read exactly that range again (a crash may have left some of
+      // its chunks written, or it was read ahead and not written yet).
+      let resumed = Boolean(state.current);
+      let page =
+        !state.done && state.current
+          ? await source.read(state.next, pageLimit, state.current.through)
+          : undefined;
+      while (!state.done && (page || time())) {
+        if (!page) {
+          page = await source.read(state.next, pageLimit);
+          if (page.end === undefined) {
+            // Nothing more in this source.
+            await enqueueChunks(state.carry, [], true);
+            state = { page: state.page, done: true };
+            await recipients.advancePlan(mailingId, source.id, state, {});
+            break;
+          }
+          // a. Its end, before any of its chunks.
+          state = { ...state, current: { through: page.end as string } };
+          await recipients.advancePlan(mailingId, source.id, state, {});
+        }
+        const { tally, enqueue } = await recordPage(source, state, page, resumed);
+        // Read the next page ahead: its end goes into this page's checkpoint write (a.).
+        let ahead: SourcePage | undefined;
+        let done = !page.next;
+        if (page.next && time() && !(await cancelled())) {
+          const read = await source.read(page.next, pageLimit);
+          if (read.end === undefined) done = true;
+          else ahead = read;
+        }
+        const carry = await enqueueChunks(state.carry, enqueue, done);
+        const nextState: SourceCheckpoint = {
+          page: state.page + 1,
+          ...(!done && page.next ? { next: page.next } : {}),
+          done,
+          ...(carry.length ? { carry } : {}),
+          ...(ahead?.end !== undefined ? { current: { through: ahead.end } } : {}),
+        };
+        // d. Checkpoint and tallies in one atomic write: a page is counted exactly once.
+        await recipients.advancePlan(mailingId, source.id, nextState, tally);
+        state = nextState;
+        page = ahead;
+        resumed = false;
         if (!state.done && (await cancelled())) stop = true;
+        if (stop) break;
       }
       return state.done;
     };
@@ -250,25 +298,33 @@ export const closeIfDone = async (mailingId: string): Promise<boolean> => {
     mailings.getCountsRaw(mailingId, true),
   ]);
   if ((counts.chunksDone ?? 0) < (tally.chunks ?? 0)) return false;
-  return mailings.transition(mailingId, ['planned', 'sending'], 'sent', {
+  const closed = await mailings.transition(mailingId, ['planned', 'sending'], 'sent', {
     completedAt: new Date().toISOString(),
   });
+  if (closed) await mailings.clearActive(mailingId);
+  return closed;
 };
 
 /**
- * Queues again the send chunks a paused mailing parked (`queued` chunks whose messages the sender
- * let go), a Query page at a time; answers where to continue, or undefined when all are queued.
- * Used by resume (they are sent) and by cancelling a paused mailing (the sender records them
- * `skipped: cancelled`, so the counts add up).
+ * Queues again every send chunk of a mailing that is not finished — `queued` or `sending` (its
+ * message may be gone: a pause let it go, a restart emptied the local queues, it went to the DLQ),
+ * or done but still owing counts — a Query page at a time; answers where to continue, or undefined
+ * when all are queued. The chunk states make a copy of a message that still exists harmless. Used
+ * by resume, by cancelling a paused mailing (the sender records the rows `skipped: cancelled`), and
+ * by the reconciler.
  */
-export const requeueParked = async (
+export const requeueUnfinished = async (
   mailingId: string,
   after: string | undefined,
   remainingMs: () => number,
+  /** Chunks to leave where they are (the reconciler leaves those noted in the DLQ to a person). */
+  skip: ReadonlySet<string> = new Set(),
 ): Promise<string | undefined> => {
   let position = after;
   do {
-    const { chunkIds, last } = await recipients.queuedSendChunks(mailingId, position);
+    const page = await recipients.unfinishedSendChunks(mailingId, position);
+    const last = page.last;
+    const chunkIds = page.chunkIds.filter((k) => !skip.has(k));
     if (chunkIds.length) {
       await sendMessages(
         'send',

@@ -7,8 +7,9 @@
  *   consumes only its own queue, reads the signing secret only when it declares it, and publishes to
  *   no topic (SES alone publishes to the event topic).
  * - Each route function is invocable by API Gateway alone, for this API and its own route's path;
- *   queue consumers by no one (their event source mapping uses their role); the unsubscribe
- *   mailbox's handler by SES alone, for its own receipt rule; no function URL.
+ *   the reconciler by its schedule's rule alone; queue consumers by no one (their event source
+ *   mapping uses their role); the unsubscribe mailbox's handler by SES alone, for its own receipt
+ *   rule; no function URL.
  * - A `*` action appears only in Deny statements or in the KMS key's delegation to the account's
  *   own IAM; a `*` resource in an Allow only for what has no resource-level permissions (X-Ray, and
  *   SES's account-level suppression list, pinned to the region) or inside a key policy (where `*`
@@ -25,6 +26,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/app.ts';
 import type { NodeFunction } from '#infra/constructs/node-function.ts';
+import { reconcilerDefinition } from '#infra/constructs/reconciler.ts';
 import { inboundMail } from '#infra/inbound-mail.ts';
 import { type QueueDefinition, type QueueName, queues } from '#infra/queues.ts';
 import { routeList } from '#infra/routes.ts';
@@ -102,6 +104,14 @@ const declaredFunctions = () => [
       consumes: name as QueueName | undefined,
       secrets: [...(definition.consumer?.secrets ?? [])],
     })),
+  {
+    name: 'reconciler',
+    fn: service.reconciler.function,
+    sendsTo: [...reconcilerDefinition.queues],
+    deadLetters: [] as unknown[],
+    consumes: undefined as QueueName | undefined,
+    secrets: [] as string[],
+  },
   ...(Object.entries(streamConsumers) as [StreamConsumerName, StreamConsumerDefinition][]).map(
     ([name, definition]) => ({
       name: `${name} stream consumer`,
@@ -243,10 +253,32 @@ describe('who may invoke what', () => {
     }
   });
 
+  it('gives no principal but API Gateway, the schedule’s rule and SES an invoke permission', () => {
+    const others = Object.values(serviceResources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal !== 'apigateway.amazonaws.com',
+    );
+    expect(others.map((p) => p.Properties.Principal).sort()).toEqual([
+      'events.amazonaws.com',
+      'ses.amazonaws.com',
+    ]);
+  });
+
+  it('lets the schedule’s rule alone invoke the reconciler', () => {
+    const permissions = Object.values(serviceResources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.Principal === 'events.amazonaws.com',
+    );
+    expect(permissions).toHaveLength(1);
+    const { SourceArn, Action, FunctionName } = permissions[0]?.Properties ?? {};
+    expect(Action).toBe('lambda:InvokeFunction');
+    expect(SourceArn).toEqual({ 'Fn::GetAtt': [logicalId(service.reconciler.rule), 'Arn'] });
+    expect(JSON.stringify(FunctionName)).toContain(logicalId(service.reconciler.function));
+    const rule = resourcesOf(service)[logicalId(service.reconciler.rule)];
+    expect(rule?.Properties.ScheduleExpression).toBe(`rate(${reconcilerDefinition.everyMinutes} minutes)`);
+  });
+
   it('lets SES alone invoke the unsubscribe mailbox handler, for its own receipt rule in this account', () => {
     const permissions = Object.values(serviceResources).filter((r) => r.Type === 'AWS::Lambda::Permission');
-    // Every permission is API Gateway's for a route, or this one.
-    const ses = permissions.filter((p) => p.Properties.Principal !== 'apigateway.amazonaws.com');
+    const ses = permissions.filter((p) => p.Properties.Principal === 'ses.amazonaws.com');
     expect(ses).toEqual([
       expect.objectContaining({
         Properties: expect.objectContaining({

@@ -1,3 +1,5 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 
@@ -200,6 +202,125 @@ describe('Idempotency-Key', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const other = await request('POST', '/api-keys', { body: { name: 'other', role: 'marketer' }, headers });
     expect(other.status).toBe(422);
+  });
+
+  /** Every idempotency record as stored. */
+  const idempotencyRecords = async () =>
+    ((await stack().dynamo.send(new ScanCommand({ TableName: stack().tableNames.app }))).Items ?? [])
+      .map((item) => unmarshall(item))
+      .filter((item) => String(item.pk).startsWith('IDEM#'));
+
+  it('never keeps the key POST /api-keys shows once in clear, yet replays it', async () => {
+    const headers = { 'idempotency-key': 'sealed-key-1' };
+    const first = await request<{ id: string; key: string }>('POST', '/api-keys', {
+      body: { name: 'sealed', role: 'marketer' },
+      headers,
+    });
+    expect(first.status).toBe(201);
+    const stored = JSON.stringify(await idempotencyRecords());
+    expect(stored).not.toContain(first.body.key);
+    expect(stored).not.toContain(first.body.key.slice(4, 30));
+    const again = await request<{ id: string; key: string }>('POST', '/api-keys', {
+      body: { name: 'sealed', role: 'marketer' },
+      headers,
+    });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    // The replayed key is the real one: it works.
+    expect((await request('GET', '/subscription-types', { key: again.body.key })).status).toBe(200);
+  });
+
+  it('keeps one record per route: the same key on two routes creates on both', async () => {
+    const headers = { 'idempotency-key': 'shared-key' };
+    const type = await request<{ id: string }>('POST', '/subscription-types', {
+      body: { name: 'Same key' },
+      headers,
+    });
+    const list = await request<{ id: string }>('POST', '/lists', {
+      body: { name: 'Same key', criteria: { subscribedTo: type.body.id } },
+      headers,
+    });
+    expect(type.status).toBe(201);
+    expect(list.status).toBe(201);
+    expect(list.headers.get('idempotent-replayed')).toBeNull();
+    expect(list.body.id).not.toBe(type.body.id);
+  });
+
+  it('lets a retry take over a key whose request died while `started`, once its lease is over', async () => {
+    const headers = { 'idempotency-key': 'died-while-started' };
+    const body = { name: 'after a crash', role: 'marketer' };
+    // The first request dies after claiming the key: nothing it does after reaches the table, so
+    // its record stays `started`, as a dead process leaves it.
+    const { dynamo } = await import('#shared/adapters/dynamodb/client.ts');
+    let died = false;
+    dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Item?: { pk?: string }; Key?: { pk?: string } };
+        if (!died && String(input.Item?.pk ?? '').startsWith('APIKEY#')) died = true;
+        if (died && String(input.Key?.pk ?? input.Item?.pk ?? '').match(/^(APIKEY|IDEM|AUDIT)#/))
+          throw Object.assign(new Error('the process died'), { name: 'SimulatedCrash' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'die-after-claim' },
+    );
+    try {
+      // Not through `request`: a request that dies answers a 500, which no route documents.
+      const died500 = await fetch(`${stack().apiUrl}/api-keys`, {
+        method: 'POST',
+        headers: {
+          ...headers,
+          authorization: `Bearer ${stack().adminKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      expect(died500.status).toBe(500);
+    } finally {
+      dynamo.middlewareStack.remove('die-after-claim');
+    }
+    expect((await request('POST', '/api-keys', { body, headers })).status).toBe(409);
+    // Its lease ends (as if 35 s had passed): the retry runs.
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const records = (await idempotencyRecords()).filter((r) => r.state === 'started');
+    expect(records).toHaveLength(1);
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: stack().tableNames.app,
+        Key: { pk: records[0]?.pk, sk: 'IDEM' },
+        UpdateExpression: 'SET leaseUntil = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 1 },
+      }),
+    );
+    const retried = await request<{ id: string }>('POST', '/api-keys', { body, headers });
+    expect(retried.status).toBe(201);
+    const replay = await request<{ id: string }>('POST', '/api-keys', { body, headers });
+    expect(replay.body.id).toBe(retried.body.id);
+  });
+
+  it('never frees the key of a create that succeeded, even if storing its response failed', async () => {
+    const headers = { 'idempotency-key': 'created-then-lost' };
+    const body = { name: 'Stored once' };
+    const { dynamo } = await import('#shared/adapters/dynamodb/client.ts');
+    dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Key?: { pk?: string }; UpdateExpression?: string };
+        if (String(input.Key?.pk ?? '').startsWith('IDEM#') && input.UpdateExpression?.includes(':done'))
+          throw Object.assign(new Error('throughput exceeded'), { name: 'InternalServerError' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'lose-complete' },
+    );
+    let created: { status: number; body: { id: string } };
+    try {
+      created = await request<{ id: string }>('POST', '/subscription-types', { body, headers });
+    } finally {
+      dynamo.middlewareStack.remove('lose-complete');
+    }
+    expect(created.status).toBe(201);
+    // The retry finds the key still held (not freed): it does not create a second type.
+    expect((await request('POST', '/subscription-types', { body, headers })).status).toBe(409);
+    const types = await request<{ items: Array<{ name: string }> }>('GET', '/subscription-types?limit=100');
+    expect(types.body.items.filter((t) => t.name === 'Stored once')).toHaveLength(1);
   });
 
   it('frees the key when the request failed, so a corrected retry works', async () => {

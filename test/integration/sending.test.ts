@@ -1,9 +1,11 @@
 /**
  * Sending under trouble: a crash between SES accepting and our bookkeeping, throttling, a
- * permanent rejection. Never a second mail, nothing silently dropped.
+ * permanent rejection, a lost answer, SES refusing to take mail. Never a second mail, nothing
+ * silently dropped, no wait that uses up a receive.
  */
-import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shiftedClock } from '#test/helpers/clock.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { inbox } from '#test/helpers/ses-inbox.ts';
 
@@ -33,9 +35,38 @@ const mailingTo = async () => {
 /** Waits until the messages a failed invocation left behind are visible again (1 s in this file). */
 const redeliver = () => new Promise((r) => setTimeout(r, 1200));
 
+const time = shiftedClock();
+let restoreClock: () => void;
+afterAll(() => restoreClock?.());
+
+const delayedMessages = async () =>
+  Number(
+    (
+      await stack().sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: stack().queueUrls.send.url,
+          AttributeNames: ['ApproximateNumberOfMessagesDelayed'],
+        }),
+      )
+    ).Attributes?.ApproximateNumberOfMessagesDelayed,
+  );
+
 const mailsSince = async (before: number) => (await inbox(stack().sesUrl)).slice(before);
 
+/** The mailing's send chunks, from planning's tally. */
+const recipientChunks = async (mailingId: string) => {
+  const { recipients } = await import('#shared/adapters/dynamodb/recipients.ts');
+  const { tally } = await recipients.getPlanTally(mailingId, true);
+  return { chunks: tally.chunks ?? 0 };
+};
+
+/** Until no message of the send queue waits out a delay. */
+const waitForDelayed = async () => {
+  for (let i = 0; i < 100 && (await delayedMessages()) > 0; i++) await new Promise((r) => setTimeout(r, 200));
+};
+
 beforeAll(async () => {
+  restoreClock = time.install();
   // Failed messages come back after 1 s here instead of the sender's 6 minutes.
   await stack().sqs.send(
     new SetQueueAttributesCommand({
@@ -102,8 +133,10 @@ describe('sending', () => {
     );
     dynamo.middlewareStack.add(
       (next) => async (args) => {
-        const input = args.input as { Item?: { sk?: string } };
-        if (accepted && !crashed && input.Item?.sk?.startsWith('K#')) {
+        const input = args.input as { Key?: { sk?: string }; UpdateExpression?: string };
+        // The chunk write that records the call's results (not the clearing of its counts).
+        const chunkWrite = input.Key?.sk?.startsWith('K#') && input.UpdateExpression?.includes('#rows');
+        if ((accepted || crashed) && chunkWrite) {
           crashed = true;
           throw new Error('process died');
         }
@@ -118,6 +151,9 @@ describe('sending', () => {
       dynamo.middlewareStack.remove('crash-after-ses');
     }
     expect(crashed).toBe(true);
+    // The dead invocation held its chunks until its deadline (its lease): past it, the message
+    // that comes back takes the chunks over.
+    time.advance(61_000);
     await redeliver();
     await stack().consume('send');
     const mails = await mailsSince(before);
@@ -159,12 +195,121 @@ describe('sending', () => {
     } finally {
       ses.middlewareStack.remove('throttle');
     }
-    expect(throttled).toBeGreaterThan(0);
+    // One attempt per chunk's call (no SDK retry of a send), and each chunk waits in the queue
+    // with a delay: handed back, not failed, so no receive is used up.
+    const { chunks } = await recipientChunks(id);
+    expect(throttled).toBe(chunks);
     expect(await mailsSince(before)).toHaveLength(0);
     expect((await recipientRows(id)).every((r) => r.status === 'queued')).toBe(true);
-    await redeliver();
+    expect(await delayedMessages()).toBe(chunks);
+    await waitForDelayed();
     await stack().consume('send');
     expect(await mailsSince(before)).toHaveLength(size);
+    expect((await recipientRows(id)).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('never resends a call whose answer was lost: its rows end outcome_unknown, each mailed once', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const before = (await inbox(stack().sesUrl)).length;
+    const id = await mailingTo();
+    let lost = 0;
+    ses.middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        if (lost++ === 0)
+          throw Object.assign(new Error('a request has exceeded the configured 10000 ms requestTimeout.'), {
+            name: 'TimeoutError',
+            code: 'ETIMEDOUT',
+          });
+        return out;
+      },
+      { step: 'initialize', name: 'lose-an-answer' },
+    );
+    try {
+      await stack().consume('send');
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('lose-an-answer');
+    }
+    const mails = await mailsSince(before);
+    expect(mails).toHaveLength(size);
+    expect(new Set(mails.map((m) => m.destination.to[0])).size).toBe(size);
+    const rows = await recipientRows(id);
+    const unknown = rows.filter((r) => r.status === 'failed' && r.detail === 'outcome_unknown');
+    expect(unknown.length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.status === 'sent').length + unknown.length).toBe(size);
+    // The first SES event of such a message proves it was accepted, and the row says so.
+    await stack().consume('feedback');
+    const after = await recipientRows(id);
+    expect(after.filter((r) => r.detail === 'outcome_unknown')).toEqual([]);
+  });
+
+  it('pauses the mailing when SES stops taking mail, keeps the rows queued, and a resume continues', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const before = (await inbox(stack().sesUrl)).length;
+    const id = await mailingTo();
+    ses.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('Daily message quota exceeded.'), {
+          name: 'TooManyRequestsException',
+          $metadata: { httpStatusCode: 429 },
+        });
+      },
+      { step: 'initialize', name: 'quota' },
+    );
+    try {
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('quota');
+    }
+    const paused = await request<{ status: string; pausedReason: unknown; counts: Record<string, number> }>(
+      'GET',
+      `/mailings/${id}`,
+    );
+    expect(paused.body).toMatchObject({
+      status: 'paused',
+      pausedReason: { code: 'daily_quota', sesError: 'TooManyRequestsException' },
+      counts: { queued: size, failed: 0, sent: 0 },
+    });
+    expect((await recipientRows(id)).every((r) => r.status === 'queued')).toBe(true);
+    expect(await mailsSince(before)).toHaveLength(0);
+    // The next day, an admin resumes it.
+    expect((await request('POST', `/mailings/${id}/resume`)).status).toBe(200);
+    await stack().consume('plan');
+    await stack().consume('send');
+    expect(await mailsSince(before)).toHaveLength(size);
+    expect((await request<{ status: string }>('GET', `/mailings/${id}`)).body.status).toBe('sent');
+  });
+
+  it('makes one attempt per SES call: the SDK retries no send', async () => {
+    const { ses } = await import('#shared/adapters/ses/client.ts');
+    const id = await mailingTo();
+    let attempts = 0;
+    // On the wire, inside the SDK's retry loop: a 503 every time.
+    ses.middlewareStack.add(
+      () => async () => {
+        attempts++;
+        return {
+          response: {
+            statusCode: 503,
+            headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceUnavailable' },
+            body: new TextEncoder().encode('{"message":"unavailable"}'),
+          },
+        };
+      },
+      { step: 'deserialize', priority: 'low', name: 'unavailable' },
+    );
+    try {
+      await stack().consume('send');
+    } finally {
+      ses.middlewareStack.remove('unavailable');
+    }
+    const { chunks } = await recipientChunks(id);
+    expect(attempts).toBe(chunks);
+    expect((await recipientRows(id)).every((r) => r.status === 'queued')).toBe(true);
+    expect(await delayedMessages()).toBe(chunks);
+    await waitForDelayed();
+    await stack().consume('send');
     expect((await recipientRows(id)).every((r) => r.status === 'sent')).toBe(true);
   });
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, percent, rate, sesThresholds } from '#shared/console/charts.ts';
 import { fieldErrors, input } from '#shared/console/forms.ts';
+import { progressPage } from '#shared/console/mailing-pages.ts';
 import { consolePage, consoleStyleSource } from '#shared/console/layout.ts';
 import { consoleLanguage, consoleStrings } from '#shared/console/strings.ts';
 import {
@@ -187,5 +188,65 @@ describe('the console’s frame', () => {
     expect(html).toContain('<html lang="sv">');
     expect(consoleStyleSource).toMatch(/^'sha256-[A-Za-z0-9+/]+=*'$/);
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(/);
+  });
+});
+
+describe('the progress page of a paused mailing', () => {
+  const viewer = (language: 'en' | 'sv') => ({
+    language,
+    actor: { keyId: 'k1', name: 'Admin', role: 'admin' as const },
+    csrf: 'c'.repeat(43),
+  });
+  const mailing = {
+    id: '01h00000000000000000000000',
+    name: 'May',
+    status: 'paused' as const,
+    overrideConsent: false,
+    counts: {
+      eligible: 100,
+      excluded: 0,
+      queued: 60,
+      sent: 40,
+      delivered: 0,
+      bounced: 0,
+      complained: 0,
+      failed: 0,
+      unsubscribed: 0,
+    },
+    reasons: {},
+    countsComplete: true,
+  };
+  const render = (language: 'en' | 'sv', extra: Record<string, unknown>) =>
+    progressPage(viewer(language), {
+      mailing: { ...mailing, ...extra },
+      canCancel: true,
+      canResume: true,
+    });
+
+  it.each(['en', 'sv'] as const)(
+    '%s: says why when SES stopped taking mail, with no rate to show',
+    (language) => {
+      const t = consoleStrings[language];
+      for (const code of ['daily_quota', 'sending_paused', 'account_suspended', 'configuration'] as const) {
+        const html = render(language, { pausedReason: { code, sesError: 'SendingPausedException' } });
+        expect(html).toContain(t.sesPauseReasons[code]);
+        expect(html).not.toContain('NaN');
+        expect(html).not.toContain(t.pausedBecause.slice(0, 12));
+      }
+    },
+  );
+
+  it('says the reputation guard’s rate and limit for its pauses', () => {
+    const html = render('en', {
+      pausedReason: { code: 'complaint_rate', rate: 0.002, limit: 0.001, sent: 1000, count: 2 },
+    });
+    expect(html).toContain('Paused by the reputation guard: the complaint rate reached 0.2 %');
+    expect(html).not.toContain('NaN');
+  });
+
+  it('tells of chunks in the dead-letter queue and how many recipients they hold', () => {
+    const html = render('en', { status: 'sending', deadLetters: { chunks: 2, recipients: 73 } });
+    expect(html).toContain('2 parts of this mailing, with 73 recipients not sent yet');
+    expect(html).toContain('value="resume"');
   });
 });

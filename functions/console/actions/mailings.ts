@@ -452,7 +452,8 @@ const progress = async (
       mailing: { ...mailing, unsubscribed: counts.unsubscribed },
       message,
       canCancel: isCancellable(mailing.status) && may(input, api.cancelMailing),
-      canResume: mailing.status === 'paused' && may(input, api.resumeMailing),
+      // Paused, or with chunks in the dead-letter queue: resume serves both.
+      canResume: (mailing.status === 'paused' || 'deadLetters' in mailing) && may(input, api.resumeMailing),
     }),
     status,
   );

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 import type { Mailing, MailingStatus } from '#shared/domain/mailing.ts';
 import { queryByKind } from './by-kind.ts';
@@ -8,20 +8,37 @@ import { updateExpression } from './update-expression.ts';
 /**
  * A mailing is two items: the mailing itself (bodies included, so it is large) and its counters,
  * kept apart so that every atomic `ADD` from planning, sending and feedback writes a small item
- * (one write unit) instead of rewriting the bodies.
+ * (one write unit) instead of rewriting the bodies. While it is being planned, sent or paused, a
+ * third, tiny one marks it active: listed through `byKind` (`ACTIVE_MAILING`), so the reconciler
+ * finds the mailings in progress without reading every mailing's bodies.
  */
 const keys = {
   mailing: (id: string) => ({ pk: `MAILING#${id}`, sk: 'MAILING' }),
   counts: (id: string) => ({ pk: `MAILING#${id}`, sk: 'COUNTS' }),
+  active: (id: string) => ({ pk: `MAILING#${id}`, sk: 'ACTIVE' }),
 };
+const activeKind = 'ACTIVE_MAILING';
+
+/** A mailing in progress, as the reconciler sees it. */
+export interface ActiveMailing {
+  id: string;
+  /** When the reconciler last queued its work again (epoch ms). */
+  requeuedAt?: number;
+}
 
 /** The key of a mailing's counters item, which the audience counters add its opt-outs to. */
 export const mailingCountsKey = keys.counts;
 
 type Stored = Omit<Mailing, 'counts' | 'reasons'>;
 
-/** The counters item's attribute recording that feedback's counts under `token` were added. */
-const feedbackMarker = (token: string) => `fb_${token}`;
+const numbersOf = (item: Record<string, unknown> | undefined) => {
+  const counts: Record<string, number> = {};
+  for (const [name, value] of Object.entries(item ?? {})) if (typeof value === 'number') counts[name] = value;
+  return counts;
+};
+
+/** The counters item's attribute recording that the counts owed under `token` were added. */
+const countedMarker = (token: string) => `ct_${token}`;
 
 export const mailings = {
   async create(mailing: Mailing): Promise<void> {
@@ -33,6 +50,60 @@ export const mailings = {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  },
+
+  /** Marks a mailing as in progress (sent, until it is finished or cancelled). */
+  async markActive(id: string): Promise<void> {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName('app'),
+        Item: { ...keys.active(id), kind: activeKind, kindSk: id },
+      }),
+    );
+  },
+
+  async clearActive(id: string): Promise<void> {
+    await dynamo.send(new DeleteCommand({ TableName: tableName('app'), Key: keys.active(id) }));
+  },
+
+  async noteRequeued(id: string, at: number): Promise<void> {
+    await dynamo
+      .send(
+        new UpdateCommand({
+          TableName: tableName('app'),
+          Key: keys.active(id),
+          UpdateExpression: 'SET requeuedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailed(error)) throw error;
+      });
+  },
+
+  /** Every mailing in progress, a byKind page at a time. */
+  async listActive(): Promise<ActiveMailing[]> {
+    const found: ActiveMailing[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName('app'),
+          IndexName: 'byKind',
+          KeyConditionExpression: 'kind = :k',
+          ExpressionAttributeValues: { ':k': activeKind },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? [])
+        found.push({
+          id: String(item.kindSk),
+          ...(typeof item.requeuedAt === 'number' ? { requeuedAt: item.requeuedAt } : {}),
+        });
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return found;
   },
 
   /** The mailing without its counters (what workers need). */
@@ -50,8 +121,7 @@ export const mailings = {
     const { Item } = await dynamo.send(
       new GetCommand({ TableName: tableName('app'), Key: keys.counts(id), ConsistentRead: consistent }),
     );
-    const raw: Record<string, number> = {};
-    for (const [name, value] of Object.entries(Item ?? {})) if (typeof value === 'number') raw[name] = value;
+    const { movedAt: _movedAt, ...raw } = numbersOf(Item);
     return raw;
   },
 
@@ -83,25 +153,32 @@ export const mailings = {
 
   /**
    * Moves the mailing from one of `from` to `to`, setting `fields` with it, atomically; answers
-   * false when the mailing was not in one of `from` (someone else moved it first).
+   * false when the mailing was not in one of `from` (someone else moved it first), or, with
+   * `unless`, when that field no longer holds the value the caller checked.
    */
   async transition(
     id: string,
     from: MailingStatus[],
     to: MailingStatus,
     fields: Record<string, unknown> = {},
+    unless?: { field: string; value: unknown },
   ): Promise<boolean> {
     const { empty: _empty, ...update } = updateExpression({
       set: { status: to, ...fields },
-      names: { '#status': 'status' },
-      values: Object.fromEntries(from.map((status, i) => [`:from${i}`, status])),
+      names: { '#status': 'status', ...(unless ? { '#checked': unless.field } : {}) },
+      values: {
+        ...Object.fromEntries(from.map((status, i) => [`:from${i}`, status])),
+        ...(unless ? { ':checked': unless.value } : {}),
+      },
     });
     try {
       await dynamo.send(
         new UpdateCommand({
           TableName: tableName('app'),
           Key: keys.mailing(id),
-          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})${
+            unless ? ' AND #checked = :checked' : ''
+          }`,
           ...update,
         }),
       );
@@ -138,16 +215,18 @@ export const mailings = {
   },
 
   /**
-   * Feedback's counter change (shared/use-cases/feedback.ts): one atomic `ADD` of the deltas that the
-   * feedback writes named by `tokens` owe, with a marker per token set in the same write and
-   * required absent, so adding what the same tokens owe a second time changes nothing
-   * (`applied: false`). Markers are strings, so they never show among the counters. Returns the
-   * counters after the change (before it, when not applied).
+   * Adds counts owed under pending entries (the sender's and feedback's, see
+   * shared/domain/chunk-attempt.ts): one atomic `ADD` of the deltas that the writes named by `tokens`
+   * owe, with a marker per token set in the same write and required absent, so adding what the
+   * same tokens owe a second time changes nothing (`applied: false`). Markers are strings, so they
+   * never show among the counters. `moved` also stamps `movedAt`: the sender's progress, which the
+   * reconciler watches. Returns the counters after the change (before it, when not applied).
    */
-  async addFeedbackCounts(
+  async addCountsOnce(
     id: string,
     delta: Record<string, number>,
     tokens: readonly string[],
+    options: { moved?: boolean } = {},
   ): Promise<{ applied: boolean; counts: Record<string, number> }> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':mark': 'counted' };
@@ -161,16 +240,14 @@ export const mailings = {
       adds.push(`#n${i} :v${i}`);
     });
     tokens.forEach((token, i) => {
-      names[`#m${i}`] = feedbackMarker(token);
+      names[`#m${i}`] = countedMarker(token);
       sets.push(`#m${i} = :mark`);
       absent.push(`attribute_not_exists(#m${i})`);
     });
-    const numbers = (item: Record<string, unknown> | undefined) => {
-      const counts: Record<string, number> = {};
-      for (const [name, value] of Object.entries(item ?? {}))
-        if (typeof value === 'number') counts[name] = value;
-      return counts;
-    };
+    if (options.moved) {
+      sets.push('movedAt = :movedAt');
+      values[':movedAt'] = Date.now();
+    }
     try {
       const { Attributes } = await dynamo.send(
         new UpdateCommand({
@@ -183,17 +260,17 @@ export const mailings = {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { applied: true, counts: numbers(Attributes) };
+      return { applied: true, counts: numbersOf(Attributes) };
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
       return { applied: false, counts: await mailings.getCountsRaw(id, true) };
     }
   },
 
-  /** Drops the markers of {@link mailings.addFeedbackCounts} once nothing can add those tokens again. */
-  async forgetFeedbackTokens(id: string, tokens: readonly string[]): Promise<void> {
+  /** Drops the markers of {@link mailings.addCountsOnce} once nothing can add those tokens again. */
+  async forgetCountedTokens(id: string, tokens: readonly string[]): Promise<void> {
     if (!tokens.length) return;
-    const names = Object.fromEntries(tokens.map((token, i) => [`#m${i}`, feedbackMarker(token)]));
+    const names = Object.fromEntries(tokens.map((token, i) => [`#m${i}`, countedMarker(token)]));
     await dynamo.send(
       new UpdateCommand({
         TableName: tableName('app'),
@@ -202,6 +279,50 @@ export const mailings = {
         ExpressionAttributeNames: names,
       }),
     );
+  },
+
+  /**
+   * Notes that the message of chunk `chunkId` failed its last receive and went to the send queue's
+   * DLQ: `GET /mailings/{id}` reports it, a resume brings it back.
+   */
+  async noteDeadLetter(id: string, chunkId: string): Promise<void> {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.counts(id),
+        UpdateExpression: 'ADD deadLetters :chunk',
+        ExpressionAttributeValues: { ':chunk': new Set([chunkId]) },
+      }),
+    );
+  },
+
+  /** Forgets noted dead letters (a resume queued their chunks again). */
+  async clearDeadLetters(id: string, chunkIds: readonly string[]): Promise<void> {
+    if (!chunkIds.length) return;
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.counts(id),
+        UpdateExpression: 'DELETE deadLetters :chunks',
+        ExpressionAttributeValues: { ':chunks': new Set(chunkIds) },
+      }),
+    );
+  },
+
+  /** The counters item: counters, the chunks noted in the DLQ, and when the sender last moved. */
+  async getProgress(
+    id: string,
+    consistent = false,
+  ): Promise<{ counts: Record<string, number>; deadLetters: string[]; movedAt?: number }> {
+    const { Item } = await dynamo.send(
+      new GetCommand({ TableName: tableName('app'), Key: keys.counts(id), ConsistentRead: consistent }),
+    );
+    const { movedAt, ...rest } = numbersOf(Item);
+    return {
+      counts: rest,
+      deadLetters: [...((Item?.deadLetters as Set<string> | undefined) ?? [])].sort(),
+      ...(movedAt ? { movedAt } : {}),
+    };
   },
 
   /**

@@ -24,3 +24,38 @@ export const queryMembers = async (
   );
   return { members: result.Items ?? [], nextKey: result.LastEvaluatedKey as PageKey | undefined };
 };
+
+/**
+ * The members of one shard after contact id `after` (exclusive), in contact-id order: one page
+ * (`limit` items, else up to 1 MB) and whether more follow it; or, with `through`, every member up
+ * to that id inclusive, over as many pages as it takes (a page read again exactly as first read).
+ */
+export const queryMemberRange = async (
+  gpk: string,
+  options: { after?: string | undefined; limit?: number | undefined; through?: string | undefined },
+): Promise<{ members: Record<string, unknown>[]; more: boolean; last?: string }> => {
+  const members: Record<string, unknown>[] = [];
+  let startKey: PageKey | undefined;
+  for (;;) {
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('contacts'),
+        IndexName: 'members',
+        KeyConditionExpression: options.after ? 'gpk = :g AND gsk > :after' : 'gpk = :g',
+        ExpressionAttributeValues: { ':g': gpk, ...(options.after ? { ':after': options.after } : {}) },
+        ExclusiveStartKey: startKey,
+        ...(options.limit ? { Limit: options.limit } : {}),
+      }),
+    );
+    const items = result.Items ?? [];
+    startKey = result.LastEvaluatedKey as PageKey | undefined;
+    if (options.through === undefined) {
+      const last = items.at(-1)?.gsk;
+      return { members: items, more: Boolean(startKey), ...(last ? { last: String(last) } : {}) };
+    }
+    const through = options.through;
+    const within = items.filter((item) => String(item.gsk) <= through);
+    members.push(...within);
+    if (!startKey || within.length < items.length) return { members, more: false };
+  }
+};

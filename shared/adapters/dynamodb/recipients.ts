@@ -1,4 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChunkRecord, ChunkRow, ChunkState, PendingCount } from '#shared/domain/chunk-attempt.ts';
+import type { RowStatus } from '#shared/domain/ses-events.ts';
 import { batchGetAll, batchWriteAll } from './batch.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 import { updateExpression } from './update-expression.ts';
@@ -26,36 +28,37 @@ export const recipientStatuses = [
   'complained',
   'failed',
   'skipped',
-] as const;
+] as const satisfies readonly RowStatus[];
 export type RecipientStatus = (typeof recipientStatuses)[number];
 
-/** One recipient in a chunk, with short attribute names: they are stored millions of times. */
-export interface Row {
-  /** contact id */
-  c: string;
-  /** eligibility reason */
-  r: string;
-  /** status */
-  s: RecipientStatus;
-  /** detail: suppression reason, SES error, … */
-  d?: string;
-}
+/** One recipient in a chunk (shared/domain/chunk-attempt.ts). */
+export type Row = ChunkRow;
+export type { PendingCount };
 
-export interface Chunk {
+/** A chunk as planning writes it: a new one starts at version 0 with nothing owed. */
+export interface PlannedChunk {
   mailingId: string;
   chunkId: string;
   /** `send`: included recipients, one SQS message; `skip`: excluded ones, never sent. */
   kind: 'send' | 'skip';
-  state: 'queued' | 'sending' | 'done' | 'cancelled';
+  state: ChunkState;
   rows: Row[];
-  /** The sender invocation holding a `sending` chunk. */
-  attempt?: string;
 }
 
+/** A chunk as stored: its place, and the record the chunk attempt's state machine works on. */
+export interface Chunk extends PlannedChunk, ChunkRecord {}
+
 export interface SourceCheckpoint {
+  /** The number of the next page (or of the page in progress). */
   page: number;
+  /** Where it starts: after this position. */
   next?: PageKey;
   done: boolean;
+  /**
+   * The page in progress: saved before any of its chunks is written, so a planner that crashed
+   * while writing them reads again exactly that page (up to `through`), not a longer or shorter one.
+   */
+  current?: { through: string };
   /**
    * Send chunks written but not queued yet: queueing waits for a full SendMessageBatch of 10, so
    * a page boundary does not cost a part-empty call. Kept here so a crash cannot lose them.
@@ -63,24 +66,12 @@ export interface SourceCheckpoint {
   carry?: string[];
 }
 
-/**
- * Counter changes a feedback write of a chunk owes the mailing (shared/use-cases/feedback.ts):
- * written with the rows in one conditional write, removed once added to the mailing's counters.
- */
-export interface PendingCount {
-  /** counter → delta */
-  d: Record<string, number>;
-  /** The feedback invocation that wrote it, and when (epoch ms): only it settles a fresh one. */
-  o: string;
-  at: number;
-}
-
 /** A chunk as feedback reads it: its rows, its feedback version, and the counts still owed. */
 export interface FeedbackChunk extends Chunk {
   /** Bumped by every feedback write of the rows; 0 before the first. */
   fv: number;
-  /** By token. */
-  pend: Record<string, PendingCount>;
+  /** Whether the item holds a `pend` map (the sender's last write leaves one, empty or not). */
+  pendStored: boolean;
 }
 
 const keys = {
@@ -92,19 +83,23 @@ const toChunk = (item: Record<string, unknown>): Chunk => ({
   mailingId: String(item.pk).slice(2),
   chunkId: String(item.sk).slice(2),
   kind: item.kind as Chunk['kind'],
-  state: item.state as Chunk['state'],
+  state: item.state as ChunkState,
   rows: item.rows as Row[],
-  ...(item.attempt ? { attempt: String(item.attempt) } : {}),
+  v: typeof item.v === 'number' ? item.v : 0,
+  ...(typeof item.holder === 'string' ? { holder: item.holder } : {}),
+  ...(typeof item.leaseUntil === 'number' ? { leaseUntil: item.leaseUntil } : {}),
+  pend: (item.pend ?? {}) as Record<string, PendingCount>,
 });
 
 const toFeedbackChunk = (item: Record<string, unknown>): FeedbackChunk => ({
   ...toChunk(item),
   fv: typeof item.fv === 'number' ? item.fv : 0,
-  pend: (item.pend ?? {}) as Record<string, PendingCount>,
+  pendStored: item.pend !== undefined,
 });
 
 export const recipients = {
-  async putChunks(chunks: Chunk[]): Promise<void> {
+  /** Planning's write of new chunks (version 0); a chunk already written is overwritten as it was. */
+  async putChunks(chunks: PlannedChunk[]): Promise<void> {
     await batchWriteAll(
       tableName('recipients'),
       chunks.map((chunk) => ({
@@ -114,6 +109,9 @@ export const recipients = {
             kind: chunk.kind,
             state: chunk.state,
             rows: chunk.rows,
+            v: 0,
+            // Sender and feedback writes set entries inside it: the map must exist.
+            ...(chunk.kind === 'send' ? { pend: {} } : {}),
           },
         },
       })),
@@ -132,28 +130,54 @@ export const recipients = {
   },
 
   /**
-   * Writes a chunk's new state and rows if it is still in `expected` state (and, for `sending`,
-   * still held by `attempt`): the chunk's state machine advances by conditional writes only.
+   * The sender's write of a chunk: `next` at its new version, on condition that the stored chunk is
+   * still at the version of `previous` (as this attempt last wrote or read it) and not done. Only
+   * what changed is written: state, rows, version, holder and lease, and of `pend` only the entries
+   * this attempt set or dropped — an entry another attempt clears meanwhile is never written back.
+   * False when another attempt wrote first.
    */
-  async replaceChunk(
-    chunk: Chunk & { attempt?: string },
-    expected: Chunk['state'],
-    attempt?: string,
-  ): Promise<boolean> {
+  async writeChunk(next: Chunk, previous: ChunkRecord): Promise<boolean> {
+    const names: Record<string, string> = { '#state': 'state', '#rows': 'rows' };
+    const values: Record<string, unknown> = {
+      ':state': next.state,
+      ':rows': next.rows,
+      ':nv': next.v,
+      ':v': previous.v,
+      ':done': 'done',
+    };
+    const sets = ['#state = :state', '#rows = :rows', 'v = :nv'];
+    const removes: string[] = [];
+    if (next.holder !== undefined && next.leaseUntil !== undefined) {
+      sets.push('holder = :holder', 'leaseUntil = :lease');
+      values[':holder'] = next.holder;
+      values[':lease'] = next.leaseUntil;
+    } else removes.push('holder', 'leaseUntil');
+    let i = 0;
+    for (const [token, entry] of Object.entries(next.pend)) {
+      if (JSON.stringify(previous.pend[token]) === JSON.stringify(entry)) continue;
+      names[`#p${i}`] = token;
+      values[`:p${i}`] = entry;
+      sets.push(`pend.#p${i} = :p${i}`);
+      i++;
+    }
+    for (const token of Object.keys(previous.pend)) {
+      if (token in next.pend) continue;
+      names[`#p${i}`] = token;
+      removes.push(`pend.#p${i}`);
+      i++;
+    }
     try {
       await dynamo.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: tableName('recipients'),
-          Item: {
-            ...keys.chunk(chunk.mailingId, chunk.chunkId),
-            kind: chunk.kind,
-            state: chunk.state,
-            rows: chunk.rows,
-            ...(chunk.attempt ? { attempt: chunk.attempt } : {}),
-          },
-          ConditionExpression: attempt ? '#state = :expected AND attempt = :attempt' : '#state = :expected',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':expected': expected, ...(attempt ? { ':attempt': attempt } : {}) },
+          Key: keys.chunk(next.mailingId, next.chunkId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression:
+            previous.v === 0
+              ? '(attribute_not_exists(v) OR v = :v) AND #state <> :done'
+              : 'v = :v AND #state <> :done',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
         }),
       );
       return true;
@@ -164,27 +188,82 @@ export const recipients = {
   },
 
   /**
-   * Ids of send chunks still `queued` (a paused mailing's parked work), one Query page at a time
-   * after chunk `after`.
+   * Ends the leases of attempts that cannot be alive, and lets their pending counts be settled at
+   * once: for the local stack starting again after its process died, when no attempt of the old
+   * process can write any more. On condition that the chunk is still as read.
    */
-  async queuedSendChunks(mailingId: string, after?: string): Promise<{ chunkIds: string[]; last?: string }> {
+  async endDeadLeases(chunk: Chunk): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const sets = ['leaseUntil = :zero'];
+    Object.keys(chunk.pend).forEach((token, i) => {
+      names[`#p${i}`] = token;
+      sets.push(`pend.#p${i}.#at = :zero`);
+    });
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName('recipients'),
+          Key: keys.chunk(chunk.mailingId, chunk.chunkId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'v = :v',
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: { ...names, '#at': 'at' } } : {}),
+          ExpressionAttributeValues: { ':zero': 0, ':v': chunk.v },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  },
+
+  /**
+   * Ids of send chunks not finished, a Query page at a time after chunk `after`: chunks still
+   * `queued` or `sending` (their message may be lost: a paused mailing let it go, a restart emptied
+   * the local queues, a chunk went to the DLQ), and done chunks still owing counts.
+   */
+  async unfinishedSendChunks(
+    mailingId: string,
+    after?: string,
+  ): Promise<{ chunkIds: string[]; last?: string }> {
     const result = await dynamo.send(
       new QueryCommand({
         TableName: tableName('recipients'),
         KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk AND begins_with(sk, :k)',
-        FilterExpression: '#state = :queued AND kind = :send',
+        FilterExpression: 'kind = :send AND (#state <> :done OR size(pend) > :zero)',
         ProjectionExpression: 'sk',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':pk': `R#${mailingId}`,
-          ':queued': 'queued',
+          ':done': 'done',
           ':send': 'send',
+          ':zero': 0,
           ...(after ? { ':after': `K#${after}` } : { ':k': 'K#' }),
         },
       }),
     );
     const last = result.LastEvaluatedKey ? String(result.LastEvaluatedKey.sk).slice(2) : undefined;
     return { chunkIds: (result.Items ?? []).map((i) => String(i.sk).slice(2)), ...(last ? { last } : {}) };
+  },
+
+  /** The chunks of one planning page (ids `<prefix>.…`), read strongly consistent. */
+  async pageChunks(mailingId: string, prefix: string): Promise<Chunk[]> {
+    const chunks: Chunk[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await dynamo.send(
+        new QueryCommand({
+          TableName: tableName('recipients'),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': `R#${mailingId}`, ':prefix': `K#${prefix}.` },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      chunks.push(...(result.Items ?? []).map(toChunk));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return chunks;
   },
 
   async getChunks(mailingId: string, chunkIds: string[]): Promise<Chunk[]> {
@@ -343,7 +422,7 @@ export const recipients = {
   /**
    * Feedback's one write of a chunk: the new rows, the next feedback version, and what the change
    * owes the counters (`pend[token]`), all or nothing. Only on a `done` chunk (the sender never
-   * writes it again) still at the version read: false when someone changed it first.
+   * writes it whole again) still at the version read: false when someone changed it first.
    */
   async writeFeedbackRows(
     chunk: FeedbackChunk,
@@ -352,24 +431,31 @@ export const recipients = {
     pending: PendingCount,
   ): Promise<boolean> {
     const first = chunk.fv === 0;
+    // The map exists once the sender or an earlier feedback write left one: then only this write's
+    // entry is set, and every other pending entry (the sender's too) is left alone.
+    const newMap = !chunk.pendStored;
     try {
       await dynamo.send(
         new UpdateCommand({
           TableName: tableName('recipients'),
           Key: keys.chunk(chunk.mailingId, chunk.chunkId),
-          // Only the paths this write owns: another invocation's pending entry is left alone.
-          UpdateExpression: first
+          UpdateExpression: newMap
             ? 'SET #rows = :rows, fv = :nv, pend = :pend'
             : 'SET #rows = :rows, fv = :nv, pend.#t = :p',
-          ConditionExpression: first
-            ? '#state = :done AND attribute_not_exists(fv)'
-            : '#state = :done AND fv = :fv',
-          ExpressionAttributeNames: { '#rows': 'rows', '#state': 'state', ...(first ? {} : { '#t': token }) },
+          ConditionExpression: `#state = :done AND ${first ? 'attribute_not_exists(fv)' : 'fv = :fv'}${
+            newMap ? ' AND attribute_not_exists(pend)' : ''
+          }`,
+          ExpressionAttributeNames: {
+            '#rows': 'rows',
+            '#state': 'state',
+            ...(newMap ? {} : { '#t': token }),
+          },
           ExpressionAttributeValues: {
             ':rows': rows,
             ':nv': chunk.fv + 1,
             ':done': 'done',
-            ...(first ? { ':pend': { [token]: pending } } : { ':p': pending, ':fv': chunk.fv }),
+            ...(newMap ? { ':pend': { [token]: pending } } : { ':p': pending }),
+            ...(first ? {} : { ':fv': chunk.fv }),
           },
         }),
       );

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { countNames, mailingStatuses } from '#shared/domain/mailing.ts';
+import { countNames, mailingStatuses, pauseCodes } from '#shared/domain/mailing.ts';
 import { linkActionKinds } from '#shared/domain/tokens.ts';
 import { Timestamp } from './common.ts';
 
@@ -100,15 +100,30 @@ export const Mailing = z
     pausedReason: z.optional(
       z
         .object({
-          code: z.enum(['bounce_rate', 'complaint_rate']),
-          rate: z.number(),
-          limit: z.number(),
-          sent: z.number().check(z.int()),
-          count: z.number().check(z.int()),
+          code: z.enum(pauseCodes),
+          rate: z.optional(z.number()),
+          limit: z.optional(z.number()),
+          sent: z.optional(z.number().check(z.int())),
+          count: z.optional(z.number().check(z.int())),
+          sesError: z.optional(z.string().check(z.describe("SES's error, when SES stopped taking mail"))),
         })
         .check(
           z.describe(
-            'Why the reputation guard paused the mailing: its hard-bounce or complaint rate passed the limit',
+            'Why the mailing is paused: its hard-bounce or complaint rate passed the limit (bounce_rate, complaint_rate: rate, limit, sent, count), or SES stopped taking mail from the account (daily_quota, sending_paused, account_suspended, configuration: sesError). Rows stay queued; POST /mailings/{id}/resume continues',
+          ),
+        ),
+    ),
+    deadLetters: z.optional(
+      z
+        .object({
+          chunks: z
+            .number()
+            .check(z.int(), z.describe('Chunks whose message went to the dead-letter queue, not done')),
+          recipients: z.number().check(z.int(), z.describe('Their recipients not handed to SES yet')),
+        })
+        .check(
+          z.describe(
+            'Work waiting in the send queue’s dead-letter queue; POST /mailings/{id}/resume brings it back',
           ),
         ),
     ),

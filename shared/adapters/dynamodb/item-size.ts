@@ -1,8 +1,7 @@
 /**
  * DynamoDB item sizes by AWS's published rules, for values in the document client's (unmarshalled)
- * shape. Used where dynalite cannot tell us a figure: the size of what a Query returned (the floor's
- * bytes) and the size of an item written into a global secondary index (dynalite reports no index
- * write units).
+ * shape: whether an item fits DynamoDB's 400 KB before writing it (a mailing's bodies), and, in the
+ * benchmark, figures dynalite cannot tell (the bytes a Query returned, index write units).
  *
  * Rules (AWS DynamoDB developer guide, "Item sizes and formats"): a string is its UTF-8 bytes; a
  * number about one byte per two significant digits plus one; binary its bytes; null and boolean one
@@ -54,6 +53,9 @@ export const itemSize = (item: Record<string, unknown>): number => {
   }
   return sum;
 };
+
+/** DynamoDB's largest item: 400 KB, names and values. */
+export const maxItemBytes = 400 * 1024;
 
 /** Write units of one item write: one per started KB. */
 export const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));

@@ -1,0 +1,17 @@
+import * as z from 'zod/mini';
+import { loadConfig } from '#shared/config/env.ts';
+import { defaultStalledAfterMs, reconcile } from '#shared/use-cases/reconcile.ts';
+
+// `STALLED_AFTER_MINUTES`: how long a mailing may show no progress before its work is queued again.
+const env = loadConfig({
+  STALLED_AFTER_MINUTES: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
+    defaultStalledAfterMs / 60_000,
+  ),
+});
+
+/** Run by a schedule (infra/constructs/reconciler.ts; locally a timer of the local stack). */
+export const handler = async (): Promise<{ requeued: number }> => {
+  const requeued = await reconcile({ stalledAfterMs: env.STALLED_AFTER_MINUTES * 60_000 });
+  return { requeued: requeued.length };
+};
