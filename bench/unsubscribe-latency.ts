@@ -5,15 +5,17 @@
  * paced mailing leaves that person out. Goal: before the next call, every time.
  *
  * How it is measured. A mailing to `recipients` contacts runs at SES_RATE_PER_SECOND=14 (SES's usual
- * starting rate): the sender hands a chunk of 50 to SES in calls of 14, one rate slot a second, and
- * checks every call's contacts right before it (strongly consistent). The SES client is watched (an
- * SDK middleware: each SendBulkEmail's time, chunk and contacts). When a call of a chunk goes out,
- * the chunk's next call is known (its next 14 queued rows, read from the chunk item); after a random
- * wait of 0–500 ms, 9 of those 14 people unsubscribe at once, 3 by each channel, and the time each
- * request started is taken. When that next call goes out, each of the 9 must be missing from it: the
- * figure is the time from the request's start to that call, and whether they were left out. The
- * other 5 keep the call happening. Rounds go on until every channel has `samples` unsubscribes; then
- * the mailing is cancelled and its counts (the change stream's audience counters) are checked.
+ * starting rate): the sender hands a chunk of 50 to SES in calls of up to 14, taking its queued rows
+ * in order, each call as soon as the rate has room for it, and checks every call's contacts right
+ * before it (strongly consistent). The SES client is watched (an SDK middleware: each
+ * SendBulkEmail's time, chunk and contacts). When a call of a chunk goes out, the chunk's queued
+ * rows are read in order; the first 9 of them — whom the chunk's next call takes (or the one after,
+ * when the rate gives it fewer than 9) — unsubscribe after a random wait of 0–500 ms, 3 by each
+ * channel, and the time each request started is taken. The call that would have carried a person is
+ * the chunk's first call after their request started that takes them or anyone queued after them:
+ * they must be missing from it. The figure is the time from the request's start to that call.
+ * Rounds (one per chunk at a time) go on until every channel has `samples` unsubscribes; then the
+ * mailing is cancelled and its counts (the change stream's audience counters) are checked.
  *
  *   node bench/unsubscribe-latency.ts [samples per channel] [log file]
  *
@@ -25,8 +27,9 @@ import nodemailer from 'nodemailer';
 const samples = Number(process.argv[2] ?? 100);
 const logFile = process.argv[3];
 const rate = 14;
-const perCall = rate;
 const perChannel = 3;
+/** Where in a chunk's queued rows a round's people start: the first, whom its next call takes. */
+const firstPick = 0;
 const channels = ['oneClick', 'mailto', 'preferencePage'] as const;
 type Channel = (typeof channels)[number];
 
@@ -57,11 +60,11 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-const rounds = Math.ceil(samples / perChannel);
+const roundCount = Math.ceil(samples / perChannel);
 // Planning fills chunks of 50 from each of the 16 shards of the members index: at least 100 people
-// per shard, so chunks are full (calls of 14, 14, 14, 8). A round uses one call of a chunk (its second
-// or third), about one chunk per round; the rest is to spare.
-const recipientCount = Math.max(1600, rounds * 50 + 800);
+// per shard, so chunks are full. A round uses 9 people of a chunk, about one chunk per round; the
+// rest is to spare.
+const recipientCount = Math.max(1600, roundCount * 50 + 800);
 
 const stack = await startLocalStack({ sesRatePerSecond: rate, pollWaitSeconds: 1 });
 const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -92,8 +95,8 @@ interface Sample {
 }
 interface Round {
   chunkId: string;
-  /** The contacts of the chunk's next call: the first 9 unsubscribe, the rest stay. */
-  next: string[];
+  /** The chunk's queued rows in order, as the round read them: the sender takes them in this order. */
+  queued: string[];
   samples: Sample[];
 }
 
@@ -205,36 +208,36 @@ const figures = await (async () => {
 
     // 4. Send, and run rounds on the calls as they go out.
     await api('POST', `/mailings/${mailing.id}/send`);
-    const done: Array<Round & { call: Call; startedBy: number[] }> = [];
+    const rounds: Round[] = [];
     const counts: Record<Channel, number> = { oneClick: 0, mailto: 0, preferencePage: 0 };
     // One round at a time per chunk; the two senders' chunks each have theirs.
     const inFlight = new Map<string, Round>();
     const starting = new Set<string>();
-    const used = new Set<string>();
     let issued = 0;
     let finished: () => void = () => undefined;
     const allDone = new Promise<void>((resolve) => {
       finished = resolve;
     });
     const enough = () => channels.every((ch) => counts[ch] >= samples);
+    const lastPick = firstPick + perChannel * channels.length - 1;
 
     const startRound = async (call: Call) => {
       const chunk = await recipients.getChunk(mailing.id, call.chunkId);
       const queued = (chunk?.rows ?? []).filter((r) => r.s === 'queued').map((r) => r.c);
-      // The chunk's next call is its next `perCall` queued rows; it needs more than the 9.
-      const next = queued.slice(0, perCall);
-      if (next.length < perChannel * channels.length + 1 || next.some((c) => used.has(c))) return;
+      // Someone queued after the last of them, so the call that passes them can be seen.
+      if (queued.length <= lastPick + 1) return;
       const picks: Sample[] = [];
-      let i = 0;
+      let i = firstPick;
       for (const channel of channels)
         for (let k = 0; k < perChannel && counts[channel] < samples; k++) {
           counts[channel]++;
-          picks.push({ channel, contactId: next[i++] as string, startedAt: 0 });
+          picks.push({ channel, contactId: queued[i++] as string, startedAt: 0 });
         }
       if (!picks.length) return;
-      for (const c of next) used.add(c);
       issued += picks.length;
-      inFlight.set(call.chunkId, { chunkId: call.chunkId, next, samples: picks });
+      const round: Round = { chunkId: call.chunkId, queued, samples: picks };
+      rounds.push(round);
+      inFlight.set(call.chunkId, round);
       const forms = new Map<string, Array<[string, string]>>();
       for (const s of picks)
         if (s.channel === 'preferencePage') forms.set(s.contactId, await preferenceForm(s.contactId));
@@ -242,13 +245,17 @@ const figures = await (async () => {
       await Promise.all(picks.map((s) => unsubscribe(s, forms.get(s.contactId))));
     };
 
+    /** A call of the round's chunk takes someone queued after its people: it has passed them all. */
+    const passed = (round: Round, call: Call) =>
+      call.chunkId === round.chunkId &&
+      call.contactIds.some((c) => round.queued.indexOf(c) > firstPick + round.samples.length - 1);
+
     onCall = (call) => {
       const round = inFlight.get(call.chunkId);
-      if (round && call.contactIds.some((c) => round.next.includes(c))) {
-        // When each request had started, as the call left (a request not yet started cannot count).
-        done.push({ ...round, call, startedBy: round.samples.map((s) => s.startedAt) });
+      if (round && passed(round, call)) {
         inFlight.delete(call.chunkId);
-        if (done.length % 5 === 0) log(`${done.length} of ${rounds} rounds`);
+        const finishedRounds = rounds.length - inFlight.size;
+        if (finishedRounds % 5 === 0) log(`${finishedRounds} of ${roundCount} rounds`);
         if (enough() && !inFlight.size && !starting.size) finished();
       }
       if (inFlight.has(call.chunkId) || starting.has(call.chunkId) || enough()) return;
@@ -263,35 +270,47 @@ const figures = await (async () => {
 
     const deadline = setTimeout(
       () => {
-        log(`stopped after ${done.length} of ${rounds} rounds: the mailing ran out of calls to measure`);
+        log(`stopped with ${inFlight.size} rounds waiting: the mailing ran out of calls to measure`);
         finished();
       },
-      rounds * 10_000 + 60_000,
+      roundCount * 10_000 + 60_000,
     );
     await allDone;
     clearTimeout(deadline);
     await api('POST', `/mailings/${mailing.id}/cancel`);
 
-    // 5. The figures: per unsubscribe, from its request to the call that would have carried it.
-    // Every unsubscribe made, measured or not (a round still waiting for its call at the end).
+    // 5. The figures. For each person: the chunk's first call after their request started that took
+    //    them or anyone queued after them — the call that would have carried them.
     const picked = issued;
-    const results = done.flatMap((round) =>
-      round.samples
-        .filter((_, i) => (round.startedBy[i] ?? 0) > 0)
-        .map((s) => ({
-          channel: s.channel,
-          contactId: s.contactId,
-          callAt: round.call.at,
-          toCallMs: round.call.at - s.startedAt,
-          answerMs: (s.answeredAt ?? round.call.at) - s.startedAt,
-          answeredBeforeCall: (s.answeredAt ?? Number.POSITIVE_INFINITY) <= round.call.at,
-          leftOut: !round.call.contactIds.includes(s.contactId),
-          // Whether that call was the mailing's very next SES call after the request started.
-          nextCall: !calls.some((c) => c.at > s.startedAt && c.at < round.call.at),
-          failed: s.failed,
-        })),
+    const results = rounds.flatMap((round) =>
+      round.samples.flatMap((s) => {
+        const position = round.queued.indexOf(s.contactId);
+        const ofChunk = calls.filter((c) => c.chunkId === round.chunkId);
+        // Taken before the request started: not a measure of the unsubscribe.
+        if (ofChunk.some((c) => c.at < s.startedAt && c.contactIds.includes(s.contactId))) return [];
+        const call = ofChunk.find(
+          (c) =>
+            c.at >= s.startedAt &&
+            c.contactIds.some((id) => id === s.contactId || round.queued.indexOf(id) > position),
+        );
+        if (!call || !s.startedAt) return [];
+        return [
+          {
+            channel: s.channel,
+            contactId: s.contactId,
+            callAt: call.at,
+            toCallMs: call.at - s.startedAt,
+            answerMs: (s.answeredAt ?? call.at) - s.startedAt,
+            answeredBeforeCall: (s.answeredAt ?? Number.POSITIVE_INFINITY) <= call.at,
+            leftOut: !call.contactIds.includes(s.contactId),
+            // Whether that call was the mailing's very next SES call after the request started.
+            nextCall: !calls.some((c) => c.at >= s.startedAt && c.at < call.at),
+            failed: s.failed,
+          },
+        ];
+      }),
     );
-    const notStartedBeforeCall = done.reduce((n, round) => n + round.samples.length, 0) - results.length;
+    const notStartedBeforeCall = picked - results.length;
     const gaps = calls.slice(1).map((c, i) => c.at - (calls[i]?.at ?? c.at));
     const pct = (values: number[], p: number) => {
       const sorted = [...values].sort((a, b) => a - b);
@@ -317,7 +336,7 @@ const figures = await (async () => {
               0.9,
             ),
             toCallMaxMs: Math.max(0, ...mine.map((r) => r.toCallMs)),
-            // Whose next call came more than 5 s later: their chunk waited (given back by a sender).
+            // Whose call came more than 5 s later: their chunk waited.
             over5s: mine.filter((r) => r.toCallMs > 5000).length,
             toCallMinMs: Math.min(...mine.map((r) => r.toCallMs)),
             answerP50Ms: pct(
@@ -356,7 +375,7 @@ const figures = await (async () => {
     return {
       rate,
       recipients: recipientCount,
-      rounds: done.length,
+      rounds: rounds.length,
       notStartedBeforeCall,
       sesCalls: calls.length,
       callGapP50Ms: pct(gaps, 0.5),
