@@ -62,9 +62,9 @@ const random = () => {
 
 const roundCount = Math.ceil(samples / perChannel);
 // Planning fills chunks of 50 from each of the 16 shards of the members index: at least 100 people
-// per shard, so chunks are full. A round uses 9 people of a chunk, about one chunk per round; the
-// rest is to spare.
-const recipientCount = Math.max(1600, roundCount * 50 + 800);
+// per shard, so chunks are full. A round uses 9 people of a chunk, about one chunk per round, and
+// some rounds are needed again (people taken before their request started); the rest is to spare.
+const recipientCount = Math.max(1600, Math.ceil(roundCount * 1.5) * 50 + 800);
 
 const stack = await startLocalStack({ sesRatePerSecond: rate, pollWaitSeconds: 1 });
 const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -209,7 +209,10 @@ const figures = await (async () => {
     // 4. Send, and run rounds on the calls as they go out.
     await api('POST', `/mailings/${mailing.id}/send`);
     const rounds: Round[] = [];
-    const counts: Record<Channel, number> = { oneClick: 0, mailto: 0, preferencePage: 0 };
+    // Per channel: unsubscribes measured (their call seen after their request started), and made in
+    // rounds still waiting for their call. Rounds go on until every channel has `samples` measured.
+    const measured: Record<Channel, number> = { oneClick: 0, mailto: 0, preferencePage: 0 };
+    const pending: Record<Channel, number> = { oneClick: 0, mailto: 0, preferencePage: 0 };
     // One round at a time per chunk; the two senders' chunks each have theirs.
     const inFlight = new Map<string, Round>();
     const starting = new Set<string>();
@@ -218,7 +221,7 @@ const figures = await (async () => {
     const allDone = new Promise<void>((resolve) => {
       finished = resolve;
     });
-    const enough = () => channels.every((ch) => counts[ch] >= samples);
+    const enough = () => channels.every((ch) => measured[ch] >= samples);
     const lastPick = firstPick + perChannel * channels.length - 1;
 
     const startRound = async (call: Call) => {
@@ -228,9 +231,12 @@ const figures = await (async () => {
       if (queued.length <= lastPick + 1) return;
       const picks: Sample[] = [];
       let i = firstPick;
-      for (const channel of channels)
-        for (let k = 0; k < perChannel && counts[channel] < samples; k++) {
-          counts[channel]++;
+      // Each round puts another channel first: the first of the queue are the likeliest to be taken
+      // before their request starts (then they do not count as measured).
+      const order = channels.map((_, k) => channels[(k + rounds.length) % channels.length] as Channel);
+      for (const channel of order)
+        for (let k = 0; k < perChannel && measured[channel] + pending[channel] < samples; k++) {
+          pending[channel]++;
           picks.push({ channel, contactId: queued[i++] as string, startedAt: 0 });
         }
       if (!picks.length) return;
@@ -250,12 +256,23 @@ const figures = await (async () => {
       call.chunkId === round.chunkId &&
       call.contactIds.some((c) => round.queued.indexOf(c) > firstPick + round.samples.length - 1);
 
+    /** Whether a person's unsubscribe can be measured: their request started before their call. */
+    const measurable = (round: Round, s: Sample) =>
+      s.startedAt > 0 &&
+      !calls.some(
+        (c) => c.chunkId === round.chunkId && c.at < s.startedAt && c.contactIds.includes(s.contactId),
+      );
+
     onCall = (call) => {
       const round = inFlight.get(call.chunkId);
       if (round && passed(round, call)) {
         inFlight.delete(call.chunkId);
+        for (const s of round.samples) {
+          pending[s.channel]--;
+          if (measurable(round, s)) measured[s.channel]++;
+        }
         const finishedRounds = rounds.length - inFlight.size;
-        if (finishedRounds % 5 === 0) log(`${finishedRounds} of ${roundCount} rounds`);
+        if (finishedRounds % 5 === 0) log(`${finishedRounds} rounds, ${JSON.stringify(measured)} measured`);
         if (enough() && !inFlight.size && !starting.size) finished();
       }
       if (inFlight.has(call.chunkId) || starting.has(call.chunkId) || enough()) return;
@@ -273,7 +290,7 @@ const figures = await (async () => {
         log(`stopped with ${inFlight.size} rounds waiting: the mailing ran out of calls to measure`);
         finished();
       },
-      roundCount * 10_000 + 60_000,
+      roundCount * 15_000 + 60_000,
     );
     await allDone;
     clearTimeout(deadline);
@@ -311,6 +328,9 @@ const figures = await (async () => {
       }),
     );
     const notStartedBeforeCall = picked - results.length;
+    // The first `samples` measured of each channel, in the order they were made.
+    const taken: Record<Channel, number> = { oneClick: 0, mailto: 0, preferencePage: 0 };
+    const kept = results.filter((r) => taken[r.channel]++ < samples);
     const gaps = calls.slice(1).map((c, i) => c.at - (calls[i]?.at ?? c.at));
     const pct = (values: number[], p: number) => {
       const sorted = [...values].sort((a, b) => a - b);
@@ -318,7 +338,7 @@ const figures = await (async () => {
     };
     const byChannel = Object.fromEntries(
       channels.map((channel) => {
-        const mine = results.filter((r) => r.channel === channel);
+        const mine = kept.filter((r) => r.channel === channel);
         return [
           channel,
           {
@@ -359,7 +379,7 @@ const figures = await (async () => {
     // Whoever the call still carried: when their unsubscribe was recorded (the history entry's
     // time), against the call.
     const missed = [];
-    for (const r of results.filter((x) => !x.leftOut)) {
+    for (const r of kept.filter((x) => !x.leftOut)) {
       const history = await api<{ items: Array<{ at: string; source: string; to: string | null }> }>(
         'GET',
         `/contacts/${r.contactId}/history`,

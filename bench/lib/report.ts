@@ -552,8 +552,9 @@ export const buildReport = (raw: Raw): Report => {
   if (ul) {
     const counted = ul.mailingCounts.unsubscribed === ul.mailingCounts.picked;
     rows.push({
-      figure: "The same unsubscribes in the mailing's counts (`counts.unsubscribed`, by channel)",
-      measured: `${ul.mailingCounts.unsubscribed} of ${ul.mailingCounts.picked}: ${Object.entries(
+      figure:
+        "Every unsubscribe made (measured, or taken by a call before its request started) in the mailing's counts (`counts.unsubscribed`, by channel)",
+      measured: `${ul.mailingCounts.unsubscribed} of ${ul.mailingCounts.picked} (${ul.notStartedBeforeCall} not measured: a call took them before their request started): ${Object.entries(
         ul.mailingCounts.unsubscribes,
       )
         .map(([k, v]) => `${k} ${v}`)
