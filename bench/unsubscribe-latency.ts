@@ -346,6 +346,9 @@ const figures = await (async () => {
             leftOut: mine.filter((r) => r.leftOut).length,
             failed: mine.filter((r) => r.failed).length,
             answeredBeforeCall: mine.filter((r) => r.answeredBeforeCall).length,
+            // The goal: whoever was answered before their call is left out of it, every time.
+            // (A request still in flight when the call left is a race it may win or lose.)
+            leftOutOfAnswered: mine.filter((r) => r.answeredBeforeCall && r.leftOut).length,
             byTheNextCall: mine.filter((r) => r.nextCall && r.leftOut).length,
             toCallP50Ms: pct(
               mine.map((r) => r.toCallMs),
@@ -387,6 +390,7 @@ const figures = await (async () => {
       const entry = history.items.find((e) => e.to === 'unsubscribed');
       missed.push({
         channel: r.channel,
+        answeredBeforeCall: r.answeredBeforeCall,
         toCallMs: r.toCallMs,
         answerMs: r.answerMs,
         recordedAfterCallMs: entry ? Date.parse(entry.at) - r.callAt : null,
