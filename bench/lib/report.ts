@@ -553,7 +553,13 @@ export const buildReport = (raw: Raw): Report => {
             note: `carried anyway: ${carried
               .map(
                 (m) =>
-                  `${m.answeredBeforeCall ? 'answered before the call' : 'in flight'}, recorded ${m.recordedAfterCallMs === null ? '?' : f.ms(m.recordedAfterCallMs)} after the call`,
+                  `${m.answeredBeforeCall ? 'answered before the call' : 'in flight'}, recorded ${
+                    m.recordedAfterCallMs === null
+                      ? '?'
+                      : m.recordedAfterCallMs < 0
+                        ? `${f.ms(-m.recordedAfterCallMs)} before the call (written after its check)`
+                        : `${f.ms(m.recordedAfterCallMs)} after the call`
+                  }`,
               )
               .join('; ')}`,
           }
