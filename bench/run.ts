@@ -6,7 +6,8 @@
  *   npm run bench -- --size 1000000      the large run
  *   npm run bench -- --quick             10,000 recipients, 3 cold starts per bundle: a quick look
  *   npm run bench -- --skip bundles,eligibility   leave phases out (also: rates, import, mailing,
- *                                        feedback, message-size, preference-page, one-click, events)
+ *                                        feedback, message-size, preference-page, one-click, events,
+ *                                        unsubscribe-latency)
  *   npm run bench -- --only bundles      run only the phases named (the same names); a partial run
  *                                        writes bench/results/partial.json, not latest.json
  *   npm run bench -- --init-runs 10      cold module init runs per bundle
@@ -22,7 +23,10 @@
  * processes (bench/lib/local-stack.ts): the import over HTTP, seeding the rest of the list, the
  * mailings with the feedback consumer on (everything on, then deliveryEvents=false), the large
  * mailing, the worst-case message, the preference page and one-click unsubscribe, and outgoing
- * events (one-click → signed webhook at a local receiver, p50/p99, and their cost per 1 M).
+ * events (one-click → signed webhook at a local receiver, p50/p99, and their cost per 1 M); last,
+ * in a process and local stack of its own, unsubscribe latency (bench/unsubscribe-latency.ts:
+ * one-click, mailto and preference-page unsubscribes during a mailing paced at 14/s, each timed to
+ * the SES call that leaves the person out).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,7 +35,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Progress } from './lib/progress.ts';
 import type { Consumers } from './lib/local-stack.ts';
-import type { RateRun, Raw } from './lib/report.ts';
+import type { RateRun, Raw, UnsubscribeLatencyFigures } from './lib/report.ts';
 
 const projectRoot = join(import.meta.dirname, '..');
 const resultsDir = join(import.meta.dirname, 'results');
@@ -80,6 +84,7 @@ const phases = [
   'preference-page',
   'one-click',
   'events',
+  'unsubscribe-latency',
 ] as const;
 const only = new Set(args.only.split(',').filter(Boolean));
 for (const name of [...only, ...args.skip.split(',').filter(Boolean)])
@@ -198,7 +203,9 @@ raw.bundles = await phase('bundles', async () => {
 });
 
 // 3. The local stack.
-const stackPhases = phases.filter((p) => p !== 'eligibility' && p !== 'rates' && p !== 'bundles');
+const stackPhases = phases.filter(
+  (p) => p !== 'eligibility' && p !== 'rates' && p !== 'bundles' && p !== 'unsubscribe-latency',
+);
 if (stackPhases.some((p) => !skip.has(p))) {
   progress.start('local stack: starting');
   const { startBenchStack } = await import('./lib/local-stack.ts');
@@ -358,7 +365,23 @@ if (stackPhases.some((p) => !skip.has(p))) {
   }
 }
 
-// 11. The report.
+// 11. Unsubscribe latency during a paced mailing, in its own process with its own local stack (the
+//     bench stack is down by now: nothing else shares the cores).
+raw.unsubscribeLatency = await phase('unsubscribe-latency', async () => {
+  const samples = args.quick ? 30 : 100;
+  progress.log(`unsubscribe latency: ${samples} per channel during a mailing paced at 14/s`);
+  const run = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, 'unsubscribe-latency.ts'), String(samples), logFile],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 },
+  );
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !line.startsWith('{'))
+    throw new Error(`bench/unsubscribe-latency.ts exited ${run.status}: ${line.slice(0, 300)}`);
+  return JSON.parse(line) as UnsubscribeLatencyFigures;
+});
+
+// 12. The report.
 raw.meta.seconds = (performance.now() - started) / 1000;
 raw.meta.loadAverageAtEnd = loadavg();
 await writeReport(raw, reportFile);

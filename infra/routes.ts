@@ -35,6 +35,7 @@ import { route as getMailing } from '#functions/api/get-mailing.route.ts';
 import { route as getOpenapi } from '#functions/api/get-openapi.route.ts';
 import { route as getSettings } from '#functions/api/get-settings.route.ts';
 import { route as getSubscriptionType } from '#functions/api/get-subscription-type.route.ts';
+import { route as getSubscriptionTypeReport } from '#functions/api/get-subscription-type-report.route.ts';
 import { route as importContacts } from '#functions/api/import-contacts.route.ts';
 import { route as listApiKeys } from '#functions/api/list-api-keys.route.ts';
 import { route as listContactHistory } from '#functions/api/list-contact-history.route.ts';
@@ -57,6 +58,7 @@ import { route as getWebhook } from '#functions/api/get-webhook.route.ts';
 import { route as listWebhookDeliveries } from '#functions/api/list-webhook-deliveries.route.ts';
 import { route as listWebhooks } from '#functions/api/list-webhooks.route.ts';
 import { route as testWebhook } from '#functions/api/test-webhook.route.ts';
+import { route as confirmLink } from '#functions/pages/confirm-link.route.ts';
 import { routes as consoleRoutes } from '#functions/console/console.route.ts';
 import { route as followLink } from '#functions/pages/follow-link.route.ts';
 import { route as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
@@ -88,6 +90,7 @@ export const routes = {
   'POST /subscription-types': createSubscriptionType,
   'GET /subscription-types': listSubscriptionTypes,
   'GET /subscription-types/{id}': getSubscriptionType,
+  'GET /subscription-types/{id}/report': getSubscriptionTypeReport,
   'PATCH /subscription-types/{id}': updateSubscriptionType,
   'POST /contacts': createContact,
   'POST /contacts/batch': importContacts,
@@ -131,6 +134,7 @@ export const routes = {
   'GET /u/{token}': showUnsubscribe,
   'POST /u/{token}': oneClickUnsubscribe,
   'GET /l/{token}': followLink,
+  'POST /l/{token}': confirmLink,
   ...consoleRoutes,
 } as const satisfies Record<string, RouteContract>;
 

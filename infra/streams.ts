@@ -46,13 +46,15 @@ export const streamConsumers = {
   /**
    * Derives what follows from each committed change (shared/use-cases/change-stream.ts): the
    * outgoing events (webhook deliveries, and the EventBridge bus when there is one) of contact
-   * changes, erasures and mailing milestones. Contact items only (`sk = PROFILE`: not claims, history,
+   * changes, erasures and mailing milestones, and the audience counters (subscribes and
+   * unsubscribes per type and day, opt-outs per mailing). Contact items only (`sk = PROFILE`: not claims, history,
    * memberships or suppressions, which change with them); mailing items only when their status is
    * one that makes an event (the consumer still compares the two images).
    */
   changes: {
     id: 'ChangeStreamConsumer',
-    description: 'derives outgoing events from committed contact changes, erasures and mailing milestones',
+    description:
+      'derives outgoing events and audience counters from committed contact changes, erasures and mailing milestones',
     entry: 'functions/streams/process-changes.ts',
     sources: [
       { table: 'contacts', filters: [{ dynamodb: { Keys: { sk: { S: ['PROFILE'] } } } }] },
@@ -66,8 +68,9 @@ export const streamConsumers = {
     batchSize: 100,
     maxBatchingWindowSeconds: 0,
     timeoutSeconds: 60,
-    // app: the webhook endpoints, to know who wants which event.
-    tables: { app: 'read' },
+    // app: the webhook endpoints, to know who wants which event; the audience counters and their
+    // markers.
+    tables: { app: 'write' },
     queues: ['webhooks'],
     // The fingerprint of an erased contact's address (contact.erased).
     secrets: ['signing'],

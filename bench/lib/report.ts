@@ -62,7 +62,47 @@ export interface Raw {
   preferencePage?: PreferencePageFigures;
   oneClick?: UnsubscribeFigures;
   events?: EventFigures;
+  unsubscribeLatency?: UnsubscribeLatencyFigures;
   errors: Record<string, string>;
+}
+
+/** What bench/unsubscribe-latency.ts measures, per channel. */
+export interface UnsubscribeLatencyChannel {
+  samples: number;
+  /** Missing from the SES call that would have carried them. */
+  leftOut: number;
+  /** Of those, left out by the mailing's very next SES call after the request started. */
+  byTheNextCall: number;
+  failed: number;
+  answeredBeforeCall: number;
+  /** Of those answered before their call, left out of it (the goal: all of them). */
+  leftOutOfAnswered?: number;
+  toCallP50Ms: number;
+  toCallP90Ms?: number;
+  toCallMaxMs: number;
+  toCallMinMs: number;
+  over5s?: number;
+  answerP50Ms: number;
+  answerMaxMs: number;
+}
+
+export interface UnsubscribeLatencyFigures {
+  rate: number;
+  recipients: number;
+  rounds: number;
+  notStartedBeforeCall: number;
+  sesCalls: number;
+  callGapP50Ms: number;
+  byChannel: Record<'oneClick' | 'mailto' | 'preferencePage', UnsubscribeLatencyChannel>;
+  /** Those the call still carried, and when their unsubscribe was recorded, after the call (ms). */
+  missed?: Array<{
+    channel: string;
+    answeredBeforeCall?: boolean;
+    toCallMs: number;
+    answerMs: number;
+    recordedAfterCallMs: number | null;
+  }>;
+  mailingCounts: { picked: number; unsubscribed: number; unsubscribes: Record<string, number> };
 }
 
 export type Result = 'PASS' | 'MISS' | 'report' | 'not built yet' | 'not measured';
@@ -471,6 +511,75 @@ export const buildReport = (raw: Raw): Report => {
       floor: '—',
       baseline: '—',
       result: 'not measured',
+    });
+  }
+
+  const ul = raw.unsubscribeLatency;
+  const latencyFigures = {
+    oneClick: 'one-click POST /u/{token}',
+    mailto: 'mailto (SMTP to the unsubscribe address)',
+    preferencePage: 'preference-page save (POST /p/{token})',
+  } as const;
+  for (const [channel, label] of Object.entries(latencyFigures) as Array<
+    [keyof typeof latencyFigures, string]
+  >) {
+    const figure = `Unsubscribe → the next SES call of a mailing paced at 14/s leaves the person out: ${label}`;
+    const c = ul?.byChannel[channel];
+    if (!ul || !c) {
+      rows.push({
+        figure,
+        measured: err('unsubscribe-latency'),
+        goal: 'answered before the next call → left out of it, every time',
+        floor: '—',
+        baseline: '—',
+        result: 'not measured',
+      });
+      continue;
+    }
+    const answered = c.answeredBeforeCall;
+    const every =
+      c.samples > 0 && c.failed === 0 && (c.leftOutOfAnswered ?? c.leftOut) === answered && answered > 0;
+    const carried = (ul.missed ?? []).filter((m) => m.channel === channel);
+    const inFlight = c.samples - answered;
+    rows.push({
+      figure,
+      measured: `answered before their call: ${answered} of ${c.samples}, left out ${c.leftOutOfAnswered ?? '?'} of them; still in flight when their call left: ${inFlight}, left out ${c.leftOut - (c.leftOutOfAnswered ?? 0)} of them; request → that call p50 ${f.ms(c.toCallP50Ms)}${c.toCallP90Ms === undefined ? '' : ` / p90 ${f.ms(c.toCallP90Ms)}`} / max ${f.ms(c.toCallMaxMs)} (min ${f.ms(c.toCallMinMs)}${c.over5s ? `; ${c.over5s} waited over 5 s for their chunk's next call` : ''}), ${c.byTheNextCall} left out by the mailing's very next call; answered in p50 ${f.ms(c.answerP50Ms)} / max ${f.ms(c.answerMaxMs)}${channel === 'mailto' ? ' (the SMTP 250: the handler acts after it)' : ''}; SES calls ${f.ms(ul.callGapP50Ms)} apart (p50)`,
+      goal: 'answered before the next call → left out of it, every time',
+      floor: '—',
+      baseline: '—',
+      result: every ? 'PASS' : 'MISS',
+      ...(carried.length
+        ? {
+            note: `carried anyway: ${carried
+              .map(
+                (m) =>
+                  `${m.answeredBeforeCall ? 'answered before the call' : 'in flight'}, recorded ${
+                    m.recordedAfterCallMs === null
+                      ? '?'
+                      : m.recordedAfterCallMs < 0
+                        ? `${f.ms(-m.recordedAfterCallMs)} before the call (written after its check)`
+                        : `${f.ms(m.recordedAfterCallMs)} after the call`
+                  }`,
+              )
+              .join('; ')}`,
+          }
+        : {}),
+    });
+  }
+  if (ul) {
+    const counted = ul.mailingCounts.unsubscribed === ul.mailingCounts.picked;
+    rows.push({
+      figure:
+        "Every unsubscribe made (measured, or taken by a call before its request started) in the mailing's counts (`counts.unsubscribed`, by channel)",
+      measured: `${ul.mailingCounts.unsubscribed} of ${ul.mailingCounts.picked} (${ul.notStartedBeforeCall} not measured: a call took them before their request started): ${Object.entries(
+        ul.mailingCounts.unsubscribes,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+      goal: 'each counted once',
+      floor: '—',
+      baseline: '—',
+      result: counted ? 'PASS' : 'MISS',
     });
   }
 

@@ -8,13 +8,15 @@ export const route = defineRoute({
   operationId: 'followLink',
   auth: 'token',
   summary:
-    'Tracked link: applies its signed action once (interest or subscription), then 302 to its signed target',
+    'Tracked link: an interest action applies once, then 302 to the signed target; a subscribe/unsubscribe action shows a one-button page (200) and changes nothing',
   description:
-    'A tracked link: applies its signed action once (an interest added or removed, a type subscribed or unsubscribed), then 302 to its signed target; no open redirect.',
+    "A tracked link. Link scanners fetch every link of a mail, so a GET may apply only an interest action (added or removed, once per link), then 302 to the link's signed target. A link that subscribes or unsubscribes a type answers a page with one button, which POSTs to the same URL; the GET itself changes nothing (it redirects at once when the POST would change nothing either). No open redirect: the target is signed.",
   tag: 'pages',
   status: 302,
+  otherResponses: {
+    200: { description: 'A subscription action: a page with one button that POSTs it; nothing changed' },
+  },
   tables: { contacts: 'write', app: 'write' },
   secrets: ['signing'],
-  sendsEmail: true,
   page: { purposes: ['link'] },
 });

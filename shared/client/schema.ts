@@ -774,14 +774,20 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Tracked link: applies its signed action once (interest or subscription), then 302 to its signed target
-         * @description A tracked link: applies its signed action once (an interest added or removed, a type subscribed or unsubscribed), then 302 to its signed target; no open redirect.
+         * Tracked link: an interest action applies once, then 302 to the signed target; a subscribe/unsubscribe action shows a one-button page (200) and changes nothing
+         * @description A tracked link. Link scanners fetch every link of a mail, so a GET may apply only an interest action (added or removed, once per link), then 302 to the link's signed target. A link that subscribes or unsubscribes a type answers a page with one button, which POSTs to the same URL; the GET itself changes nothing (it redirects at once when the POST would change nothing either). No open redirect: the target is signed.
          *
          *     No API key: the signed token in the path is the credential.
          */
         get: operations["followLink"];
         put?: never;
-        post?: never;
+        /**
+         * Tracked link, the button of its page: applies the link's action (subscribe or unsubscribe its type), then 303 to the signed target
+         * @description The POST of a tracked link's one-button page: subscribes or unsubscribes the link's type (source `link`; a double opt-in type becomes `pending` and its confirmation is mailed), unless it already is as asked, then 303 to the link's signed target. An interest action posted here applies as its GET does (once). The body is ignored.
+         *
+         *     No API key: the signed token in the path is the credential.
+         */
+        post: operations["confirmLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1220,6 +1226,28 @@ export interface paths {
          *     Needs an API key with the role `marketer` or `admin`.
          */
         patch: operations["updateSubscriptionType"];
+        trace?: never;
+    };
+    "/subscription-types/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscription type's audience, day by day: subscribes, unsubscribes by source, the total
+         * @description A subscription type's audience, day by day (UTC) from `from` to `to` (at most 366 days; by default the last 30): subscriptions that became active, active ones that ended (by source) and the total at the end of each day. Read from counters kept as changes happen (one small item per day with a change), never by reading the history; they count from the day the counting was deployed. 422 for a date that is not a calendar date `YYYY-MM-DD`, `from` after `to` or after today, or a longer range.
+         *
+         *     Needs an API key with the role `marketer` or `admin`.
+         */
+        get: operations["getSubscriptionTypeReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/suppressions": {
@@ -1931,6 +1959,7 @@ export interface components {
                 failed: number;
                 queued: number;
                 sent: number;
+                unsubscribed: number;
             };
             /** @description False when a draft preview stopped counting at its limit (the recipient report reads all) */
             countsComplete: boolean;
@@ -1967,6 +1996,12 @@ export interface components {
             plannedAt?: components["schemas"]["Timestamp"];
             /** @description The privacy setting as it was when planning started */
             privacyEnabled?: boolean;
+            /** @description `counts.bounced`, `counts.complained` and `counts.unsubscribed` per `counts.sent` (0 to 1); null until something was sent */
+            rates: {
+                bounce: number | null;
+                complaint: number | null;
+                unsubscribe: number | null;
+            };
             /** @description Recipients per eligibility reason */
             reasons: {
                 [key: string]: number;
@@ -1982,6 +2017,13 @@ export interface components {
             subject: string;
             subscriptionTypeId: string;
             text: string;
+            /** @description `counts.unsubscribed` by the channel of each recipient's first opt-out through this mailing: the List-Unsubscribe one-click POST (or the button of its page), the preference page reached from the mail, the List-Unsubscribe mailto, a tracked link's unsubscribe */
+            unsubscribes: {
+                link: number;
+                mailto: number;
+                oneClick: number;
+                preferencePage: number;
+            };
             updatedAt: components["schemas"]["Timestamp"];
         };
         /** @description A mailing in a list: GET /mailings/{id} adds bodies and counts */
@@ -2128,6 +2170,43 @@ export interface components {
             };
             updatedAt: components["schemas"]["Timestamp"];
         };
+        SubscriptionTypeReport: {
+            /** @description Every day from `from` to `to`, days without a change included */
+            days: components["schemas"]["SubscriptionTypeReportDay"][];
+            /** Format: date */
+            from: string;
+            summary: {
+                subscribed: number;
+                /** @description Active subscriptions at the end of `to` */
+                totalAfter: number;
+                /** @description Active subscriptions at the end of the day before `from` */
+                totalBefore: number;
+                unsubscribed: number;
+                /** @description Unsubscribes by the source of the change (`one_click`, `preference_page`, `mailto`, `link`, `api`, `import`, `admin`, `erasure`, …); sources without any are left out */
+                unsubscribesBySource: {
+                    [key: string]: number;
+                };
+            };
+            /** @constant */
+            timeZone: "UTC";
+            /** Format: date */
+            to: string;
+            typeId: string;
+        };
+        SubscriptionTypeReportDay: {
+            /** Format: date */
+            date: string;
+            /** @description Subscriptions to the type that became active this day */
+            subscribed: number;
+            /** @description Active subscriptions at the end of the day */
+            total: number;
+            /** @description Active subscriptions that ended this day (an unsubscribe, or the erasure of a subscriber) */
+            unsubscribed: number;
+            /** @description Unsubscribes by the source of the change (`one_click`, `preference_page`, `mailto`, `link`, `api`, `import`, `admin`, `erasure`, …); sources without any are left out */
+            unsubscribesBySource: {
+                [key: string]: number;
+            };
+        };
         Suppression: {
             /** @description The API key id, for manual and erasure entries */
             actor?: string;
@@ -2162,7 +2241,7 @@ export interface components {
         };
         /** @description A tracked link: `{{links.NAME}}` in the body becomes a signed /l/ URL per recipient */
         TrackedLinkInput: {
-            /** @description Applied once for the person who clicks: add_interest / remove_interest (value: a tag), subscribe / unsubscribe (value: a subscription type id) */
+            /** @description What the link does for the person who clicks it. add_interest / remove_interest (value: a tag) apply on the click itself, once. subscribe / unsubscribe (value: a subscription type id) are consent: link scanners fetch every link of a mail, so the click shows a page with one button, and only its POST changes the subscription, then goes on to the URL */
             action?: {
                 /** @enum {string} */
                 kind: "add_interest" | "remove_interest";
@@ -5419,6 +5498,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A subscription action: a page with one button that POSTs it; nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description Redirect to the signed target */
             302: {
                 headers: {
@@ -5448,6 +5536,101 @@ export interface operations {
             };
             /** @description A change that raced another: try again */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A request the page cannot carry out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    confirmLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** @description A form post, at most 64 KB. */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Redirect to the signed target */
+            303: {
+                headers: {
+                    /** @description Where to go next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed request or form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown, tampered or expired token: a friendly page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A change that raced another: try again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Form over 64 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not a form */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6475,6 +6658,38 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["Throttled"];
+        };
+    };
+    getSubscriptionTypeReport: {
+        parameters: {
+            query?: {
+                /** @description The first day (UTC); default: 29 days before `to` */
+                from?: string;
+                /** @description The last day (UTC); default and latest: today (a later day reads as today) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionTypeReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             429: components["responses"]["Throttled"];
         };

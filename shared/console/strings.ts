@@ -279,8 +279,6 @@ const en = {
   typeSaved: 'Saved.',
   typeCreated: 'The subscription type is created.',
   typeReport: 'Subscribers over time',
-  typeReportMissing:
-    'Subscribers over time and unsubscribes by source need the type report, which this version does not have yet: here are today’s subscribers and how this type’s latest mailings went.',
   subscribersNow: 'Subscribers now',
   typeMailings: 'Latest mailings of this type',
   typeMailingsCaption: 'Sent and delivered per mailing',
@@ -606,8 +604,6 @@ const sv: ConsoleStrings = {
   typeSaved: 'Sparat.',
   typeCreated: 'Prenumerationstypen är skapad.',
   typeReport: 'Prenumeranter över tid',
-  typeReportMissing:
-    'Prenumeranter över tid och avregistreringar per källa kräver typrapporten, som den här versionen inte har än: här är dagens prenumeranter och hur typens senaste utskick gick.',
   subscribersNow: 'Prenumeranter nu',
   typeMailings: 'Typens senaste utskick',
   typeMailingsCaption: 'Skickade och levererade per utskick',

@@ -51,6 +51,7 @@ export const countNames = [
   'bounced',
   'complained',
   'failed',
+  'unsubscribed',
 ] as const;
 export type Counts = Record<(typeof countNames)[number], number>;
 export const zeroCounts = (): Counts => ({
@@ -62,12 +63,15 @@ export const zeroCounts = (): Counts => ({
   bounced: 0,
   complained: 0,
   failed: 0,
+  unsubscribed: 0,
 });
 
 /**
  * A tracked link a mailing declares: `{{links.NAME}}` in its body becomes, for each recipient, a
- * signed `/l/<token>` URL that applies `action` (if any) for that person once, then redirects to
- * `url` (both signed into the token: no open redirect).
+ * signed `/l/<token>` URL that applies `action` (if any) for that person, then redirects to `url`
+ * (both signed into the token: no open redirect). An interest action applies on the click (once);
+ * a subscription action first shows a one-button page and applies on its POST, because link
+ * scanners open every link of a mail (tokens.ts `linkActsOnGet`).
  */
 export interface TrackedLink {
   url: string;

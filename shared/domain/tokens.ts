@@ -54,6 +54,22 @@ export const linkAction = z.discriminatedUnion('kind', [
 ]);
 export type LinkAction = z.infer<typeof linkAction>;
 
+/**
+ * Which link actions may apply on a plain GET of the link, and which wait for the person's POST.
+ *
+ * Corporate mail gateways and security scanners fetch every link of an incoming mail (GET, with no
+ * person behind it) before the recipient sees it. An interest tag is our own profiling note: a
+ * scanner adding one costs nobody anything, so `add_interest` and `remove_interest` apply on the GET
+ * (once) and redirect at once. A subscription is consent given or withdrawn, which must be the
+ * person's own act (GDPR Art. 7; RFC 8058 asks the same of unsubscribe URIs): `subscribe` and
+ * `unsubscribe` show a one-button page on GET and act only on that page's POST, which then
+ * redirects (303) to the target. A GET of such a link changes nothing.
+ */
+export const linkActsOnGet = (
+  action: LinkAction | undefined,
+): action is Exclude<LinkAction, { kind: 'subscribe' | 'unsubscribe' }> | undefined =>
+  action === undefined || action.kind === 'add_interest' || action.kind === 'remove_interest';
+
 const common = { v: z.literal(1), kid: keyId, c: id, iat: epochSeconds };
 
 /** Every valid payload, by purpose. Strict: unknown fields (an e-mail address, say) are rejected. */

@@ -158,6 +158,12 @@ const pageResponses = (route: RouteContract): Json => {
       : page('An HTML page'),
     400: page('A malformed request or form'),
   };
+  // Answers the route gives beside its success: a page, or a redirect.
+  for (const [status, other] of Object.entries(route.otherResponses ?? {}))
+    responses[status] =
+      Number(status) >= 300 && Number(status) < 400
+        ? { description: other.description, headers: location }
+        : page(other.description);
   if (console && route.method === 'POST') {
     responses[200] ??= page('The page again: a preview, or what was done');
     responses[303] ??= { description: 'Done: on to the next page', headers: location };

@@ -76,7 +76,7 @@ export interface PageInput<C extends PageContract> {
 
 export type PageResponse =
   | { kind: 'html'; status: number; html: string; headers: Record<string, string> }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string; status: 302 | 303 };
 
 /** An HTML answer (200 unless told). */
 export const htmlPage = (html: string, status = 200, headers: Record<string, string> = {}): PageResponse => ({
@@ -86,8 +86,12 @@ export const htmlPage = (html: string, status = 200, headers: Record<string, str
   headers,
 });
 
-/** A 302 (tracked links). */
-export const redirectTo = (location: string): PageResponse => ({ kind: 'redirect', location });
+/** A redirect (tracked links): 302 after a GET, 303 ("see other", as a GET) after a form's POST. */
+export const redirectTo = (location: string, status: 302 | 303 = 302): PageResponse => ({
+  kind: 'redirect',
+  location,
+  status,
+});
 
 /** An error shown as one of the error pages. */
 export class PageError extends Error {
@@ -111,8 +115,20 @@ export class PageError extends Error {
 export const pageNotFound = () => new PageError(404, 'not_found', 'Not found');
 const badForm = (why: string) => new PageError(400, 'bad_request', `Unreadable form: ${why}`);
 
+const contentSecurityPolicy = (formAction: string) =>
+  `default-src 'none'; style-src ${styleSource}; img-src 'none'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`;
+
+/**
+ * The headers of a page whose form's POST answers with a redirect to another origin (a tracked
+ * link's signed target): browsers hold `form-action` to the redirect too, so that one origin is
+ * allowed beside our own.
+ */
+export const formRedirectsTo = (url: string): Record<string, string> => ({
+  'content-security-policy': contentSecurityPolicy(`'self' ${new URL(url).origin}`),
+});
+
 const securityHeaders: Record<string, string> = {
-  'content-security-policy': `default-src 'none'; style-src ${styleSource}; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'content-security-policy': contentSecurityPolicy("'self'"),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -375,7 +391,7 @@ export const page = <const C extends PageContract>(
       const response = await run(context.input as PageInput<C>);
       if (response.kind === 'redirect') {
         return {
-          statusCode: 302,
+          statusCode: response.status,
           headers: { location: response.location, ...securityHeaders },
           body: '',
         };

@@ -7,12 +7,13 @@
  *
  * Each derived effect is one {@link ChangeEffect} in {@link changeEffects}. An effect must be
  * idempotent (a batch, or part of one, can be handed over again after a failure) and must not rely on
- * order across items (DynamoDB orders records per item only). Adding an effect — counters of
- * unsubscribes per type or mailing, say — is one more entry in the list, with its own idempotence
- * (a marker per stream sequence number, or per history entry id, in the counter's write).
+ * order across items (DynamoDB orders records per item only). Adding an effect is one more entry in
+ * the list, with its own idempotence: the audience counters (./audience-counts.ts), for one, count
+ * each write once by a key derived from it, marked in the counter's own write.
  */
 import type { StreamChange } from '#shared/adapters/dynamodb/stream-records.ts';
 import { logger } from '#shared/observability/logger.ts';
+import { countChanges } from './audience-counts.ts';
 import { queueEventDeliveries } from './outgoing-events.ts';
 
 export type { StreamChange } from '#shared/adapters/dynamodb/stream-records.ts';
@@ -27,6 +28,7 @@ export interface ChangeEffect {
 /** Every effect derived from the change streams, each applied to every batch. */
 export const changeEffects: readonly ChangeEffect[] = [
   { name: 'outgoing events', apply: queueEventDeliveries },
+  { name: 'audience counters', apply: countChanges },
 ];
 
 const applyAll = async (effects: readonly ChangeEffect[], changes: readonly StreamChange[]) => {

@@ -7,6 +7,7 @@ import { settings } from '#shared/adapters/dynamodb/settings.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
+import { mailingOptOuts, ratesPerSent } from '#shared/domain/audience-counts.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError } from '#shared/domain/errors.ts';
 import { newId } from '#shared/domain/ids.ts';
 import {
@@ -313,6 +314,8 @@ const recordedCounts = async (id: string) => {
     bounced: num(sending, 'bounced'),
     complained: num(sending, 'complained'),
     failed: num(sending, 'failed'),
+    // Recipients who opted out through this mailing (the change stream's audience counters).
+    unsubscribed: mailingOptOuts(sending).unsubscribed,
   };
   const reasons: Record<string, number> = {};
   for (const source of [tally, sending]) {
@@ -321,16 +324,26 @@ const recordedCounts = async (id: string) => {
     }
   }
   for (const [reason, value] of Object.entries(reasons)) if (!value) delete reasons[reason];
-  return { counts, reasons, countsComplete: true };
+  return { counts, reasons, countsComplete: true, unsubscribes: mailingOptOuts(sending).unsubscribes };
 };
 
 /** A mailing as the API shows it: without who created it (an internal key id). */
 const mailingView = (
   mailing: Omit<Mailing, 'counts' | 'reasons'>,
-  tally: { counts: Counts; reasons: Record<string, number>; countsComplete: boolean },
+  tally: {
+    counts: Counts;
+    reasons: Record<string, number>;
+    countsComplete: boolean;
+    unsubscribes?: ReturnType<typeof mailingOptOuts>['unsubscribes'];
+  },
 ) => {
   const { createdBy: _createdBy, counts: _counts, reasons: _reasons, ...visible } = mailing as Mailing;
-  return { ...visible, ...tally };
+  return {
+    ...visible,
+    ...tally,
+    unsubscribes: tally.unsubscribes ?? mailingOptOuts({}).unsubscribes,
+    rates: ratesPerSent(tally.counts),
+  };
 };
 
 export const getMailing = async (id: string) => {

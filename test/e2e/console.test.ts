@@ -245,10 +245,11 @@ describe('the console, as a marketer', () => {
     for (const excluded of [people.bob, people.cy, people.dee, people.eve])
       expect(await mailTo(stack().sesUrl, excluded)).toEqual([]);
 
-    // The type's page draws its latest mailings beside a table of the same figures.
+    // The type's page draws its subscribers over time (the type report) and its latest mailings,
+    // each beside a table of the same figures.
     await page.goto(url(`/console/types/${typeId}`));
-    expect(await page.locator('svg[role="img"] title').first().textContent()).toBe(
-      'Latest mailings of this type',
+    expect(await page.locator('svg[role="img"] title').allTextContents()).toEqual(
+      expect.arrayContaining(['Subscribers over time', 'Latest mailings of this type']),
     );
     expect(
       await page

@@ -6,6 +6,8 @@
  * `UPDATE_SCREENSHOT=1 npm run test:e2e` also writes docs/preference-page.png for the README.
  */
 import { mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Locator, Page } from 'playwright-core';
@@ -292,6 +294,61 @@ describe('one-click unsubscribe page in chromium', () => {
     await audit.page.goto(url(`/u/${token}`));
     expect(await seriousViolations(audit.page)).toEqual([]);
     await audit.close();
+  });
+});
+
+describe('tracked link with a subscription action in chromium', () => {
+  it("asks first, then the button's POST subscribes and the browser lands on the target at its own origin", async () => {
+    // The target, at an origin of its own (another port): the form's redirect must be allowed there.
+    const landed: string[] = [];
+    const shop = createServer((req, res) => {
+      landed.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><html lang="en"><title>Shop</title><h1>Welcome to the shop</h1></html>');
+    });
+    await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/landing?from=mail`;
+    try {
+      const contact = await reader();
+      const token = await sign({
+        p: 'link',
+        c: contact.id,
+        a: { kind: 'subscribe', value: types.offers as string },
+        u: target,
+      });
+      const { page, console, close } = await open();
+      await page.goto(url(`/l/${token}`));
+      await expectStyled(page);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Subscribe');
+      expect((await contactOf(contact.id)).subscriptions[types.offers as string]).toBeUndefined();
+      expect(
+        await page.getByRole('link', { name: 'Continue without changing anything' }).getAttribute('href'),
+      ).toBe(target);
+      await Promise.all([
+        page.waitForURL(target),
+        page.getByRole('button', { name: 'Yes, subscribe me' }).click(),
+      ]);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Welcome to the shop');
+      expect(landed.filter((r) => r.includes('/landing'))).toEqual(['GET /landing?from=mail']);
+      expect(console.filter((m) => /Refused|Content Security Policy/i.test(m))).toEqual([]);
+      expect((await contactOf(contact.id)).subscriptions[types.offers as string]).toMatchObject({
+        status: 'subscribed',
+        source: 'link',
+      });
+      await close();
+
+      const audit = await open({ bypassCSP: true });
+      await audit.page.goto(
+        url(
+          `/l/${await sign({ p: 'link', c: contact.id, a: { kind: 'unsubscribe', value: types.newsletter as string }, u: target })}`,
+        ),
+      );
+      expect(await audit.page.getByRole('button').textContent()).toBe('Unsubscribe');
+      expect(await seriousViolations(audit.page)).toEqual([]);
+      await audit.close();
+    } finally {
+      await new Promise((resolve) => shop.close(resolve));
+    }
   });
 });
 

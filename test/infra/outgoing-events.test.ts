@@ -69,7 +69,7 @@ describe('the change streams', () => {
     });
   });
 
-  it("grant the consumer exactly its streams' records, the app table's reads, the webhook queue and the signing keys", () => {
+  it("grant the consumer exactly its streams' records, the app table (webhook endpoints; audience counters), the webhook queue and the signing keys", () => {
     const statements = statementsOf(consumer.fn.role).filter((s) => s.Effect === 'Allow');
     const streamReads = statements.filter((s) => actions(s).includes('dynamodb:GetRecords'));
     const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
@@ -77,13 +77,16 @@ describe('the change streams', () => {
       definitionStreams().sort(byJson),
     );
     const all = statements.flatMap(actions);
-    for (const write of [
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-      'dynamodb:BatchWriteItem',
-    ])
-      expect(all).not.toContain(write);
+    // Writes: the audience counters and their markers, in the app table; never a contact.
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
+    for (const write of writes) expect(all).toContain(write);
+    const written = statements
+      .filter((s) => actions(s).some((a) => writes.includes(a)))
+      .flatMap((s) => [s.Resource].flat());
+    const app = JSON.stringify(resolveIn(consumer.fn, stateful.tables.app.table.tableArn));
+    const contacts = JSON.stringify(resolveIn(consumer.fn, stateful.tables.contacts.table.tableArn));
+    expect(written.map((r) => JSON.stringify(r))).toContain(app);
+    for (const resource of written) expect(JSON.stringify(resource)).not.toContain(contacts.slice(1, -1));
     expect(all).toContain('secretsmanager:GetSecretValue');
     expect(all.filter((a) => a.startsWith('events:'))).toEqual([]);
     const env = (

@@ -9,6 +9,7 @@ import { routeList } from '#infra/routes.ts';
 import { hashSessionId, sessionLifetimeSeconds } from '#shared/domain/console-session.ts';
 import { consoleSessions } from '#shared/adapters/dynamodb/console-sessions.ts';
 import { liveSession } from '#shared/use-cases/console-sessions.ts';
+import { eventually } from '#test/helpers/eventually.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { mailTo } from '#test/helpers/ses-inbox.ts';
 
@@ -231,6 +232,14 @@ describe('the audience pages', () => {
     expect(page.html).toContain('<span class="n">0</span>Subscribers now');
     const withReaders = await b.send('GET', `/console/types/${typeId}`);
     expect(withReaders.html).toContain('<span class="n">1</span>Subscribers now');
+    // Subscribers over time: the type report, counted from the change stream as it goes.
+    const today = `<tr><td>${new Date().toISOString().slice(0, 10)}</td><td class="num">1</td></tr>`;
+    const overTime = await eventually(async () => {
+      const html = (await b.send('GET', `/console/types/${typeId}`)).html;
+      return html.includes(today) && html;
+    });
+    expect(overTime).toContain('Subscribers over time');
+    expect(overTime).not.toContain('does not have yet');
   });
 
   it('creates a selection list and shows its members', async () => {

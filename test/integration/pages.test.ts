@@ -591,7 +591,7 @@ describe('tracked links', () => {
     expect((await historyOf(contact.id)).filter((e) => e.source === 'link')).toHaveLength(1);
   });
 
-  it('removes an interest and unsubscribes a type (source link)', async () => {
+  it('removes an interest on the GET, and unsubscribes a type only on the POST of its page (source link)', async () => {
     const contact = await reader({ interests: ['Events'] });
     const remove = await sign({
       p: 'link',
@@ -602,17 +602,141 @@ describe('tracked links', () => {
     const unsubscribe = await sign({
       p: 'link',
       c: contact.id,
+      m: 'mailing04',
       a: { kind: 'unsubscribe', value: types.events as string },
-      u: 'https://example.com/b',
+      u: 'https://shop.example:8443/b?x=1',
     });
     expect((await get(`/l/${remove}`)).headers.location).toBe('https://example.com/a');
-    expect((await get(`/l/${unsubscribe}`)).headers.location).toBe('https://example.com/b');
-    const after = await contactOf(contact.id);
-    expect(after.interests).toEqual([]);
-    expect(after.subscriptions[types.events as string]).toMatchObject({
+    expect((await contactOf(contact.id)).interests).toEqual([]);
+
+    const page = await get(`/l/${unsubscribe}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.location).toBeUndefined();
+    expect(page.text).toContain(`<form method="post" action="/l/${unsubscribe}">`);
+    expect(page.text).toContain('Do you want to stop receiving <strong>Event invitations</strong>?');
+    expect(page.text).toContain('href="https://shop.example:8443/b?x=1"');
+    // The button's POST redirects to the target: the browser must allow that origin for the form.
+    expect(String(page.headers['content-security-policy'])).toContain(
+      "form-action 'self' https://shop.example:8443;",
+    );
+    expect((await contactOf(contact.id)).subscriptions[types.events as string]?.status).toBe('subscribed');
+
+    const posted = await postForm(`/l/${unsubscribe}`, []);
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('https://shop.example:8443/b?x=1');
+    expect(posted.headers['set-cookie']).toBeUndefined();
+    expect((await contactOf(contact.id)).subscriptions[types.events as string]).toMatchObject({
       status: 'unsubscribed',
       source: 'link',
     });
+    const [entry] = await historyOf(contact.id);
+    expect(entry).toMatchObject({
+      change: 'subscription',
+      typeId: types.events,
+      from: 'subscribed',
+      to: 'unsubscribed',
+      source: 'link',
+      mailingId: 'mailing04',
+      evidence: { ip: '127.0.0.1', userAgent: 'pages-test/1.0' },
+    });
+
+    // Pressed twice: nothing more recorded. Opened again: nothing to ask, straight to the target.
+    expect((await postForm(`/l/${unsubscribe}`, [])).status).toBe(303);
+    expect((await historyOf(contact.id)).filter((e) => e.source === 'link')).toHaveLength(2);
+    const later = await get(`/l/${unsubscribe}`);
+    expect(later.status).toBe(302);
+    expect(later.headers.location).toBe('https://shop.example:8443/b?x=1');
+  });
+
+  it('changes nothing when link scanners GET a subscription link, whatever they send', async () => {
+    const contact = await reader({ locale: 'de' });
+    const unsubscribe = await sign({
+      p: 'link',
+      c: contact.id,
+      a: { kind: 'unsubscribe', value: types.newsletter as string },
+      u: 'https://example.com/u',
+    });
+    const subscribe = await sign({
+      p: 'link',
+      c: contact.id,
+      a: { kind: 'subscribe', value: types.offers as string },
+      u: 'https://example.com/s',
+    });
+    const before = await historyOf(contact.id);
+    const scanners: Array<Record<string, string>> = [
+      { 'user-agent': 'Mozilla/5.0 (compatible; SafeLinks)' },
+      { 'user-agent': 'Barracuda', accept: '*/*' },
+      { 'user-agent': 'Proofpoint URL Defense', 'accept-language': 'en' },
+      { 'user-agent': 'curl/8.5.0', range: 'bytes=0-1023' },
+    ];
+    for (const token of [unsubscribe, subscribe]) {
+      for (const headers of scanners) {
+        const res = await get(`/l/${token}`, headers);
+        expect(res.status).toBe(200);
+        expectPageHeaders(res);
+      }
+    }
+    const after = await contactOf(contact.id);
+    expect(after.subscriptions[types.newsletter as string]?.status).toBe('subscribed');
+    expect(after.subscriptions[types.offers as string]).toBeUndefined();
+    expect(await historyOf(contact.id)).toEqual(before);
+    // In the contact's language.
+    const page = await get(`/l/${subscribe}`);
+    expect(page.text).toContain('<html lang="de">');
+    expect(page.text).toContain('Möchten Sie <strong>Offers</strong> erhalten?');
+
+    expect((await postForm(`/l/${subscribe}`, [])).headers.location).toBe('https://example.com/s');
+    expect((await contactOf(contact.id)).subscriptions[types.offers as string]).toMatchObject({
+      status: 'subscribed',
+      source: 'link',
+    });
+  });
+
+  it('applies an interest link on the GET once, and on a POST as its GET would', async () => {
+    const contact = await reader();
+    const add = await sign({
+      p: 'link',
+      c: contact.id,
+      a: { kind: 'add_interest', value: 'Posted' },
+      u: 'https://example.com/i',
+    });
+    const posted = await postForm(`/l/${add}`, []);
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('https://example.com/i');
+    expect((await contactOf(contact.id)).interests).toEqual(['Posted']);
+    expect((await get(`/l/${add}`)).status).toBe(302);
+    expect((await historyOf(contact.id)).filter((e) => e.source === 'link')).toHaveLength(1);
+  });
+
+  it('goes straight to the target when there is nothing to ask: an erased contact, an unknown or archived type', async () => {
+    const contact = await reader();
+    const archived = await sign({
+      p: 'link',
+      c: contact.id,
+      a: { kind: 'subscribe', value: types.old as string },
+      u: 'https://example.com/old',
+    });
+    const unknown = await sign({
+      p: 'link',
+      c: contact.id,
+      a: { kind: 'subscribe', value: '01h00000000000000000000000' },
+      u: 'https://example.com/unknown',
+    });
+    expect((await get(`/l/${archived}`)).status).toBe(302);
+    expect((await get(`/l/${unknown}`)).status).toBe(302);
+    expect((await postForm(`/l/${unknown}`, [])).status).toBe(303);
+    const victim = await reader();
+    const token = await sign({
+      p: 'link',
+      c: victim.id,
+      a: { kind: 'unsubscribe', value: types.newsletter as string },
+      u: 'https://example.com/gone',
+    });
+    expect((await request('DELETE', `/contacts/${victim.id}`)).status).toBe(200);
+    expect((await get(`/l/${token}`)).headers.location).toBe('https://example.com/gone');
+    const posted = await postForm(`/l/${token}`, []);
+    expect(posted.status).toBe(303);
+    expect(posted.headers.location).toBe('https://example.com/gone');
   });
 
   it('only redirects when it carries no action', async () => {
@@ -652,7 +776,7 @@ describe('tracked links', () => {
     expect((await contactOf(contact.id)).interests).toEqual([]);
   });
 
-  it('subscribes to a double opt-in type as pending, and sends the confirmation', async () => {
+  it('subscribes to a double opt-in type as pending on the POST, and sends the confirmation', async () => {
     const email = address('linker');
     const contact = await reader({ email });
     const token = await sign({
@@ -661,7 +785,10 @@ describe('tracked links', () => {
       a: { kind: 'subscribe', value: types.webinars as string },
       u: 'https://example.com/webinars',
     });
-    expect((await get(`/l/${token}`)).status).toBe(302);
+    expect((await get(`/l/${token}`)).status).toBe(200);
+    expect((await contactOf(contact.id)).subscriptions[types.webinars as string]).toBeUndefined();
+    expect(await mailTo(stack().sesUrl, email)).toHaveLength(0);
+    expect((await postForm(`/l/${token}`, [])).status).toBe(303);
     expect((await contactOf(contact.id)).subscriptions[types.webinars as string]).toMatchObject({
       status: 'pending',
       source: 'link',
@@ -854,6 +981,13 @@ describe('page weight', () => {
     await measure('preferences', get(`/p/${await sign({ p: 'preferences', c: contact.id })}`));
     await measure('unsubscribe', get(`/u/${unsubscribe}`));
     await measure('unsubscribed', postForm(`/u/${unsubscribe}`, [['List-Unsubscribe', 'One-Click']]));
+    const link = await sign({
+      p: 'link',
+      c: contact.id,
+      a: { kind: 'subscribe', value: types.offers as string },
+      u: `https://example.com/${'x'.repeat(400)}`,
+    });
+    await measure('link', get(`/l/${link}`));
     await measure('magic form', get('/p'));
     await measure('not found', get('/p/nope'));
     for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThan(20 * 1024);

@@ -211,6 +211,7 @@ describe('the progress page of a paused mailing', () => {
       bounced: 0,
       complained: 0,
       failed: 0,
+      unsubscribed: 0,
     },
     reasons: {},
     countsComplete: true,

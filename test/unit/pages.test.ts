@@ -4,12 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { languages } from '#shared/domain/i18n.ts';
 import type { SubscriptionType } from '#shared/domain/subscription-type.ts';
 import { errorPage, errorPageKinds } from '#shared/pages/error-page.ts';
+import { linkPage } from '#shared/pages/link-page.ts';
 import { styleSource } from '#shared/pages/layout.ts';
 import { confirmationMail, magicLinkMail } from '#shared/pages/mails.ts';
 import { preferencesPage } from '#shared/pages/preferences-page.ts';
 import { commonStrings } from '#shared/pages/strings/common.ts';
 import { confirmStrings } from '#shared/pages/strings/confirm.ts';
 import { errorStrings } from '#shared/pages/strings/errors.ts';
+import { linkStrings } from '#shared/pages/strings/link.ts';
 import { magicLinkStrings } from '#shared/pages/strings/magic-link.ts';
 import { confirmMailStrings } from '#shared/pages/strings/confirm-mail.ts';
 import { magicMailStrings } from '#shared/pages/strings/magic-mail.ts';
@@ -38,6 +40,7 @@ describe('page strings', () => {
       commonStrings,
       confirmStrings,
       errorStrings,
+      linkStrings,
       magicLinkStrings,
       confirmMailStrings,
       magicMailStrings,
@@ -136,6 +139,34 @@ describe('unsubscribe page template', () => {
     });
     expect(html).toContain('<form method="post" action="/u/t">');
     expect(html).toContain('name="List-Unsubscribe" value="One-Click"');
+  });
+});
+
+describe('tracked-link page template', () => {
+  it('posts to the link itself with one button, and offers the target without the change, escaped', () => {
+    const html = linkPage({
+      language: 'en',
+      action: 'subscribe',
+      typeName: 'News <b>&',
+      formAction: '/l/t',
+      target: 'https://shop.example/a?x=1&y="2"',
+    });
+    expect(html).toContain(
+      '<form method="post" action="/l/t"><button type="submit">Yes, subscribe me</button></form>',
+    );
+    expect(html.match(/<button/g)).toHaveLength(1);
+    expect(html).toContain('<strong>News &lt;b&gt;&amp;</strong>');
+    expect(html).toContain('href="https://shop.example/a?x=1&amp;y=&quot;2&quot;"');
+    expect(html).not.toMatch(/<script|\sstyle=/);
+    expect(
+      linkPage({
+        language: 'sv',
+        action: 'unsubscribe',
+        typeName: 'N',
+        formAction: '/l/t',
+        target: 'https://x.example/',
+      }),
+    ).toContain('Avsluta prenumerationen');
   });
 });
 

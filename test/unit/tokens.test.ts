@@ -6,6 +6,8 @@ import {
   fingerprintEmail,
   InvalidKeySetError,
   type KeySet,
+  type LinkAction,
+  linkActsOnGet,
   magicLinkTtlSeconds,
   maxTokenLength,
   parseKeySet,
@@ -409,5 +411,19 @@ describe('forged tokens', () => {
     expect(watched).toHaveBeenCalledTimes(3);
     for (const [given, expected] of watched.mock.calls)
       expect((given as Buffer).length).toBe((expected as Buffer).length);
+  });
+});
+
+describe('tracked-link actions on a GET', () => {
+  // Scanners fetch every link of a mail: only what is not a matter of consent may happen on a GET.
+  const cases: Array<[string, boolean, LinkAction | undefined]> = [
+    ['no action (a plain redirect)', true, undefined],
+    ['add an interest', true, { kind: 'add_interest', value: 'shoes' }],
+    ['remove an interest', true, { kind: 'remove_interest', value: 'shoes' }],
+    ['subscribe a type', false, { kind: 'subscribe', value: typeId }],
+    ['unsubscribe a type', false, { kind: 'unsubscribe', value: typeId }],
+  ];
+  it.each(cases)('%s: applies on a GET: %s', (_name, onGet, action) => {
+    expect(linkActsOnGet(action)).toBe(onGet);
   });
 });

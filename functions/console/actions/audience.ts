@@ -18,6 +18,7 @@ import {
 import type { FormState } from '#shared/console/forms.ts';
 import { consoleStrings } from '#shared/console/strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
+import { subscriptionTypeReport } from '#shared/use-cases/audience-counts.ts';
 import { getBouncePolicy, setBouncePolicy } from '#shared/use-cases/bounce-policy.ts';
 import { exportContact } from '#shared/use-cases/contact-export.ts';
 import { contactHistory, findContacts, getContact } from '#shared/use-cases/contacts.ts';
@@ -243,14 +244,15 @@ const typeStateOf = (type: TypeRow): FormState =>
   });
 
 /**
- * What the type page draws: today's subscribers and the type's latest mailings (sent, delivered),
- * through the use cases GET /mailings and GET /mailings/{id} call. Subscribers over time and
- * unsubscribes by source need the type report, not in this version: the page says so.
+ * What the type page draws: today's subscribers, subscribers over the last 30 days and unsubscribes
+ * by source (the use case GET /subscription-types/{id}/report calls), and the type's latest mailings
+ * (sent, delivered), through the use cases GET /mailings and GET /mailings/{id} call.
  */
-const typeStats = async (input: SignedIn, id: string): Promise<TypeStats> => {
-  const [audience, recent] = await Promise.all([
+const typeStats = async (_input: SignedIn, id: string): Promise<TypeStats> => {
+  const [audience, recent, report] = await Promise.all([
     typeAudience(id),
     listMailings({ limit: 10, subscriptionTypeId: id }),
+    subscriptionTypeReport(id, {}),
   ]);
   const sent = recent.items.filter((m) => m.status !== 'draft');
   const mailings = await Promise.all(
@@ -259,7 +261,12 @@ const typeStats = async (input: SignedIn, id: string): Promise<TypeStats> => {
       return { id: m.id, name: m.name, sent: counts.sent, delivered: counts.delivered };
     }),
   );
-  return { ...audience, mailings, note: consoleStrings[input.language].typeReportMissing };
+  return {
+    ...audience,
+    days: report.days.map((d) => ({ date: d.date, total: d.total })),
+    unsubscribes: report.summary.unsubscribesBySource,
+    mailings,
+  };
 };
 
 export const type = async (raw: ConsoleInput): Promise<ConsoleResponse> => {

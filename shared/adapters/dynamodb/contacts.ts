@@ -53,6 +53,7 @@ import { batchGetAll, batchWriteAll } from './batch.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 import { contactKeys, shardOf } from './contact-keys.ts';
 import { history, historyItem } from './history.ts';
+import { outboxFromItem, storedOutbox } from './outbox.ts';
 
 /** How long a claim without its contact blocks the address (see the module comment). */
 export const claimGraceMs = 60_000;
@@ -88,28 +89,6 @@ type Item = Record<string, unknown>;
 // Partition-key prefixes, derived from contact-keys.ts so key strings stay in one place.
 const claimPrefix = contactKeys.claim('').pk;
 const suppressionPrefix = contactKeys.suppression('').pk;
-
-/**
- * The outbox as stored: an entry's id is its key, and a `from`/`to` of null is left out (read back
- * as null), which keeps a new contact with its first entries within one write unit.
- */
-const storedOutbox = (outbox: Record<string, HistoryEntry>): Record<string, unknown> =>
-  Object.fromEntries(
-    Object.entries(outbox).map(([id, { id: _id, from, to, ...rest }]) => [
-      id,
-      { ...rest, ...(from === null ? {} : { from }), ...(to === null ? {} : { to }) },
-    ]),
-  );
-
-const outboxFromItem = (
-  stored: Record<string, Partial<HistoryEntry>> | undefined,
-): Record<string, HistoryEntry> =>
-  Object.fromEntries(
-    Object.entries(stored ?? {}).map(([id, e]) => [
-      id,
-      { id, ...e, from: e.from ?? null, to: e.to ?? null } as HistoryEntry,
-    ]),
-  );
 
 const contactItem = (contact: StoredContact): Item => {
   const { interests, fields, outbox, ...rest } = contact;

@@ -26,6 +26,9 @@ export interface ActiveMailing {
   requeuedAt?: number;
 }
 
+/** The key of a mailing's counters item, which the audience counters add its opt-outs to. */
+export const mailingCountsKey = keys.counts;
+
 type Stored = Omit<Mailing, 'counts' | 'reasons'>;
 
 const numbersOf = (item: Record<string, unknown> | undefined) => {

@@ -9,8 +9,11 @@ import { decodeCursor, encodeCursor } from './pagination.ts';
  * Key layout: one item per type in the app table, listed oldest first through the byKind index
  * (ids are time-sortable, so `kindSk` = id orders by creation).
  */
+/** A type's partition: its item, and its audience counters (./audience-counters.ts). */
+export const typePartition = (id: string) => `TYPE#${id}`;
+
 const keys = {
-  item: (id: string) => ({ pk: `TYPE#${id}`, sk: 'TYPE' }),
+  item: (id: string) => ({ pk: typePartition(id), sk: 'TYPE' }),
   kind: 'TYPE',
 };
 

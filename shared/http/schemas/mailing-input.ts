@@ -26,7 +26,7 @@ const TrackedLinkSchema = z
     action: z.optional(
       linkAction.check(
         z.describe(
-          'Applied once for the person who clicks: add_interest / remove_interest (value: a tag), subscribe / unsubscribe (value: a subscription type id)',
+          'What the link does for the person who clicks it. add_interest / remove_interest (value: a tag) apply on the click itself, once. subscribe / unsubscribe (value: a subscription type id) are consent: link scanners fetch every link of a mail, so the click shows a page with one button, and only its POST changes the subscription, then goes on to the URL',
         ),
       ),
     ),

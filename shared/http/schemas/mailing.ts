@@ -64,6 +64,29 @@ export const Mailing = z
     overrideReason: z.optional(z.string()),
     counts: Counts,
     reasons: z.record(z.string(), z.number()).check(z.describe('Recipients per eligibility reason')),
+    unsubscribes: z
+      .object({
+        oneClick: z.number().check(z.int()),
+        preferencePage: z.number().check(z.int()),
+        mailto: z.number().check(z.int()),
+        link: z.number().check(z.int()),
+      })
+      .check(
+        z.describe(
+          "`counts.unsubscribed` by the channel of each recipient's first opt-out through this mailing: the List-Unsubscribe one-click POST (or the button of its page), the preference page reached from the mail, the List-Unsubscribe mailto, a tracked link's unsubscribe",
+        ),
+      ),
+    rates: z
+      .object({
+        bounce: z.nullable(z.number()),
+        complaint: z.nullable(z.number()),
+        unsubscribe: z.nullable(z.number()),
+      })
+      .check(
+        z.describe(
+          '`counts.bounced`, `counts.complained` and `counts.unsubscribed` per `counts.sent` (0 to 1); null until something was sent',
+        ),
+      ),
     countsComplete: z
       .boolean()
       .check(
