@@ -10,7 +10,8 @@ import { fill } from '#shared/pages/strings.ts';
 import { barChart, percent, rate, sesThresholds } from './charts.ts';
 import { checkbox, type FormState, hidden, input, radios, select, textarea } from './forms.ts';
 import { consolePage, csrfField, escapeHtml, notice } from './layout.ts';
-import { type ConsoleLanguage, type ConsoleStrings, consoleStrings } from './strings.ts';
+import { type MailingStrings, mailingStrings } from './mailing-strings.ts';
+import type { ConsoleLanguage } from './strings.ts';
 
 export const steps = ['configuration', 'content', 'list', 'recipients', 'send'] as const;
 export type Step = (typeof steps)[number];
@@ -52,7 +53,7 @@ export interface MailingRow {
 }
 
 export const mailingsPage = (viewer: Viewer, items: readonly MailingRow[], nextCursor: string | null) => {
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   const rows = items
     .map(
       (m) =>
@@ -78,7 +79,7 @@ export const mailingsPage = (viewer: Viewer, items: readonly MailingRow[], nextC
 /** Where the wizard's forms post: the new mailing's form, or a step of an existing draft. */
 export type WizardTarget = { kind: 'new' } | { kind: 'draft'; id: string; name: string };
 
-const stepNav = (t: ConsoleStrings, current: Step, target: WizardTarget) =>
+const stepNav = (t: MailingStrings, current: Step, target: WizardTarget) =>
   `<nav aria-label="${e(t.wizardLabel)}"><ol class="steps">${steps
     .map((step) => {
       const name = e(t.steps[step]);
@@ -90,7 +91,7 @@ const stepNav = (t: ConsoleStrings, current: Step, target: WizardTarget) =>
     .join('')}</ol></nav>`;
 
 const wizard = (viewer: Viewer, step: Step, target: WizardTarget, body: string, top = '') => {
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   const n = steps.indexOf(step) + 1;
   const heading = fill(e(t.stepOf), { n: String(n), name: e(t.steps[step]) });
   const title = target.kind === 'draft' ? target.name : t.newMailing;
@@ -113,7 +114,7 @@ const carried = (values: Record<string, string>, names: readonly string[]) =>
 export const configurationFields = ['name', 'from', 'subscriptionTypeId'] as const;
 export const contentFields = ['subject', 'text', 'html', 'links'] as const;
 
-const problems = (t: ConsoleStrings, state: FormState) =>
+const problems = (t: MailingStrings, state: FormState) =>
   Object.keys(state.errors).length ? notice(e(t.fixFields), 'bad') : '';
 
 export const configurationStep = (
@@ -122,7 +123,7 @@ export const configurationStep = (
   state: FormState,
   types: readonly Option[],
 ) => {
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   return wizard(
     viewer,
     'configuration',
@@ -158,7 +159,7 @@ export const contentStep = (
   state: FormState,
   preview?: { email: string; rendered: Rendered | undefined },
 ) => {
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   const shown = preview
     ? `<section aria-labelledby="preview-h"><h2 id="preview-h">${fill(e(t.previewTitle), { email: e(preview.email) })}</h2>` +
       (preview.rendered
@@ -199,7 +200,7 @@ export const listStep = (
   lists: readonly Option[],
   types: readonly Option[],
 ) => {
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   const existing = lists.length
     ? select({ name: 'listId', label: t.chooseList, state, placeholder: t.chooseList, options: lists })
     : `<p class="hint">${e(t.noLists)}</p>`;
@@ -277,14 +278,14 @@ export interface RecipientsView {
   canOverride: boolean;
 }
 
-const reasonText = (t: ConsoleStrings, reason: string, detail?: string) => {
+const reasonText = (t: MailingStrings, reason: string, detail?: string) => {
   const base = t.reasons[reason] ?? reason;
   if (reason === 'suppressed' && detail) return `${base}: ${t.suppressionReasons[detail] ?? detail}`;
   return base;
 };
 
 export const recipientsStep = (viewer: Viewer, view: RecipientsView) => {
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   const { mailing } = view;
   const l = viewer.language;
   const base = `/console/mailings/${e(mailing.id)}/recipients`;
@@ -405,7 +406,7 @@ export interface SendView {
 }
 
 export const sendStep = (viewer: Viewer, view: SendView) => {
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   const { mailing } = view;
   const l = viewer.language;
   const target: WizardTarget = { kind: 'draft', id: mailing.id, name: mailing.name };
@@ -446,7 +447,7 @@ export interface ProgressView {
 
 export const progressPage = (viewer: Viewer, view: ProgressView, status = 200) => {
   void status;
-  const t = consoleStrings[viewer.language];
+  const t = mailingStrings[viewer.language];
   const l = viewer.language;
   const { mailing } = view;
   const c = mailing.counts;

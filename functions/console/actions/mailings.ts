@@ -19,7 +19,7 @@ import {
   type Step,
   type WizardTarget,
 } from '#shared/console/mailing-pages.ts';
-import { consoleStrings } from '#shared/console/strings.ts';
+import { mailingStrings } from '#shared/console/mailing-strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
 import { listLists } from '#shared/use-cases/lists.ts';
 import { previewMailing } from '#shared/use-cases/mailing-preview.ts';
@@ -35,7 +35,7 @@ import {
 } from '#shared/use-cases/mailings.ts';
 import { recipientReport } from '#shared/use-cases/recipient-report.ts';
 import { listSubscriptionTypes } from '#shared/use-cases/subscription-types.ts';
-import { api } from '../console.route.ts';
+import { api } from '../mailings.route.ts';
 import { resolveNewList } from './lists.ts';
 import {
   checkBody,
@@ -97,7 +97,7 @@ const mailingBody = (values: Record<string, string>, language: SignedIn['languag
   const errors: Record<string, string> = {};
   const parsed = parseLinks(values.links ?? '');
   if ('badLine' in parsed)
-    errors.links = consoleStrings[language].linksMalformed.replace('{line}', String(parsed.badLine));
+    errors.links = mailingStrings[language].linksMalformed.replace('{line}', String(parsed.badLine));
   const links = 'links' in parsed && Object.keys(parsed.links).length ? parsed.links : undefined;
   return {
     body: {
@@ -229,7 +229,7 @@ const preview = async (
       contentStep(
         viewer,
         target,
-        stateOf(values, { previewEmail: consoleStrings[input.language].previewUnknown }),
+        stateOf(values, { previewEmail: mailingStrings[input.language].previewUnknown }),
       ),
       422,
     );
@@ -337,7 +337,7 @@ export const saveDraftStep = async (raw: ConsoleInput): Promise<ConsoleResponse>
       await sendMailing(id, actor);
       return seeOther(`/console/mailings/${id}?done=sent`);
     } catch (error) {
-      const t = consoleStrings[input.language];
+      const t = mailingStrings[input.language];
       if (error instanceof ConflictError)
         return progress(input, id, { text: t.alreadySent, tone: 'warn' }, 409);
       if (error instanceof ForbiddenError) {
@@ -356,7 +356,7 @@ export const saveDraftStep = async (raw: ConsoleInput): Promise<ConsoleResponse>
   }
   const mailing = await getMailing(id);
   if (mailing.status !== 'draft')
-    return progress(input, id, { text: consoleStrings[input.language].notDraft, tone: 'warn' }, 409);
+    return progress(input, id, { text: mailingStrings[input.language].notDraft, tone: 'warn' }, 409);
   const target = draftTarget(mailing);
   const values = { ...draftValues(mailing), ...valuesOf(input.form, allFields) };
   const action = input.form.get('action') ?? 'next';
@@ -465,7 +465,7 @@ export const showMailing = async (raw: ConsoleInput): Promise<ConsoleResponse> =
   const done = (input.query as { done?: string }).done;
   const mailing = await getMailing(id);
   if (mailing.status === 'draft') return seeOther(`/console/mailings/${id}/recipients`);
-  const t = consoleStrings[input.language];
+  const t = mailingStrings[input.language];
   const messages: Record<string, { text: string; tone: 'ok' | 'warn' }> = {
     sent: { text: t.sentNotice, tone: 'ok' },
     cancelled: { text: t.cancelled, tone: 'ok' },
