@@ -64,6 +64,7 @@ import { routes as consoleContactRoutes } from '#functions/console/contacts.rout
 import { routes as consoleMailingRoutes } from '#functions/console/mailings.route.ts';
 import { routes as consoleSessionRoutes } from '#functions/console/session.route.ts';
 import { routes as consoleTypeRoutes } from '#functions/console/types.route.ts';
+import { routes as consoleWizardRoutes } from '#functions/console/wizard.route.ts';
 import { route as followLink } from '#functions/pages/follow-link.route.ts';
 import { route as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
 import { route as requestMagicLink } from '#functions/pages/request-magic-link.route.ts';
@@ -141,6 +142,7 @@ export const routes = {
   'POST /l/{token}': confirmLink,
   ...consoleSessionRoutes,
   ...consoleMailingRoutes,
+  ...consoleWizardRoutes,
   ...consoleContactRoutes,
   ...consoleTypeRoutes,
   ...consoleAdminRoutes,

@@ -1,9 +1,10 @@
 /**
  * What the contracts of the console's page groups share (session.route.ts, mailings.route.ts,
- * contacts.route.ts, types.route.ts, admin.route.ts): each group is one function, a small router
- * over its own pages (shared/http/console.ts), so a group's bundle carries only its own pages, words
- * and use cases. The routes of a group share its handler file; infra/stacks/routes-stack.ts makes one
- * function per handler file and three resources per route (API route, integration, permission).
+ * wizard.route.ts, contacts.route.ts, types.route.ts, admin.route.ts): each group is one function,
+ * a small router over its own pages (shared/http/console.ts), so a group's bundle carries only its
+ * own pages, words and use cases. The routes of a group share its handler file;
+ * infra/stacks/routes-stack.ts makes one function per handler file and three resources per route
+ * (API route, integration, permission).
  *
  * The console is another door to the same use cases as the JSON API: each action names the API
  * route it stands for (a group's `api`), whose role decides who may take it and whose schemas check

@@ -1,9 +1,9 @@
 /**
  * The words every part of the console shows (the frame, navigation, errors, signing in, and what
  * more than one page group uses), in English and Swedish; each page group adds its own words in a
- * module of its own (mailing-strings.ts, contact-strings.ts, type-strings.ts, admin-strings.ts), so
- * a group's function carries only its words. Placeholders in braces are filled by the
- * templates after escaping (shared/pages/strings.ts `fill`). Pure.
+ * module of its own (mailing-strings.ts, wizard-strings.ts, contact-strings.ts, type-strings.ts,
+ * admin-strings.ts), so a group's function carries only its words. Placeholders in braces are
+ * filled by the templates after escaping (shared/pages/strings.ts `fill`). Pure.
  */
 import { fromAcceptLanguage } from '#shared/domain/i18n.ts';
 

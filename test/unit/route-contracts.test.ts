@@ -13,6 +13,7 @@ import { api as contactsApi } from '#functions/console/contacts.route.ts';
 import { api as mailingsApi } from '#functions/console/mailings.route.ts';
 import { api as sessionApi } from '#functions/console/session.route.ts';
 import { api as typesApi } from '#functions/console/types.route.ts';
+import { api as wizardApi } from '#functions/console/wizard.route.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import { routeList } from '#infra/routes.ts';
 
@@ -23,6 +24,7 @@ const contractOf = (entry: string) => entry.replace(/\.ts$/, '.route.ts');
 const consoleApis: Record<string, Readonly<Record<string, RouteContract>>> = {
   'functions/console/session.ts': sessionApi,
   'functions/console/mailings.ts': mailingsApi,
+  'functions/console/wizard.ts': wizardApi,
   'functions/console/contacts.ts': contactsApi,
   'functions/console/types.ts': typesApi,
   'functions/console/admin.ts': adminApi,
