@@ -1,11 +1,12 @@
+/**
+ * The contact pages of the console: find a contact by address; a contact with consent,
+ * subscriptions and their history. Templates only; the actions call the use cases. Pure.
+ */
 import { date, e, type Message, page, problems, table } from './audience-parts.ts';
 import { checkbox, type FormState, input } from './forms.ts';
 import { csrfField } from './layout.ts';
 import type { Viewer } from './mailing-pages.ts';
 import { contactStrings } from './contact-strings.ts';
-
-// ---------------------------------------------------------------------------------------------
-// Contacts
 
 export const contactsPage = (
   viewer: Viewer,

@@ -1,3 +1,7 @@
+/**
+ * The subscription type and list pages. Each action calls the use case its JSON route calls, after
+ * the same role check (the route's `auth`).
+ */
 import {
   listPage,
   listsPage,
