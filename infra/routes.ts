@@ -59,7 +59,12 @@ import { route as listWebhookDeliveries } from '#functions/api/list-webhook-deli
 import { route as listWebhooks } from '#functions/api/list-webhooks.route.ts';
 import { route as testWebhook } from '#functions/api/test-webhook.route.ts';
 import { route as confirmLink } from '#functions/pages/confirm-link.route.ts';
-import { routes as consoleRoutes } from '#functions/console/console.route.ts';
+import { routes as consoleAdminRoutes } from '#functions/console/admin.route.ts';
+import { routes as consoleContactRoutes } from '#functions/console/contacts.route.ts';
+import { routes as consoleMailingRoutes } from '#functions/console/mailings.route.ts';
+import { routes as consoleSessionRoutes } from '#functions/console/session.route.ts';
+import { routes as consoleTypeRoutes } from '#functions/console/types.route.ts';
+import { routes as consoleWizardRoutes } from '#functions/console/wizard.route.ts';
 import { route as followLink } from '#functions/pages/follow-link.route.ts';
 import { route as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
 import { route as requestMagicLink } from '#functions/pages/request-magic-link.route.ts';
@@ -135,7 +140,12 @@ export const routes = {
   'POST /u/{token}': oneClickUnsubscribe,
   'GET /l/{token}': followLink,
   'POST /l/{token}': confirmLink,
-  ...consoleRoutes,
+  ...consoleSessionRoutes,
+  ...consoleMailingRoutes,
+  ...consoleWizardRoutes,
+  ...consoleContactRoutes,
+  ...consoleTypeRoutes,
+  ...consoleAdminRoutes,
 } as const satisfies Record<string, RouteContract>;
 
 export type RouteKey = keyof typeof routes;

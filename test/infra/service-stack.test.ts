@@ -495,13 +495,19 @@ describe('least privilege', () => {
 });
 
 describe('the console', () => {
-  it('is one function for all its routes, each route with its own API route and invoke permission', () => {
+  it('is one function per page group, each route with its own API route and invoke permission', () => {
     const consoleRoutes = routeList().filter((route) => route.tag === 'console');
     expect(consoleRoutes.length).toBeGreaterThan(20);
+    const entries = new Set(consoleRoutes.map((route) => route.entry));
+    expect(entries.size).toBeGreaterThan(1);
+    for (const entry of entries) {
+      const mine = consoleRoutes.filter((route) => route.entry === entry);
+      expect(new Set(mine.map((route) => functions.get(route.key))).size, entry).toBe(1);
+    }
     const fns = new Set(consoleRoutes.map((route) => functions.get(route.key)));
-    expect(fns.size).toBe(1);
+    expect(fns.size).toBe(entries.size);
     const template = templateOf(stackOf([...fns][0] as NodeFunction));
-    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(entries.size);
     expect(Object.keys(template.findResources('AWS::ApiGatewayV2::Route'))).toHaveLength(
       consoleRoutes.length,
     );

@@ -4,6 +4,7 @@ import { barChart, percent, rate, sesThresholds } from '#shared/console/charts.t
 import { fieldErrors, input } from '#shared/console/forms.ts';
 import { progressPage } from '#shared/console/mailing-pages.ts';
 import { consolePage, consoleStyleSource } from '#shared/console/layout.ts';
+import { mailingStrings } from '#shared/console/mailing-strings.ts';
 import { consoleLanguage, consoleStrings } from '#shared/console/strings.ts';
 import {
   clearCookie,
@@ -226,7 +227,7 @@ describe('the progress page of a paused mailing', () => {
   it.each(['en', 'sv'] as const)(
     '%s: says why when SES stopped taking mail, with no rate to show',
     (language) => {
-      const t = consoleStrings[language];
+      const t = mailingStrings[language];
       for (const code of ['daily_quota', 'sending_paused', 'account_suspended', 'configuration'] as const) {
         const html = render(language, { pausedReason: { code, sesError: 'SendingPausedException' } });
         expect(html).toContain(t.sesPauseReasons[code]);

@@ -3,7 +3,8 @@
  * role of the API route the action stands for: no second copy of who-may-do-what), and turning
  * the API's validation and rule errors into messages beside the form's fields.
  */
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
+import { loadConfig } from '#shared/config/env.ts';
 import type { Role } from '#shared/domain/api-key.ts';
 import {
   type ErrorDetail,
@@ -79,3 +80,11 @@ export const fieldMap = (names: readonly string[], renames: Record<string, strin
   ...Object.fromEntries(names.map((n) => [n, n])),
   ...renames,
 });
+
+let secure: boolean | undefined;
+/**
+ * Cookies are `Secure` wherever the console is served over HTTPS (in AWS, where PUBLIC_BASE_URL is
+ * the API's https URL); the local stack serves http://localhost, where a Secure cookie would not stick.
+ */
+export const secureCookies = (): boolean =>
+  (secure ??= loadConfig({ PUBLIC_BASE_URL: z.url() }).PUBLIC_BASE_URL.startsWith('https:'));

@@ -5,7 +5,7 @@ import { ValidationError } from '#shared/domain/errors.ts';
 import { consoleStrings } from '#shared/console/strings.ts';
 import { findContacts } from '#shared/use-cases/contacts.ts';
 import { createList } from '#shared/use-cases/lists.ts';
-import { api } from '../console.route.ts';
+import { route as createListRoute } from '#functions/api/create-list.route.ts';
 import { checkBody, formErrors, type SignedIn } from './common.ts';
 
 /**
@@ -67,7 +67,7 @@ export const resolveNewList = async (
     return { errors: { listKind: t.listChoice } };
   }
   try {
-    const list = await createList(checkBody(api.createList.body, body));
+    const list = await createList(checkBody(createListRoute.body, body));
     return { listId: list.id };
   } catch (error) {
     return { errors: formErrors(error, listFieldsMap, 'listKind') };

@@ -1,149 +1,17 @@
 /**
- * The mailing pages: the list, the wizard (configuration → content with a preview → target list →
- * recipients with the override for admins → send), and the progress view. Each action parses the
- * form, calls the use case the JSON route calls, and renders; the API's schemas check the forms.
+ * The mailings and a mailing's progress: the list, the progress view (counts, outcomes, rates), and
+ * cancelling or resuming. Each action calls the use case the JSON route calls, after the same role
+ * check (the API route's `auth`). The wizard (wizard.ts) shows the progress too, once a draft is sent.
  */
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
-import { isCancellable, mayOverrideConsent, type TrackedLink } from '#shared/domain/mailing.ts';
-import {
-  configurationFields,
-  configurationStep,
-  contentFields,
-  contentStep,
-  listStep,
-  mailingsPage,
-  type Option,
-  progressPage,
-  recipientsStep,
-  sendStep,
-  type Step,
-  type WizardTarget,
-} from '#shared/console/mailing-pages.ts';
-import { consoleStrings } from '#shared/console/strings.ts';
+import { route as cancelMailingRoute } from '#functions/api/cancel-mailing.route.ts';
+import { route as resumeMailingRoute } from '#functions/api/resume-mailing.route.ts';
+import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { isCancellable } from '#shared/domain/mailing.ts';
+import { mailingsPage, progressPage } from '#shared/console/mailing-pages.ts';
+import { mailingStrings } from '#shared/console/mailing-strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
-import { listLists } from '#shared/use-cases/lists.ts';
-import { previewMailing } from '#shared/use-cases/mailing-preview.ts';
-import {
-  cancelMailing,
-  createMailing,
-  getMailing,
-  listMailings,
-  overrideReach,
-  resumeMailing,
-  sendMailing,
-  updateMailing,
-} from '#shared/use-cases/mailings.ts';
-import { recipientReport } from '#shared/use-cases/recipient-report.ts';
-import { listSubscriptionTypes } from '#shared/use-cases/subscription-types.ts';
-import { api } from '../console.route.ts';
-import { resolveNewList } from './lists.ts';
-import {
-  checkBody,
-  fieldMap,
-  fieldOf,
-  formErrors,
-  may,
-  mustMay,
-  type SignedIn,
-  signedIn,
-  stateOf,
-  valuesOf,
-  viewerOf,
-} from './common.ts';
-
-const listFields = [
-  'listKind',
-  'listId',
-  'listName',
-  'selectionType',
-  'interests',
-  'locale',
-  'addresses',
-] as const;
-const allFields = [...configurationFields, ...contentFields, 'previewEmail', ...listFields];
-
-/** Subscription types a new mailing may name (archived ones take no mailings). */
-const typeOptions = async (): Promise<Option[]> =>
-  (await listSubscriptionTypes(100)).items
-    .filter((t) => !t.archived)
-    .map((t) => ({ value: t.id, label: t.name }));
-
-const listOptions = async (): Promise<Option[]> =>
-  (await listLists(100)).items.map((l) => ({ value: l.id, label: l.name }));
-
-// ---------------------------------------------------------------------------------------------
-// Form ↔ API body
-
-/** `name = https://…` lines → the API's `links`, or the number of the first line that is not. */
-const parseLinks = (text: string): { links: Record<string, TrackedLink> } | { badLine: number } => {
-  const links: Record<string, TrackedLink> = {};
-  const lines = text.split(/\r?\n/);
-  for (const [i, line] of lines.entries()) {
-    if (!line.trim()) continue;
-    const match = /^\s*([^=\s]+)\s*=\s*(\S+)\s*$/.exec(line);
-    if (!match?.[1] || !match[2]) return { badLine: i + 1 };
-    links[match[1]] = { url: match[2] };
-  }
-  return { links };
-};
-
-const linksText = (links: Readonly<Record<string, TrackedLink>> | undefined) =>
-  Object.entries(links ?? {})
-    .map(([name, link]) => `${name} = ${link.url}`)
-    .join('\n');
-
-/** The API body of what the form says, and the problems found before the API's schema looks. */
-const mailingBody = (values: Record<string, string>, language: SignedIn['language']) => {
-  const errors: Record<string, string> = {};
-  const parsed = parseLinks(values.links ?? '');
-  if ('badLine' in parsed)
-    errors.links = consoleStrings[language].linksMalformed.replace('{line}', String(parsed.badLine));
-  const links = 'links' in parsed && Object.keys(parsed.links).length ? parsed.links : undefined;
-  return {
-    body: {
-      name: values.name ?? '',
-      from: values.from ?? '',
-      subscriptionTypeId: values.subscriptionTypeId ?? '',
-      listId: values.listId ?? '',
-      subject: values.subject ?? '',
-      text: values.text ?? '',
-      ...(values.html?.trim() ? { html: values.html } : {}),
-      ...(links ? { links } : {}),
-    },
-    errors,
-  };
-};
-
-/** The API's complaints about these fields only (a step checks its own fields, not later ones). */
-const stepErrors = (
-  values: Record<string, string>,
-  language: SignedIn['language'],
-  fields: readonly string[],
-) => {
-  const { body, errors } = mailingBody(values, language);
-  try {
-    checkBody(api.createMailing.body, body);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    for (const detail of error.details) {
-      const field = fieldOf(detail).split('.')[0] ?? '';
-      if (fields.includes(field) && !errors[field]) errors[field] = detail.message ?? error.message;
-    }
-  }
-  return Object.fromEntries(Object.entries(errors).filter(([field]) => fields.includes(field)));
-};
-
-const mailingFieldMap = fieldMap([...configurationFields, ...contentFields, 'listId']);
-
-/** The list the form asks for: an existing one, or one made now (lists.ts). */
-const resolveList = async (
-  input: SignedIn,
-  values: Record<string, string>,
-): Promise<{ listId: string } | { errors: Record<string, string> }> => {
-  if (values.listKind === 'existing' || (!values.listKind && values.listId))
-    return { listId: values.listId ?? '' };
-  return resolveNewList(input, values);
-};
+import { cancelMailing, getMailing, listMailings, resumeMailing } from '#shared/use-cases/mailings.ts';
+import { may, mustMay, type SignedIn, signedIn, viewerOf } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The list of mailings
@@ -156,290 +24,9 @@ export const home = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// A new mailing: steps 1–3 carry what was typed until the draft is created
-
-const newTarget: WizardTarget = { kind: 'new' };
-
-export const newMailingForm = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
-  const input = signedIn(raw);
-  return html(configurationStep(viewerOf(input), newTarget, stateOf({}), await typeOptions()));
-};
-
-export const newMailingStep = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
-  const input = signedIn(raw);
-  const viewer = viewerOf(input);
-  const values = valuesOf(input.form, allFields);
-  const step = input.form.get('step');
-  const action = input.form.get('action') ?? 'next';
-  const showConfiguration = async (errors: Record<string, string> = {}) =>
-    html(
-      configurationStep(viewer, newTarget, stateOf(values, errors), await typeOptions()),
-      Object.keys(errors).length ? 422 : 200,
-    );
-  const showContent = (errors: Record<string, string> = {}) =>
-    html(contentStep(viewer, newTarget, stateOf(values, errors)), Object.keys(errors).length ? 422 : 200);
-  const showList = async (errors: Record<string, string> = {}) =>
-    html(
-      listStep(viewer, newTarget, stateOf(values, errors), await listOptions(), await typeOptions()),
-      Object.keys(errors).length ? 422 : 200,
-    );
-
-  if (step === 'configuration') {
-    const errors = stepErrors(values, input.language, configurationFields);
-    return Object.keys(errors).length ? showConfiguration(errors) : showContent();
-  }
-  if (step === 'content') {
-    if (action === 'back') return showConfiguration();
-    if (action === 'preview') return preview(input, newTarget, values);
-    const errors = stepErrors(values, input.language, contentFields);
-    return Object.keys(errors).length ? showContent(errors) : showList();
-  }
-  if (step === 'list') {
-    if (action === 'back') return showContent();
-    const list = await resolveList(input, values);
-    if ('errors' in list) return showList(list.errors);
-    values.listId = list.listId;
-    values.listKind = 'existing';
-    const { body, errors } = mailingBody(values, input.language);
-    if (Object.keys(errors).length) return showContent(errors);
-    try {
-      const mailing = await createMailing(checkBody(api.createMailing.body, body), input.session.actor);
-      return seeOther(`/console/mailings/${mailing.id}/recipients`);
-    } catch (error) {
-      const fieldErrors = formErrors(error, mailingFieldMap, 'listId');
-      // Back to the step that holds the first field in question.
-      if (configurationFields.some((f) => fieldErrors[f])) return showConfiguration(fieldErrors);
-      if (contentFields.some((f) => fieldErrors[f])) return showContent(fieldErrors);
-      return showList(fieldErrors);
-    }
-  }
-  return showConfiguration();
-};
-
-const preview = async (
-  input: SignedIn,
-  target: WizardTarget,
-  values: Record<string, string>,
-): Promise<ConsoleResponse> => {
-  const viewer = viewerOf(input);
-  const email = (values.previewEmail ?? '').trim();
-  const { body, errors } = mailingBody(values, input.language);
-  if (!email)
-    return html(
-      contentStep(
-        viewer,
-        target,
-        stateOf(values, { previewEmail: consoleStrings[input.language].previewUnknown }),
-      ),
-      422,
-    );
-  try {
-    const rendered = await previewMailing(body, email);
-    return html(contentStep(viewer, target, stateOf(values, errors), { email, rendered }));
-  } catch (error) {
-    return html(
-      contentStep(
-        viewer,
-        target,
-        stateOf(values, formErrors(error, { previewEmail: 'previewEmail' }, 'previewEmail')),
-      ),
-      422,
-    );
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
-// A draft's steps
-
-type Params = { id: string; step: Step };
-type Mailing = Awaited<ReturnType<typeof getMailing>>;
-
-const reachIfOverridden = (mailing: Mailing) =>
-  mailing.overrideConsent && mailing.status === 'draft'
-    ? overrideReach(mailing.id)
-    : Promise.resolve(undefined);
-
-const draftTarget = (mailing: Mailing): WizardTarget => ({
-  kind: 'draft',
-  id: mailing.id,
-  name: mailing.name,
-});
-
-const draftValues = (mailing: Mailing): Record<string, string> => ({
-  name: mailing.name,
-  from: mailing.from,
-  subscriptionTypeId: mailing.subscriptionTypeId,
-  subject: mailing.subject,
-  text: mailing.text,
-  html: mailing.html ?? '',
-  links: linksText(mailing.links),
-  listKind: 'existing',
-  listId: mailing.listId,
-});
-
-const recipientsPage = async (
-  input: SignedIn,
-  mailing: Mailing,
-  query: { reason?: string | undefined; cursor?: string | undefined },
-  overrideState?: ReturnType<typeof stateOf>,
-  status = 200,
-) => {
-  const canOverride = mailing.status === 'draft' && mayOverrideConsent(input.session.actor.role);
-  const [report, reach] = await Promise.all([
-    recipientReport(mailing.id, { reason: query.reason }, 50, query.cursor),
-    canOverride ? overrideReach(mailing.id) : Promise.resolve(undefined),
-  ]);
-  return html(
-    recipientsStep(viewerOf(input), {
-      mailing,
-      rows: report.items,
-      nextCursor: report.nextCursor,
-      reason: query.reason,
-      cursor: query.cursor,
-      reach,
-      overrideState,
-      canOverride,
-    }),
-    status,
-  );
-};
-
-export const draftStep = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
-  const input = signedIn(raw);
-  const { id, step } = input.params as Params;
-  const mailing = await getMailing(id);
-  if (step === 'recipients')
-    return recipientsPage(input, mailing, input.query as { reason?: string; cursor?: string });
-  if (mailing.status !== 'draft') return seeOther(`/console/mailings/${id}`);
-  const viewer = viewerOf(input);
-  const values = draftValues(mailing);
-  switch (step) {
-    case 'configuration':
-      return html(configurationStep(viewer, draftTarget(mailing), stateOf(values), await typeOptions()));
-    case 'content':
-      return html(contentStep(viewer, draftTarget(mailing), stateOf(values)));
-    case 'list':
-      return html(
-        listStep(viewer, draftTarget(mailing), stateOf(values), await listOptions(), await typeOptions()),
-      );
-    case 'send':
-      return html(sendStep(viewer, { mailing, reach: await reachIfOverridden(mailing) }));
-  }
-};
-
-export const saveDraftStep = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
-  const input = signedIn(raw);
-  const viewer = viewerOf(input);
-  const { id, step } = input.params as Params;
-  const actor = input.session.actor;
-  if (step === 'send') {
-    try {
-      await sendMailing(id, actor);
-      return seeOther(`/console/mailings/${id}?done=sent`);
-    } catch (error) {
-      const t = consoleStrings[input.language];
-      if (error instanceof ConflictError)
-        return progress(input, id, { text: t.alreadySent, tone: 'warn' }, 409);
-      if (error instanceof ForbiddenError) {
-        const mailing = await getMailing(id);
-        return html(
-          sendStep(viewer, {
-            mailing,
-            reach: await reachIfOverridden(mailing),
-            refusal: t.overrideForbidden,
-          }),
-          403,
-        );
-      }
-      throw error;
-    }
-  }
-  const mailing = await getMailing(id);
-  if (mailing.status !== 'draft')
-    return progress(input, id, { text: consoleStrings[input.language].notDraft, tone: 'warn' }, 409);
-  const target = draftTarget(mailing);
-  const values = { ...draftValues(mailing), ...valuesOf(input.form, allFields) };
-  const action = input.form.get('action') ?? 'next';
-  const save = async (
-    changes: Record<string, unknown>,
-    fields: readonly string[],
-    next: Step,
-  ): Promise<{ next: ConsoleResponse } | { errors: Record<string, string> }> => {
-    try {
-      await updateMailing(id, checkBody(api.updateMailing.body, changes));
-      return { next: seeOther(`/console/mailings/${id}/${next}`) as ConsoleResponse };
-    } catch (error) {
-      return { errors: formErrors(error, fieldMap(fields, { listId: 'listId' }), fields[0] ?? 'name') };
-    }
-  };
-  switch (step) {
-    case 'configuration': {
-      const changes = { name: values.name, from: values.from, subscriptionTypeId: values.subscriptionTypeId };
-      const result = await save(changes, configurationFields, 'content');
-      if ('next' in result) return result.next;
-      return html(
-        configurationStep(viewer, target, stateOf(values, result.errors), await typeOptions()),
-        422,
-      );
-    }
-    case 'content': {
-      if (action === 'preview') return preview(input, target, values);
-      const { body, errors } = mailingBody(values, input.language);
-      if (Object.keys(errors).length) return html(contentStep(viewer, target, stateOf(values, errors)), 422);
-      const changes = {
-        subject: body.subject,
-        text: body.text,
-        html: body.html ?? null,
-        links: body.links ?? {},
-      };
-      const result = await save(changes, contentFields, 'list');
-      if ('next' in result) return result.next;
-      return html(contentStep(viewer, target, stateOf(values, result.errors)), 422);
-    }
-    case 'list': {
-      const list = await resolveList(input, values);
-      const result = 'errors' in list ? list : await save({ listId: list.listId }, ['listId'], 'recipients');
-      if ('next' in result) return result.next;
-      return html(
-        listStep(viewer, target, stateOf(values, result.errors), await listOptions(), await typeOptions()),
-        422,
-      );
-    }
-    case 'recipients': {
-      // The override box is an administrator's: the same rule the send applies.
-      if (!mayOverrideConsent(actor.role))
-        throw new ForbiddenError('The consent override needs an admin key');
-      const on = input.form.get('overrideConsent') === 'on';
-      const reason = input.form.get('overrideReason') ?? '';
-      // A blank reason is no reason: the use case then says one is required.
-      const changes = on
-        ? { overrideConsent: true, ...(reason.trim() ? { overrideReason: reason } : {}) }
-        : { overrideConsent: false };
-      try {
-        await updateMailing(id, checkBody(api.updateMailing.body, changes));
-        return seeOther(`/console/mailings/${id}/recipients`);
-      } catch (error) {
-        const errors = formErrors(
-          error,
-          { overrideReason: 'overrideReason', overrideConsent: 'overrideConsent' },
-          'overrideReason',
-        );
-        return recipientsPage(
-          input,
-          mailing,
-          {},
-          stateOf({ overrideConsent: on ? 'on' : '', overrideReason: reason }, errors),
-          422,
-        );
-      }
-    }
-  }
-};
-
-// ---------------------------------------------------------------------------------------------
 // Progress
 
-const progress = async (
+export const progress = async (
   input: SignedIn,
   id: string,
   message?: { text: string; tone: 'ok' | 'warn' | 'bad' },
@@ -451,9 +38,9 @@ const progress = async (
     progressPage(viewerOf(input), {
       mailing: { ...mailing, unsubscribed: counts.unsubscribed },
       message,
-      canCancel: isCancellable(mailing.status) && may(input, api.cancelMailing),
+      canCancel: isCancellable(mailing.status) && may(input, cancelMailingRoute),
       // Paused, or with chunks in the dead-letter queue: resume serves both.
-      canResume: (mailing.status === 'paused' || 'deadLetters' in mailing) && may(input, api.resumeMailing),
+      canResume: (mailing.status === 'paused' || 'deadLetters' in mailing) && may(input, resumeMailingRoute),
     }),
     status,
   );
@@ -465,7 +52,7 @@ export const showMailing = async (raw: ConsoleInput): Promise<ConsoleResponse> =
   const done = (input.query as { done?: string }).done;
   const mailing = await getMailing(id);
   if (mailing.status === 'draft') return seeOther(`/console/mailings/${id}/recipients`);
-  const t = consoleStrings[input.language];
+  const t = mailingStrings[input.language];
   const messages: Record<string, { text: string; tone: 'ok' | 'warn' }> = {
     sent: { text: t.sentNotice, tone: 'ok' },
     cancelled: { text: t.cancelled, tone: 'ok' },
@@ -480,12 +67,12 @@ export const mailingAction = async (raw: ConsoleInput): Promise<ConsoleResponse>
   const action = input.form.get('action');
   try {
     if (action === 'cancel') {
-      mustMay(input, api.cancelMailing);
+      mustMay(input, cancelMailingRoute);
       await cancelMailing(id, input.session.actor);
       return seeOther(`/console/mailings/${id}?done=cancelled`);
     }
     if (action === 'resume') {
-      mustMay(input, api.resumeMailing);
+      mustMay(input, resumeMailingRoute);
       await resumeMailing(id, input.session.actor);
       return seeOther(`/console/mailings/${id}?done=resumed`);
     }

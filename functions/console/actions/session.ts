@@ -3,8 +3,6 @@
  * token (its own cookie and a hidden field must match); a refused key gets the form again with
  * a message and nothing typed kept; the key is never logged.
  */
-import * as z from 'zod/mini';
-import { loadConfig } from '#shared/config/env.ts';
 import {
   clearCookie,
   randomToken,
@@ -20,20 +18,12 @@ import { signInPage } from '#shared/console/session-pages.ts';
 import { consoleStrings } from '#shared/console/strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
 import { signIn, signOut } from '#shared/use-cases/console-sessions.ts';
-import { signedIn } from './common.ts';
+import { secureCookies, signedIn } from './common.ts';
 
 type SignInQuery = { next?: string; ended?: string; out?: string };
 
 /** A sign-in form lives for an hour: long enough to fetch a key. */
 const formLifetimeSeconds = 60 * 60;
-
-let secure: boolean | undefined;
-/**
- * Cookies are `Secure` wherever the console is served over HTTPS (in AWS, where PUBLIC_BASE_URL is
- * the API's https URL); the local stack serves http://localhost, where a Secure cookie would not stick.
- */
-export const secureCookies = (): boolean =>
-  (secure ??= loadConfig({ PUBLIC_BASE_URL: z.url() }).PUBLIC_BASE_URL.startsWith('https:'));
 
 const freshForm = (
   input: ConsoleInput,

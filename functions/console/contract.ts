@@ -1,0 +1,92 @@
+/**
+ * What the contracts of the console's page groups share (session.route.ts, mailings.route.ts,
+ * wizard.route.ts, contacts.route.ts, types.route.ts, admin.route.ts): each group is one function,
+ * a small router over its own pages (shared/http/console.ts), so a group's bundle carries only its
+ * own pages, words and use cases. The routes of a group share its handler file;
+ * infra/stacks/routes-stack.ts makes one function per handler file and three resources per route
+ * (API route, integration, permission).
+ *
+ * The console is another door to the same use cases as the JSON API: each action names the API
+ * route it stands for (a group's `api`), whose role decides who may take it and whose schemas check
+ * the form. A group's function is granted the union of its API routes' grants, and nothing more.
+ */
+import * as z from 'zod/mini';
+import type { TableName } from '#infra/tables.ts';
+import { type Access, defineRoute, type RouteContract } from '#shared/http/contract.ts';
+
+/** The union of what a group's API routes may touch, plus the sessions (app-table items). */
+export const grantsOf = (api: Readonly<Record<string, RouteContract>>) => {
+  const tables: Partial<Record<TableName, Access>> = {};
+  const queues = new Set<NonNullable<RouteContract['queues']>[number]>();
+  let secrets = false;
+  let sendsEmail = false;
+  let mirrorsSuppressions = false;
+  for (const route of Object.values(api)) {
+    for (const [name, access] of Object.entries(route.tables) as [TableName, Access][])
+      if (tables[name] !== 'write') tables[name] = access;
+    for (const queue of route.queues ?? []) queues.add(queue);
+    secrets ||= Boolean(route.secrets?.length);
+    sendsEmail ||= Boolean(route.sendsEmail);
+    mirrorsSuppressions ||= Boolean(route.mirrorsSuppressions);
+  }
+  tables.app = 'write';
+  return {
+    tables,
+    queues: [...queues].sort(),
+    ...(secrets ? { secrets: ['signing'] as const } : {}),
+    sendsEmail,
+    mirrorsSuppressions,
+  };
+};
+
+export const Text = (max: number) => z.optional(z.string().check(z.maxLength(max)));
+export const CursorQuery = z.object({ cursor: Text(2048), done: Text(20) });
+export const DoneQuery = z.object({ done: Text(20) });
+export const EmailQuery = z.object({ email: Text(320), done: Text(20) });
+
+/** The route builders of one page group: its handler file and its grants on every route. */
+export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteContract>>) => {
+  const common = { entry, tag: 'console', ...grantsOf(api) } as const;
+
+  /** A page of a signed-in person. */
+  const get = <const P extends string, const Q extends z.ZodMiniType | undefined = undefined>(
+    path: P,
+    operationId: string,
+    summary: string,
+    extra: { params?: z.ZodMiniType; query?: Q } = {},
+  ) =>
+    defineRoute({
+      method: 'GET',
+      path,
+      operationId,
+      auth: 'session',
+      summary,
+      description: `${summary}. HTML for people, server-rendered, usable without JavaScript.`,
+      status: 200,
+      page: {},
+      ...common,
+      ...extra,
+    });
+
+  /** A form post of a signed-in person: 303 to the next page when done, the form again when not. */
+  const post = <const P extends string>(
+    path: P,
+    operationId: string,
+    summary: string,
+    params?: z.ZodMiniType,
+  ) =>
+    defineRoute({
+      method: 'POST',
+      path,
+      operationId,
+      auth: 'session',
+      summary,
+      description: `${summary}. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.`,
+      status: 303,
+      page: { form: true },
+      ...common,
+      ...(params ? { params } : {}),
+    });
+
+  return { common, get, post };
+};

@@ -1,0 +1,45 @@
+/**
+ * The contracts of the console's session page group: the sign-in form, signing in and out. Served
+ * by one function (functions/console/session.ts); contract.ts says what the groups share.
+ */
+import * as z from 'zod/mini';
+import { defineRoute, type RouteContract } from '#shared/http/contract.ts';
+import { consoleGroup, Text } from './contract.ts';
+
+/** The API routes this group stands in for, by what the console calls them. */
+export const api = {} as const satisfies Record<string, RouteContract>;
+
+const { common, post } = consoleGroup('functions/console/session.ts', api);
+
+const SignInQuery = z.object({ next: Text(512), ended: Text(1), out: Text(1) });
+
+/** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
+export const routes = {
+  'GET /console/sign-in': defineRoute({
+    method: 'GET',
+    path: '/console/sign-in',
+    operationId: 'consoleSignInForm',
+    auth: 'none',
+    summary: 'The sign-in form: one field labelled "API key"',
+    description:
+      'The sign-in form of the console: one field labelled "API key". `next` is the console page to return to after signing in.',
+    status: 200,
+    page: {},
+    query: SignInQuery,
+    ...common,
+  }),
+  'POST /console/sign-in': defineRoute({
+    method: 'POST',
+    path: '/console/sign-in',
+    operationId: 'consoleSignIn',
+    auth: 'none',
+    summary: 'Signs in with an API key: a session cookie (HttpOnly, SameSite=Strict, 8 hours)',
+    description:
+      'Exchanges an API key for a console session stored server-side (its id hashed): an HttpOnly, SameSite=Strict cookie (Secure over HTTPS) for 8 hours, then 303 to `next`. The form carries the token of its own cookie (login CSRF). An unknown or revoked key gets the form again (401); the key is never logged or shown.',
+    status: 303,
+    page: { form: true },
+    query: SignInQuery,
+    ...common,
+  }),
+  'POST /console/sign-out': post('/console/sign-out', 'consoleSignOut', 'Signs out: the session is deleted'),
+} as const satisfies Record<string, RouteContract>;

@@ -1,0 +1,60 @@
+/**
+ * The contracts of the console's types page group: the subscription types (with their report and
+ * latest mailings) and the target lists. Served by one function (functions/console/types.ts);
+ * contract.ts says what the groups share.
+ */
+import { route as createList } from '#functions/api/create-list.route.ts';
+import { route as createSubscriptionType } from '#functions/api/create-subscription-type.route.ts';
+import { route as findContacts } from '#functions/api/find-contacts.route.ts';
+import { route as getList } from '#functions/api/get-list.route.ts';
+import { route as getMailing } from '#functions/api/get-mailing.route.ts';
+import { route as getSubscriptionType } from '#functions/api/get-subscription-type.route.ts';
+import { route as listListContacts } from '#functions/api/list-list-contacts.route.ts';
+import { route as listLists } from '#functions/api/list-lists.route.ts';
+import { route as listMailings } from '#functions/api/list-mailings.route.ts';
+import { route as listSubscriptionTypes } from '#functions/api/list-subscription-types.route.ts';
+import { route as updateSubscriptionType } from '#functions/api/update-subscription-type.route.ts';
+import type { RouteContract } from '#shared/http/contract.ts';
+import { IdParams } from '#shared/http/schemas/common.ts';
+import { consoleGroup, CursorQuery, DoneQuery } from './contract.ts';
+
+/** The API routes this group stands in for, by what the console calls them. */
+export const api = {
+  createList,
+  createSubscriptionType,
+  findContacts,
+  getList,
+  getMailing,
+  getSubscriptionType,
+  listListContacts,
+  listLists,
+  listMailings,
+  listSubscriptionTypes,
+  updateSubscriptionType,
+} as const satisfies Record<string, RouteContract>;
+
+const { get, post } = consoleGroup('functions/console/types.ts', api);
+
+/** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
+export const routes = {
+  'GET /console/types': get('/console/types', 'consoleTypes', 'Subscription types', { query: CursorQuery }),
+  'POST /console/types': post('/console/types', 'consoleCreateType', 'Creates a subscription type'),
+  'GET /console/types/{id}': get(
+    '/console/types/{id}',
+    'consoleType',
+    'A subscription type: its settings and translations, subscribers and unsubscribes by source',
+    { params: IdParams, query: DoneQuery },
+  ),
+  'POST /console/types/{id}': post(
+    '/console/types/{id}',
+    'consoleUpdateType',
+    'Changes a subscription type: name, description, translations, public, archived',
+    IdParams,
+  ),
+  'GET /console/lists': get('/console/lists', 'consoleLists', 'Target lists', { query: CursorQuery }),
+  'POST /console/lists': post('/console/lists', 'consoleCreateList', 'Creates a target list'),
+  'GET /console/lists/{id}': get('/console/lists/{id}', 'consoleList', 'A target list and its members', {
+    params: IdParams,
+    query: CursorQuery,
+  }),
+} as const satisfies Record<string, RouteContract>;
