@@ -12,6 +12,13 @@
  *   `NEW_AND_OLD_IMAGES` says, both images — exactly as DynamoDB appends it when it commits. A write
  *   whose condition fails, or that changes nothing, appends nothing (as in DynamoDB). Every write of
  *   the local stack passes here, so nothing can change an item between its two reads.
+ * - **BatchExecuteStatement** (dynalite has no PartiQL) runs batches of PartiQL inserts —
+ *   `INSERT INTO "table" VALUE {'name': ?, …}`, the only statement the local stack knows — as
+ *   DynamoDB does: each statement on its own (no transaction), an item whose key exists already
+ *   answered with the statement's `DuplicateItem` error and left as it is. On a table with a stream
+ *   the batch's keys are locked, read in one BatchGetItem and the new items written in one
+ *   BatchWriteItem (nothing else writes them in between: every write takes the same locks); on a
+ *   table without one, each statement is a conditional PutItem.
  * - **DynamoDB Streams** (`DynamoDBStreams_20120810.*`: ListStreams, DescribeStream,
  *   GetShardIterator, GetRecords) serves the records: one shard per stream (DynamoDB has several, and
  *   orders records per item key only: consumers may rely on nothing more), 24 hours of retention,
@@ -29,9 +36,12 @@ import { crc32 } from 'node:zlib';
 import {
   type AttributeValue,
   BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
   DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
 type Item = Record<string, AttributeValue>;
@@ -94,6 +104,29 @@ const same = (a: unknown, b: unknown): boolean => {
 
 /** DynamoDB's measure of an item: names and values, roughly as it bills them. */
 const sizeOf = (item: Item | undefined) => (item ? Buffer.byteLength(JSON.stringify(item)) : 0);
+
+/** The PartiQL the local stack runs: `INSERT INTO "table" VALUE {'a': ?, 'b': ?}`, values as parameters. */
+const insertStatement = /^\s*INSERT\s+INTO\s+"([^"]+)"\s+VALUE\s+\{(.*)\}\s*$/is;
+const parameterPair = /^\s*'([^']+)'\s*:\s*\?\s*$/;
+
+/** One statement of a BatchExecuteStatement as an item to insert, or undefined if it is not such an insert. */
+export const parseInsert = (
+  statement: unknown,
+  parameters: unknown,
+): { table: string; item: Item } | undefined => {
+  const match = typeof statement === 'string' ? insertStatement.exec(statement) : null;
+  if (!match || !Array.isArray(parameters)) return undefined;
+  const names = (match[2] as string).split(',').map((pair) => parameterPair.exec(pair)?.[1]);
+  if (names.length !== parameters.length || names.some((n) => n === undefined)) return undefined;
+  if (new Set(names).size !== names.length) return undefined;
+  return {
+    table: match[1] as string,
+    item: Object.fromEntries(names.map((n, i) => [n as string, parameters[i] as AttributeValue])),
+  };
+};
+
+/** DynamoDB's limit of statements per BatchExecuteStatement. */
+const maxBatchStatements = 25;
 
 class StreamError extends Error {
   readonly type: string;
@@ -391,6 +424,150 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     }
   };
 
+  type Statement = {
+    Statement?: unknown;
+    Parameters?: unknown;
+    ReturnValuesOnConditionCheckFailure?: unknown;
+  };
+  type StatementAnswer = { TableName: string; Error?: { Code: string; Message: string; Item?: Item } };
+  const duplicate = (table: string, existing: Item | undefined, statement: Statement): StatementAnswer => ({
+    TableName: table,
+    Error: {
+      Code: 'DuplicateItem',
+      Message: 'Duplicate primary key exists in table',
+      ...(existing && statement.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' ? { Item: existing } : {}),
+    },
+  });
+
+  /** Inserts into a table with a stream: under the keys' locks, one read of them all, one write of the new. */
+  const insertWithStream = async (
+    stream: Stream,
+    inserts: Array<{ at: number; item: Item; statement: Statement }>,
+    answers: StatementAnswer[],
+  ): Promise<number> => {
+    const named = inserts.map((insert) => {
+      const keys = keysOf(stream, insert.item);
+      return { ...insert, keys, name: lockName(stream, keys) };
+    });
+    const release = await lock(named.map((n) => n.name));
+    try {
+      const existing = new Map<string, Item>();
+      const unique = [...new Map(named.map((n) => [n.name, n.keys])).values()];
+      let pending: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = {
+        [stream.tableName]: { Keys: unique, ConsistentRead: true },
+      };
+      while (pending && Object.keys(pending).length) {
+        const got = await inner.send(new BatchGetItemCommand({ RequestItems: pending }));
+        for (const item of got.Responses?.[stream.tableName] ?? [])
+          existing.set(lockName(stream, keysOf(stream, item)), item);
+        pending = got.UnprocessedKeys as typeof pending;
+      }
+      // In request order: a second insert of one key in the batch finds the first.
+      const writes: typeof named = [];
+      let units = 0;
+      for (const n of named) {
+        const found = existing.get(n.name);
+        if (found) {
+          answers[n.at] = duplicate(stream.tableName, found, n.statement);
+          units += 1; // a failed conditional write is billed too
+          continue;
+        }
+        existing.set(n.name, n.item);
+        writes.push(n);
+        answers[n.at] = { TableName: stream.tableName };
+      }
+      let requests = writes.map((w) => ({ PutRequest: { Item: w.item } }));
+      while (requests.length) {
+        const done = await inner.send(
+          new BatchWriteItemCommand({
+            RequestItems: { [stream.tableName]: requests },
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        );
+        units += (done.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        requests = (done.UnprocessedItems?.[stream.tableName] ?? []) as typeof requests;
+      }
+      for (const w of writes) append(stream, w.keys, undefined, w.item);
+      return units;
+    } finally {
+      release();
+    }
+  };
+
+  /** Inserts into a table without a stream: each a conditional PutItem, atomic in dynalite. */
+  const insertWithoutStream = async (
+    table: string,
+    inserts: Array<{ at: number; item: Item; statement: Statement }>,
+    answers: StatementAnswer[],
+  ): Promise<number> => {
+    const { Table } = await inner.send(new DescribeTableCommand({ TableName: table }));
+    const hash = Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '';
+    let units = 0;
+    for (const { at, item, statement } of inserts) {
+      try {
+        const put = await inner.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(#k)',
+            ExpressionAttributeNames: { '#k': hash },
+            ReturnConsumedCapacity: 'TOTAL',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        units += put.ConsumedCapacity?.CapacityUnits ?? 0;
+        answers[at] = { TableName: table };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        units += 1;
+        answers[at] = duplicate(table, error.Item as Item | undefined, statement);
+      }
+    }
+    return units;
+  };
+
+  const batchExecute = async (request: Json): Promise<Answer> => {
+    const invalid = (message: string) =>
+      ownAnswer(400, { __type: 'com.amazon.coral.validate#ValidationException', message });
+    const statements = (Array.isArray(request.Statements) ? request.Statements : []) as Statement[];
+    if (!statements.length || statements.length > maxBatchStatements)
+      return invalid(`A batch holds 1 to ${maxBatchStatements} statements`);
+    const parsed = statements.map((s) => parseInsert(s.Statement, s.Parameters ?? []));
+    if (parsed.some((p) => !p))
+      return invalid(
+        'The local stack runs INSERT INTO "table" VALUE {\'name\': ?, …} statements only, values as parameters',
+      );
+    const byTable = new Map<string, Array<{ at: number; item: Item; statement: Statement }>>();
+    parsed.forEach((p, at) => {
+      const { table, item } = p as { table: string; item: Item };
+      byTable.set(table, [
+        ...(byTable.get(table) ?? []),
+        { at, item, statement: statements[at] as Statement },
+      ]);
+    });
+    const answers: StatementAnswer[] = new Array(statements.length);
+    const capacity: Array<{ TableName: string; CapacityUnits: number }> = [];
+    try {
+      for (const [table, inserts] of byTable) {
+        const stream = streamOf(table);
+        const units = stream
+          ? await insertWithStream(stream, inserts, answers)
+          : await insertWithoutStream(table, inserts, answers);
+        capacity.push({ TableName: table, CapacityUnits: units });
+      }
+    } catch (error) {
+      // dynalite refused the items (a missing table, a malformed value): the caller's mistake.
+      const { name, message, $metadata } = error as Error & { $metadata?: { httpStatusCode?: number } };
+      if ($metadata?.httpStatusCode !== 400) throw error;
+      return ownAnswer(400, { __type: `com.amazonaws.dynamodb.v20120810#${name}`, message });
+    }
+    const asked = request.ReturnConsumedCapacity;
+    return ownAnswer(200, {
+      Responses: answers,
+      ...(asked === 'TOTAL' || asked === 'INDEXES' ? { ConsumedCapacity: capacity } : {}),
+    });
+  };
+
   // ----- the control plane: streams on CreateTable / UpdateTable, reported by DescribeTable -----
   const withStream = (description: Json | undefined): Json | undefined => {
     const stream = description && streamOf(description.TableName);
@@ -438,6 +615,8 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         return writeWithImages(req, operation, request);
       case 'BatchWriteItem':
         return batchWrite(req, request);
+      case 'BatchExecuteStatement':
+        return batchExecute(request);
       case 'DescribeTable':
         return describing(req, request, 'Table');
       case 'CreateTable': {
