@@ -520,7 +520,12 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         units += 1;
-        answers[at] = duplicate(table, error.Item as Item | undefined, statement);
+        // dynalite does not hand back the item a condition failed on: read it (only when asked).
+        const wanted = statement.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
+        const hashKey = { [hash]: item[hash] as AttributeValue };
+        const range = Table?.KeySchema?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+        const keys = range ? { ...hashKey, [range]: item[range] as AttributeValue } : hashKey;
+        answers[at] = duplicate(table, wanted ? await getItem(table, keys) : undefined, statement);
       }
     }
     return units;
