@@ -28,24 +28,17 @@
  * restart of the local stack loses no change that its consumer had not yet read — as a stream in
  * AWS outlives a crash of its consumer.
  */
+import { EventEmitter } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  ConditionalCheckFailedException,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 type Item = Record<string, AttributeValue>;
 type Json = Record<string, unknown>;
+type BatchGot = { Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, unknown> };
 
 /** Records older than this are trimmed, as DynamoDB Streams keeps them 24 hours. */
 const retentionMs = 24 * 3600 * 1000;
@@ -139,6 +132,11 @@ class StreamError extends Error {
 export interface DynamoProxyOptions {
   /** dynalite's URL. */
   upstream: string;
+  /**
+   * dynalite's server, when it runs in this process: requests are handed to its request handler
+   * directly (the same handler its port serves), without a network round trip.
+   */
+  server?: Server;
   port?: number;
   /** Folder keeping streams and their records across restarts; in memory when absent. */
   dataDir?: string;
@@ -159,11 +157,9 @@ const readBody = async (req: IncomingMessage): Promise<Buffer> => {
 
 export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<DynamoProxy> => {
   const upstream = new URL(options.upstream);
-  const inner = new DynamoDBClient({
-    endpoint: options.upstream,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const inProcess = options.server?.listeners('request')[0] as
+    | ((req: EventEmitter, res: unknown) => void)
+    | undefined;
   const streams = new Map<string, Stream>();
   const registryFile = options.dataDir && join(options.dataDir, 'streams.json');
   const recordsFile = (stream: Stream) =>
@@ -204,7 +200,9 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
   const enableStream = async (tableName: string, viewType: string): Promise<Stream> => {
     const existing = streams.get(tableName);
     if (existing?.enabled) return existing;
-    const { Table } = await inner.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await call<{ Table?: { KeySchema?: Stream['keySchema'] } }>('DescribeTable', {
+      TableName: tableName,
+    });
     const createdAt = Date.now();
     const label = new Date(createdAt).toISOString().replace('Z', '');
     const stream: Stream = {
@@ -286,34 +284,89 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
   const lockName = (stream: Stream, keys: Item) => `${stream.tableName}|${JSON.stringify(keys)}`;
 
   const getItem = async (tableName: string, keys: Item): Promise<Item | undefined> =>
-    (await inner.send(new GetItemCommand({ TableName: tableName, Key: keys, ConsistentRead: true }))).Item;
+    (await call<{ Item?: Item }>('GetItem', { TableName: tableName, Key: keys, ConsistentRead: true })).Item;
 
   // ----- forwarding -----
+  type Answer = { status: number; headers: IncomingMessage['headers']; payload: Buffer };
+
+  /** Hands a request to dynalite's handler in this process: a request and a response of the fields it uses. */
+  const invoke = (
+    handler: NonNullable<typeof inProcess>,
+    headers: IncomingMessage['headers'],
+    body: Buffer,
+    method: string,
+    url: string,
+  ) =>
+    new Promise<Answer>((resolve) => {
+      const req = Object.assign(new EventEmitter(), { headers, method, url });
+      const answerHeaders: IncomingMessage['headers'] = {};
+      const res = {
+        statusCode: 200,
+        contentType: '',
+        setHeader: (name: string, value: unknown) => {
+          answerHeaders[name.toLowerCase()] = String(value);
+        },
+        end: (payload?: string | Buffer) =>
+          resolve({ status: res.statusCode, headers: answerHeaders, payload: Buffer.from(payload ?? '') }),
+      };
+      handler(req, res);
+      req.emit('data', body);
+      req.emit('end');
+    });
+
+  const send = (headers: IncomingMessage['headers'], body: Buffer, method = 'POST', url = '/') => {
+    if (inProcess) return invoke(inProcess, headers, body, method, url);
+    return new Promise<Answer>((resolve, reject) => {
+      const call = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method,
+          path: url,
+          headers: { ...headers, host: upstream.host, 'content-length': String(body.length) },
+        },
+        async (answer) =>
+          resolve({
+            status: answer.statusCode ?? 502,
+            headers: answer.headers,
+            payload: await readBody(answer),
+          }),
+      );
+      call.on('error', reject);
+      call.end(body);
+    });
+  };
+
+  /** A client's request, as it came (dynalite checks that it is signed, not the signature). */
   const forward = (req: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; payload: Buffer }>(
-      (resolve, reject) => {
-        const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
-        const call = httpRequest(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
-          async (answer) =>
-            resolve({
-              status: answer.statusCode ?? 502,
-              headers: answer.headers,
-              payload: await readBody(answer),
-            }),
-        );
-        call.on('error', reject);
-        call.end(body);
+    send(req.headers, body, req.method ?? 'POST', req.url ?? '/');
+
+  /** A request of the proxy's own (images, existence checks); throws dynalite's error as the SDK would name it. */
+  const call = async <T = Json>(operation: string, request: Json): Promise<T> => {
+    const answer = await send(
+      {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDB_20120810.${operation}`,
+        'x-amz-date': '20240101T000000Z',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
       },
+      Buffer.from(JSON.stringify(request)),
     );
+    const parsed = JSON.parse(answer.payload.toString('utf8') || '{}') as Json;
+    if (answer.status === 200) return parsed as T;
+    const type = String(parsed.__type ?? 'InternalServerError');
+    throw Object.assign(new Error(String(parsed.message ?? parsed.Message ?? type)), {
+      name: type.slice(type.indexOf('#') + 1),
+      $metadata: { httpStatusCode: answer.status },
+    });
+  };
 
   /** The answer with a body of our own: its checksum (x-amz-crc32, which the SDK verifies) follows. */
   const rewrite = (headers: IncomingMessage['headers'], payload: Buffer) => ({
     headers: { ...headers, 'content-length': String(payload.length), 'x-amz-crc32': String(crc32(payload)) },
     payload,
   });
-
-  type Answer = { status: number; headers: IncomingMessage['headers']; payload: Buffer };
 
   const writeWithImages = async (req: IncomingMessage, operation: string, request: Json): Promise<Answer> => {
     const stream = streamOf(request.TableName);
@@ -387,7 +440,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       }
       let pending: typeof wanted | undefined = wanted;
       while (pending && Object.keys(pending).length) {
-        const got = await inner.send(new BatchGetItemCommand({ RequestItems: pending }));
+        const got = await call<BatchGot>('BatchGetItem', { RequestItems: pending });
         for (const [table, items] of Object.entries(got.Responses ?? {})) {
           const stream = streams.get(table) as Stream;
           for (const item of items) before.set(lockName(stream, keysOf(stream, item)), item);
@@ -457,7 +510,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         [stream.tableName]: { Keys: unique, ConsistentRead: true },
       };
       while (pending && Object.keys(pending).length) {
-        const got = await inner.send(new BatchGetItemCommand({ RequestItems: pending }));
+        const got = await call<BatchGot>('BatchGetItem', { RequestItems: pending });
         for (const item of got.Responses?.[stream.tableName] ?? [])
           existing.set(lockName(stream, keysOf(stream, item)), item);
         pending = got.UnprocessedKeys as typeof pending;
@@ -478,12 +531,13 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       }
       let requests = writes.map((w) => ({ PutRequest: { Item: w.item } }));
       while (requests.length) {
-        const done = await inner.send(
-          new BatchWriteItemCommand({
-            RequestItems: { [stream.tableName]: requests },
-            ReturnConsumedCapacity: 'TOTAL',
-          }),
-        );
+        const done = await call<{
+          ConsumedCapacity?: Array<{ CapacityUnits?: number }>;
+          UnprocessedItems?: Record<string, unknown[]>;
+        }>('BatchWriteItem', {
+          RequestItems: { [stream.tableName]: requests },
+          ReturnConsumedCapacity: 'TOTAL',
+        });
         units += (done.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
         requests = (done.UnprocessedItems?.[stream.tableName] ?? []) as typeof requests;
       }
@@ -500,25 +554,24 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     inserts: Array<{ at: number; item: Item; statement: Statement }>,
     answers: StatementAnswer[],
   ): Promise<number> => {
-    const { Table } = await inner.send(new DescribeTableCommand({ TableName: table }));
+    const { Table } = await call<{ Table?: { KeySchema?: Stream['keySchema'] } }>('DescribeTable', {
+      TableName: table,
+    });
     const hash = Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '';
     let units = 0;
     for (const { at, item, statement } of inserts) {
       try {
-        const put = await inner.send(
-          new PutItemCommand({
-            TableName: table,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(#k)',
-            ExpressionAttributeNames: { '#k': hash },
-            ReturnConsumedCapacity: 'TOTAL',
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
+        const put = await call<{ ConsumedCapacity?: { CapacityUnits?: number } }>('PutItem', {
+          TableName: table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#k)',
+          ExpressionAttributeNames: { '#k': hash },
+          ReturnConsumedCapacity: 'TOTAL',
+        });
         units += put.ConsumedCapacity?.CapacityUnits ?? 0;
         answers[at] = { TableName: table };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
         units += 1;
         // dynalite does not hand back the item a condition failed on: read it (only when asked).
         const wanted = statement.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
@@ -652,8 +705,8 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
           }
           // A request that only switches the stream is answered here (dynalite knows no streams).
           if (Object.keys(rest).length === 1) {
-            const { Table } = await inner.send(new DescribeTableCommand({ TableName: table }));
-            return ownAnswer(200, { TableDescription: withStream(Table as unknown as Json) });
+            const { Table } = await call<{ Table?: Json }>('DescribeTable', { TableName: table });
+            return ownAnswer(200, { TableDescription: withStream(Table) });
           }
         }
         return describing(req, rest, 'TableDescription');
@@ -805,7 +858,6 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         server.closeAllConnections();
         server.close(() => resolve());
       });
-      inner.destroy();
     },
   };
 };

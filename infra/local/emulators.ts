@@ -169,6 +169,7 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
   const innerDynamoPort = await listen(dynamo, 0);
   const dynamoProxy = await startDynamoProxy({
     upstream: `http://127.0.0.1:${innerDynamoPort}`,
+    server: dynamo,
     ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
     ...(options.streamsPath ? { dataDir: options.streamsPath } : {}),
   });
