@@ -659,7 +659,21 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     };
   };
 
+  /** What the proxy adds to or watches; everything else (reads, queries) passes to dynalite unread. */
+  const handled = new Set([
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+    'BatchWriteItem',
+    'BatchExecuteStatement',
+    'DescribeTable',
+    'CreateTable',
+    'UpdateTable',
+    'DeleteTable',
+  ]);
+
   const dynamoOperation = async (req: IncomingMessage, operation: string, body: Buffer): Promise<Answer> => {
+    if (!handled.has(operation)) return forward(req, body);
     let request: Json;
     try {
       request = JSON.parse(body.toString('utf8')) as Json;
