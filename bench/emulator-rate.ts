@@ -6,14 +6,15 @@
  * requests in flight.
  *
  *   npx node bench/emulator-rate.ts [rows=20000] [concurrency=8] [mix=import] [proxy|direct]
- *   (direct: dynalite alone, which knows no PartiQL — the `claims` mix only)
+ *   (direct: dynalite alone, which knows no PartiQL: no batched claims)
  *
  * Mixes, per row:
  * - `claims`: one conditional PutItem (an address claim, as sent one at a time before);
  * - `batched-claims`: 1/25 of a BatchExecuteStatement of 25 claim INSERTs;
  * - `import`: what the import worker sends for a new contact: the lookup (claim and suppression
  *   keys, 100 keys a BatchGetItem), the claim (25 INSERTs a BatchExecuteStatement), the contact
- *   item and its membership item (25 a BatchWriteItem each), items the size of the benchmark's.
+ *   item and its membership item (25 a BatchWriteItem each), items the size of the benchmark's;
+ * - any of `lookup`, `batched-claims`, `contacts`, `memberships`, comma-separated: those parts alone.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -46,7 +47,8 @@ if (process.argv[2] === '--server') {
   const mix = process.argv[4] ?? 'import';
   const mode = process.argv[5] ?? 'proxy';
   // dynalite alone knows no PartiQL: only single claims go to it directly.
-  if (mode === 'direct' && mix !== 'claims') throw new Error('direct: the claims mix only');
+  if (mode === 'direct' && (mix === 'import' || mix.includes('batched-claims')))
+    throw new Error('direct: dynalite alone runs no BatchExecuteStatement');
   const child = fork(import.meta.filename, ['--server', mode]);
   const [{ url }] = (await once(child, 'message')) as [{ url: string }];
   const ask = async (): Promise<NodeJS.CpuUsage> => {
@@ -147,11 +149,14 @@ if (process.argv[2] === '--server') {
       }),
     );
   /** Rows [first, first + 25): the requests of `mix`. */
+  const parts = new Set(
+    mix === 'import' ? ['lookup', 'batched-claims', 'contacts', 'memberships'] : mix.split(','),
+  );
   const unit = mix === 'claims' ? 1 : 25;
   const run = async (first: number) => {
     const count = Math.min(unit, rows - first);
     const range = Array.from({ length: count }, (_, k) => first + k);
-    if (mix === 'claims') {
+    if (parts.has('claims'))
       await client.send(
         new PutItemCommand({
           TableName: table,
@@ -159,10 +164,8 @@ if (process.argv[2] === '--server') {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return;
-    }
-    if (mix === 'import') {
-      // The worker reads 100 keys a request: half a request per 25 rows, as one of 50 keys here.
+    // The worker reads 100 keys a request: half a request per 25 rows, as one of 50 keys here.
+    if (parts.has('lookup'))
       await client.send(
         new BatchGetItemCommand({
           RequestItems: {
@@ -176,12 +179,9 @@ if (process.argv[2] === '--server') {
           },
         }),
       );
-    }
-    await insertClaims(first, count);
-    if (mix === 'import') {
-      await writeAll(range.map(contactItem));
-      await writeAll(range.map(membershipItem));
-    }
+    if (parts.has('batched-claims')) await insertClaims(first, count);
+    if (parts.has('contacts')) await writeAll(range.map(contactItem));
+    if (parts.has('memberships')) await writeAll(range.map(membershipItem));
   };
   const units = Array.from({ length: Math.ceil(rows / unit) }, (_, k) => k * unit);
   const warmUp = async () => {
