@@ -74,11 +74,29 @@ interface Stream {
   enabled: boolean;
   createdAt: number;
   keySchema: Array<{ AttributeName: string; KeyType: string }>;
-  records: StreamRecord[];
+  /**
+   * The records kept, in order, each as its JSON text (the answer of GetRecords is made of them):
+   * a text is one object to the garbage collector, where a record's images are hundreds.
+   */
+  records: KeptRecord[];
   /** Records appended so far (the next sequence number). */
   next: number;
   /** Records trimmed so far: sequence numbers below this are gone. */
   trimmed: number;
+}
+
+/** A record as kept: when it was appended (seconds, for retention) and its JSON text. */
+interface KeptRecord {
+  at: number;
+  json: string;
+}
+
+/** A body already in JSON (GetRecords' answer, made of kept records' texts). */
+class RawJson {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 const sequenceNumber = (n: number) => (10n ** 20n + BigInt(n)).toString();
@@ -182,11 +200,12 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         for (const line of lines) {
           const record = JSON.parse(line) as StreamRecord;
           stream.next = ordinal(record.dynamodb.SequenceNumber) + 1;
-          if (record.dynamodb.ApproximateCreationDateTime >= cutoff) stream.records.push(record);
+          const at = record.dynamodb.ApproximateCreationDateTime;
+          if (at >= cutoff) stream.records.push({ at, json: line });
         }
-        stream.trimmed = stream.records[0] ? ordinal(stream.records[0].dynamodb.SequenceNumber) : stream.next;
+        stream.trimmed = stream.next - stream.records.length;
         // Rewritten without what is past retention, so the file does not grow for ever.
-        if (file) writeFileSync(file, stream.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        if (file) writeFileSync(file, stream.records.map((r) => `${r.json}\n`).join(''));
         streams.set(stream.tableName, stream);
       }
     }
@@ -227,27 +246,33 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     if (oldImage && newImage && same(oldImage, newImage)) return;
     const n = stream.next++;
     const withImages = stream.viewType === 'NEW_AND_OLD_IMAGES';
-    const record: StreamRecord = {
+    const at = Math.floor(Date.now() / 1000);
+    // The record's text, made of the images' texts (each stringified once: they also give its size).
+    const keysJson = JSON.stringify(keys);
+    const newJson =
+      newImage && (withImages || stream.viewType === 'NEW_IMAGE') ? JSON.stringify(newImage) : undefined;
+    const oldJson =
+      oldImage && (withImages || stream.viewType === 'OLD_IMAGE') ? JSON.stringify(oldImage) : undefined;
+    const bytes = (json: string | undefined) => (json ? Buffer.byteLength(json) : 0);
+    const sizeBytes =
+      bytes(keysJson) +
+      (newJson !== undefined ? bytes(newJson) : sizeOf(newImage)) +
+      (oldJson !== undefined ? bytes(oldJson) : sizeOf(oldImage));
+    const head: Omit<StreamRecord, 'dynamodb'> = {
       eventID: `${stream.label}-${n}`.replace(/[^A-Za-z0-9]/g, '').slice(-32),
       eventName: !oldImage ? 'INSERT' : !newImage ? 'REMOVE' : 'MODIFY',
       eventVersion: '1.1',
       eventSource: 'aws:dynamodb',
       awsRegion: region,
-      dynamodb: {
-        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-        Keys: keys,
-        ...(newImage && (withImages || stream.viewType === 'NEW_IMAGE') ? { NewImage: newImage } : {}),
-        ...(oldImage && (withImages || stream.viewType === 'OLD_IMAGE') ? { OldImage: oldImage } : {}),
-        SequenceNumber: sequenceNumber(n),
-        SizeBytes: sizeOf(keys) + sizeOf(newImage) + sizeOf(oldImage),
-        StreamViewType: stream.viewType,
-      },
     };
-    stream.records.push(record);
+    const json = `${JSON.stringify(head).slice(0, -1)},"dynamodb":{"ApproximateCreationDateTime":${at},"Keys":${keysJson}${
+      newJson !== undefined ? `,"NewImage":${newJson}` : ''
+    }${oldJson !== undefined ? `,"OldImage":${oldJson}` : ''},"SequenceNumber":"${sequenceNumber(n)}","SizeBytes":${sizeBytes},"StreamViewType":${JSON.stringify(stream.viewType)}}}`;
+    stream.records.push({ at, json });
     const file = recordsFile(stream);
-    if (file) appendFileSync(file, `${JSON.stringify(record)}\n`);
+    if (file) appendFileSync(file, `${json}\n`);
     const cutoff = (Date.now() - retentionMs) / 1000;
-    while (stream.records[0] && stream.records[0].dynamodb.ApproximateCreationDateTime < cutoff) {
+    while (stream.records[0] && stream.records[0].at < cutoff) {
       stream.records.shift();
       stream.trimmed++;
     }
@@ -647,7 +672,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
   };
 
   const ownAnswer = (status: number, body: unknown): Answer => {
-    const payload = Buffer.from(JSON.stringify(body));
+    const payload = Buffer.from(body instanceof RawJson ? body.text : JSON.stringify(body));
     return {
       status,
       headers: {
@@ -820,9 +845,10 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         const limit = Math.min(1000, Math.max(1, Number(request.Limit ?? 1000)));
         const start = position.p + 1 - stream.trimmed;
         const records = stream.records.slice(start, start + limit);
-        const last = records.at(-1);
-        const after = last ? ordinal(last.dynamodb.SequenceNumber) : position.p;
-        return { Records: records, NextShardIterator: iterator(stream, after) };
+        const after = records.length ? stream.trimmed + start + records.length - 1 : position.p;
+        return new RawJson(
+          `{"Records":[${records.map((r) => r.json).join(',')}],"NextShardIterator":${JSON.stringify(iterator(stream, after))}}`,
+        );
       }
       default:
         throw new StreamError('UnknownOperationException', `Unknown operation ${operation}`);
