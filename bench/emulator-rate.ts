@@ -5,8 +5,10 @@
  * of its own, as in the benchmark's stack process; this process is the client, `concurrency`
  * requests in flight.
  *
- *   npx node bench/emulator-rate.ts [rows=20000] [concurrency=8] [mix=import] [proxy|direct]
- *   (direct: dynalite alone, which knows no PartiQL: no batched claims)
+ *   npx node bench/emulator-rate.ts [rows=20000] [concurrency=8] [mix=import] [proxy|one-thread|direct]
+ *   (proxy: as the in-memory stack runs it, dynalite on a thread of its own; one-thread: dynalite on
+ *   the proxy's thread, as with a data folder; direct: dynalite alone, which knows no PartiQL: no
+ *   batched claims)
  *
  * Mixes, per row:
  * - `claims`: one conditional PutItem (an address claim, as sent one at a time before);
@@ -30,12 +32,30 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 if (process.argv[2] === '--server') {
   const { default: dynalite } = await import('dynalite');
   const { startDynamoProxy } = await import('#infra/local/dynamodb-streams.ts');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const inner = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const url =
-    process.argv[3] === 'direct' ? inner : (await startDynamoProxy({ upstream: inner, server })).url;
+  const { startDynaliteThread } = await import('#infra/local/dynalite-thread.ts');
+  const { callHandler } = await import('#infra/local/handler-call.ts');
+  const mode = process.argv[3];
+  let url: string;
+  if (mode === 'proxy') {
+    // As the in-memory local stack wires them (infra/local/emulators.ts): dynalite on its own thread.
+    const thread = await startDynaliteThread();
+    url = (await startDynamoProxy({ upstream: 'http://127.0.0.1:0', handle: thread.handle })).url;
+  } else {
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const inner = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const handler = server.listeners('request')[0] as Parameters<typeof callHandler>[0];
+    url =
+      mode === 'direct'
+        ? inner
+        : (
+            await startDynamoProxy({
+              upstream: inner,
+              handle: (headers, body, method, path) => callHandler(handler, headers, body, method, path),
+            })
+          ).url;
+  }
   process.send?.({ url });
   process.on('message', (m: { type: string }) => {
     if (m.type === 'cpu') process.send?.({ cpu: process.cpuUsage() });
@@ -205,7 +225,12 @@ if (process.argv[2] === '--server') {
   process.stdout.write(
     `${JSON.stringify({
       mix,
-      emulator: mode === 'direct' ? 'dynalite' : 'dynalite behind the stream proxy',
+      emulator:
+        mode === 'direct'
+          ? 'dynalite'
+          : mode === 'proxy'
+            ? 'dynalite on its own thread behind the stream proxy'
+            : "dynalite on the stream proxy's thread",
       rows,
       concurrency,
       seconds: Number(seconds.toFixed(2)),

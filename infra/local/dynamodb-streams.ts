@@ -28,7 +28,6 @@
  * restart of the local stack loses no change that its consumer had not yet read — as a stream in
  * AWS outlives a crash of its consumer.
  */
-import { EventEmitter } from 'node:events';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +37,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 type Item = Record<string, AttributeValue>;
 type Json = Record<string, unknown>;
+type Answer = { status: number; headers: IncomingMessage['headers']; payload: Buffer };
 type BatchGot = { Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, unknown> };
 
 /** Records older than this are trimmed, as DynamoDB Streams keeps them 24 hours. */
@@ -151,10 +151,15 @@ export interface DynamoProxyOptions {
   /** dynalite's URL. */
   upstream: string;
   /**
-   * dynalite's server, when it runs in this process: requests are handed to its request handler
-   * directly (the same handler its port serves), without a network round trip.
+   * Hands a request to dynalite without a network round trip (its handler on this thread, or on a
+   * thread of its own: ./dynalite-thread.ts); without it, requests go to `upstream` over HTTP.
    */
-  server?: Server;
+  handle?: (
+    headers: IncomingMessage['headers'],
+    body: Buffer,
+    method: string,
+    url: string,
+  ) => Promise<Answer>;
   port?: number;
   /** Folder keeping streams and their records across restarts; in memory when absent. */
   dataDir?: string;
@@ -175,9 +180,6 @@ const readBody = async (req: IncomingMessage): Promise<Buffer> => {
 
 export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<DynamoProxy> => {
   const upstream = new URL(options.upstream);
-  const inProcess = options.server?.listeners('request')[0] as
-    | ((req: EventEmitter, res: unknown) => void)
-    | undefined;
   const streams = new Map<string, Stream>();
   const registryFile = options.dataDir && join(options.dataDir, 'streams.json');
   const recordsFile = (stream: Stream) =>
@@ -312,35 +314,9 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     (await call<{ Item?: Item }>('GetItem', { TableName: tableName, Key: keys, ConsistentRead: true })).Item;
 
   // ----- forwarding -----
-  type Answer = { status: number; headers: IncomingMessage['headers']; payload: Buffer };
-
-  /** Hands a request to dynalite's handler in this process: a request and a response of the fields it uses. */
-  const invoke = (
-    handler: NonNullable<typeof inProcess>,
-    headers: IncomingMessage['headers'],
-    body: Buffer,
-    method: string,
-    url: string,
-  ) =>
-    new Promise<Answer>((resolve) => {
-      const req = Object.assign(new EventEmitter(), { headers, method, url });
-      const answerHeaders: IncomingMessage['headers'] = {};
-      const res = {
-        statusCode: 200,
-        contentType: '',
-        setHeader: (name: string, value: unknown) => {
-          answerHeaders[name.toLowerCase()] = String(value);
-        },
-        end: (payload?: string | Buffer) =>
-          resolve({ status: res.statusCode, headers: answerHeaders, payload: Buffer.from(payload ?? '') }),
-      };
-      handler(req, res);
-      req.emit('data', body);
-      req.emit('end');
-    });
 
   const send = (headers: IncomingMessage['headers'], body: Buffer, method = 'POST', url = '/') => {
-    if (inProcess) return invoke(inProcess, headers, body, method, url);
+    if (options.handle) return options.handle(headers, body, method, url);
     return new Promise<Answer>((resolve, reject) => {
       const call = httpRequest(
         {
