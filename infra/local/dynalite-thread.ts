@@ -29,17 +29,22 @@ export interface DynaliteThread {
 
 export const startDynaliteThread = async (): Promise<DynaliteThread> => {
   const worker = new Worker(new URL(import.meta.url));
-  const waiting = new Map<number, (answer: HandlerAnswer) => void>();
+  const waiting = new Map<number, { resolve: (answer: HandlerAnswer) => void; reject: (e: Error) => void }>();
   let failure: Error | undefined;
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const { reject } of waiting.values()) reject(error);
+    waiting.clear();
+  };
   worker.on('message', (m: { id: number; answer: HandlerAnswer }) => {
-    const resolve = waiting.get(m.id);
+    const resolve = waiting.get(m.id)?.resolve;
     waiting.delete(m.id);
     const { payload } = m.answer;
     resolve?.({ ...m.answer, payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength) });
   });
-  worker.on('error', (error) => {
-    failure = error;
-  });
+  // A request in flight when the thread dies fails (the proxy answers it with a 500), none hangs.
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the dynalite thread exited (${code})`)));
   await new Promise<void>((resolve, reject) => {
     worker.once('online', resolve);
     worker.once('error', reject);
@@ -51,8 +56,8 @@ export const startDynaliteThread = async (): Promise<DynaliteThread> => {
     handle: (headers, body, method, url) => {
       if (failure) return Promise.reject(failure);
       const id = next++;
-      return new Promise((resolve) => {
-        waiting.set(id, resolve);
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
         worker.postMessage({ id, headers, body, method, url } satisfies Call);
       });
     },
