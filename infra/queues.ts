@@ -39,6 +39,11 @@ export interface QueueDefinition {
     readonly buckets?: Partial<Record<BucketName, Access>>;
     /** Tables it may Scan: a background job reading a whole table, never a request path. */
     readonly scans?: readonly TableName[];
+    /**
+     * Tables it may write new items to with PartiQL INSERTs (BatchExecuteStatement: conditional
+     * single-item writes, 25 a request): a bulk job creating many items that must not exist yet.
+     */
+    readonly inserts?: readonly TableName[];
     /** MB; default 256. */
     readonly memorySize?: number;
     /**
@@ -171,6 +176,8 @@ export const queues = {
       memorySize: 1024,
       // app: the job and the types; contacts: claims, contacts, memberships, suppressions.
       tables: { app: 'write', contacts: 'write' },
+      // Address claims of new contacts, 25 a request (shared/adapters/dynamodb/batch-claims.ts).
+      inserts: ['contacts'],
       // mail: the confirmations of double opt-in types, paced by the mail worker.
       queues: ['imports', 'mail'],
       secrets: ['signing'],

@@ -110,6 +110,22 @@ const queueOf = (url: unknown): string => {
   return 'other';
 };
 
+/** The table of a PartiQL statement (`INSERT INTO "table" …`). */
+const statementTable = (statement: unknown): string | undefined =>
+  /\bINTO\s+"([^"]+)"/i.exec(String(asObj(statement).Statement ?? ''))?.[1];
+
+/** The item of `INSERT INTO "t" VALUE {'a': ?, …}` with its parameters, or undefined. */
+const insertedItem = (statement: unknown): Obj | undefined => {
+  const s = asObj(statement);
+  const names = /\bVALUE\s*\{(.*)\}/is
+    .exec(String(s.Statement ?? ''))?.[1]
+    ?.split(',')
+    .map((pair) => /'([^']+)'\s*:\s*\?/.exec(pair)?.[1]);
+  const values = asArr(s.Parameters);
+  if (!names || names.length !== values.length || names.some((n) => !n)) return undefined;
+  return Object.fromEntries(names.map((n, i) => [n as string, values[i]]));
+};
+
 const capacityUnits = (value: unknown): number => {
   if (Array.isArray(value)) return value.reduce<number>((sum, c) => sum + capacityUnits(c), 0);
   const units = asObj(value).CapacityUnits;
@@ -278,7 +294,8 @@ export class SdkCounter {
       const physical =
         input.TableName ??
         Object.keys(asObj(input.RequestItems))[0] ??
-        Object.keys(asObj(input.TransactItems))[0];
+        Object.keys(asObj(input.TransactItems))[0] ??
+        statementTable(asArr(input.Statements)[0]);
       return tableOf(physical) ?? String(physical ?? '-');
     }
     if (service === 'sqs') return queueOf(input.QueueUrl);
@@ -371,6 +388,21 @@ export class SdkCounter {
             else if (r.DeleteRequest) s.indexWcu += this.index.delete(t, asObj(asObj(r.DeleteRequest).Key));
           }
         }
+        break;
+      }
+      case 'BatchExecuteStatement': {
+        // PartiQL inserts (the only statements the project sends): each one a conditional put.
+        s.wcu += units;
+        const answers = asArr(output.Responses);
+        asArr(input.Statements).forEach((statement, i) => {
+          const item = insertedItem(statement);
+          if (asObj(answers[i]).Error) {
+            s.conditionFailed++;
+            return;
+          }
+          s.itemsWritten++;
+          if (table && item) s.indexWcu += this.index.put(table, item);
+        });
         break;
       }
       default:

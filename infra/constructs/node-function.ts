@@ -304,6 +304,18 @@ export class NodeFunction extends nodejs.NodejsFunction {
   }
 
   /**
+   * Allows PartiQL INSERTs on a table (already bound with bindTable for writes): conditional
+   * single-item writes of new items, sent 25 at a time in a BatchExecuteStatement. No other PartiQL
+   * (select, update, delete) is granted.
+   */
+  bindTableInsert({ table }: DefinedTable): this {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PartiQLInsert'], resources: [table.tableArn] }),
+    );
+    return this;
+  }
+
+  /**
    * Sets the bucket's env var and allows reading objects under `prefix` only (no listing, no
    * writing: whoever writes there is someone else, e.g. SES's receipt rule).
    */

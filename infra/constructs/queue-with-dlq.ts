@@ -109,6 +109,7 @@ export class QueueWithDlq extends Construct implements DefinedQueue {
       this.consumer.bindTable(props.tables[name], access);
     }
     for (const name of consumer.scans ?? []) this.consumer.bindTableScan(props.tables[name]);
+    for (const name of consumer.inserts ?? []) this.consumer.bindTableInsert(props.tables[name]);
     for (const [name, access] of Object.entries(consumer.buckets ?? {}) as [BucketName, Access][]) {
       const bucket = props.buckets?.[name];
       if (!bucket)

@@ -12,6 +12,13 @@
  *   `NEW_AND_OLD_IMAGES` says, both images — exactly as DynamoDB appends it when it commits. A write
  *   whose condition fails, or that changes nothing, appends nothing (as in DynamoDB). Every write of
  *   the local stack passes here, so nothing can change an item between its two reads.
+ * - **BatchExecuteStatement** (dynalite has no PartiQL) runs batches of PartiQL inserts —
+ *   `INSERT INTO "table" VALUE {'name': ?, …}`, the only statement the local stack knows — as
+ *   DynamoDB does: each statement on its own (no transaction), an item whose key exists already
+ *   answered with the statement's `DuplicateItem` error and left as it is. On a table with a stream
+ *   the batch's keys are locked, read in one BatchGetItem and the new items written in one
+ *   BatchWriteItem (nothing else writes them in between: every write takes the same locks); on a
+ *   table without one, each statement is a conditional PutItem.
  * - **DynamoDB Streams** (`DynamoDBStreams_20120810.*`: ListStreams, DescribeStream,
  *   GetShardIterator, GetRecords) serves the records: one shard per stream (DynamoDB has several, and
  *   orders records per item key only: consumers may rely on nothing more), 24 hours of retention,
@@ -26,16 +33,12 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 type Item = Record<string, AttributeValue>;
 type Json = Record<string, unknown>;
+type Answer = { status: number; headers: IncomingMessage['headers']; payload: Buffer };
+type BatchGot = { Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, unknown> };
 
 /** Records older than this are trimmed, as DynamoDB Streams keeps them 24 hours. */
 const retentionMs = 24 * 3600 * 1000;
@@ -71,11 +74,29 @@ interface Stream {
   enabled: boolean;
   createdAt: number;
   keySchema: Array<{ AttributeName: string; KeyType: string }>;
-  records: StreamRecord[];
+  /**
+   * The records kept, in order, each as its JSON text (the answer of GetRecords is made of them):
+   * a text is one object to the garbage collector, where a record's images are hundreds.
+   */
+  records: KeptRecord[];
   /** Records appended so far (the next sequence number). */
   next: number;
   /** Records trimmed so far: sequence numbers below this are gone. */
   trimmed: number;
+}
+
+/** A record as kept: when it was appended (seconds, for retention) and its JSON text. */
+interface KeptRecord {
+  at: number;
+  json: string;
+}
+
+/** A body already in JSON (GetRecords' answer, made of kept records' texts). */
+class RawJson {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
 }
 
 const sequenceNumber = (n: number) => (10n ** 20n + BigInt(n)).toString();
@@ -95,6 +116,29 @@ const same = (a: unknown, b: unknown): boolean => {
 /** DynamoDB's measure of an item: names and values, roughly as it bills them. */
 const sizeOf = (item: Item | undefined) => (item ? Buffer.byteLength(JSON.stringify(item)) : 0);
 
+/** The PartiQL the local stack runs: `INSERT INTO "table" VALUE {'a': ?, 'b': ?}`, values as parameters. */
+const insertStatement = /^\s*INSERT\s+INTO\s+"([^"]+)"\s+VALUE\s+\{(.*)\}\s*$/is;
+const parameterPair = /^\s*'([^']+)'\s*:\s*\?\s*$/;
+
+/** One statement of a BatchExecuteStatement as an item to insert, or undefined if it is not such an insert. */
+export const parseInsert = (
+  statement: unknown,
+  parameters: unknown,
+): { table: string; item: Item } | undefined => {
+  const match = typeof statement === 'string' ? insertStatement.exec(statement) : null;
+  if (!match || !Array.isArray(parameters)) return undefined;
+  const names = (match[2] as string).split(',').map((pair) => parameterPair.exec(pair)?.[1]);
+  if (names.length !== parameters.length || names.some((n) => n === undefined)) return undefined;
+  if (new Set(names).size !== names.length) return undefined;
+  return {
+    table: match[1] as string,
+    item: Object.fromEntries(names.map((n, i) => [n as string, parameters[i] as AttributeValue])),
+  };
+};
+
+/** DynamoDB's limit of statements per BatchExecuteStatement. */
+const maxBatchStatements = 25;
+
 class StreamError extends Error {
   readonly type: string;
   constructor(type: string, message: string) {
@@ -106,6 +150,16 @@ class StreamError extends Error {
 export interface DynamoProxyOptions {
   /** dynalite's URL. */
   upstream: string;
+  /**
+   * Hands a request to dynalite without a network round trip (its handler on this thread, or on a
+   * thread of its own: ./dynalite-thread.ts); without it, requests go to `upstream` over HTTP.
+   */
+  handle?: (
+    headers: IncomingMessage['headers'],
+    body: Buffer,
+    method: string,
+    url: string,
+  ) => Promise<Answer>;
   port?: number;
   /** Folder keeping streams and their records across restarts; in memory when absent. */
   dataDir?: string;
@@ -126,11 +180,6 @@ const readBody = async (req: IncomingMessage): Promise<Buffer> => {
 
 export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<DynamoProxy> => {
   const upstream = new URL(options.upstream);
-  const inner = new DynamoDBClient({
-    endpoint: options.upstream,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
   const streams = new Map<string, Stream>();
   const registryFile = options.dataDir && join(options.dataDir, 'streams.json');
   const recordsFile = (stream: Stream) =>
@@ -153,11 +202,12 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         for (const line of lines) {
           const record = JSON.parse(line) as StreamRecord;
           stream.next = ordinal(record.dynamodb.SequenceNumber) + 1;
-          if (record.dynamodb.ApproximateCreationDateTime >= cutoff) stream.records.push(record);
+          const at = record.dynamodb.ApproximateCreationDateTime;
+          if (at >= cutoff) stream.records.push({ at, json: line });
         }
-        stream.trimmed = stream.records[0] ? ordinal(stream.records[0].dynamodb.SequenceNumber) : stream.next;
+        stream.trimmed = stream.next - stream.records.length;
         // Rewritten without what is past retention, so the file does not grow for ever.
-        if (file) writeFileSync(file, stream.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        if (file) writeFileSync(file, stream.records.map((r) => `${r.json}\n`).join(''));
         streams.set(stream.tableName, stream);
       }
     }
@@ -171,7 +221,9 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
   const enableStream = async (tableName: string, viewType: string): Promise<Stream> => {
     const existing = streams.get(tableName);
     if (existing?.enabled) return existing;
-    const { Table } = await inner.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await call<{ Table?: { KeySchema?: Stream['keySchema'] } }>('DescribeTable', {
+      TableName: tableName,
+    });
     const createdAt = Date.now();
     const label = new Date(createdAt).toISOString().replace('Z', '');
     const stream: Stream = {
@@ -196,27 +248,33 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     if (oldImage && newImage && same(oldImage, newImage)) return;
     const n = stream.next++;
     const withImages = stream.viewType === 'NEW_AND_OLD_IMAGES';
-    const record: StreamRecord = {
+    const at = Math.floor(Date.now() / 1000);
+    // The record's text, made of the images' texts (each stringified once: they also give its size).
+    const keysJson = JSON.stringify(keys);
+    const newJson =
+      newImage && (withImages || stream.viewType === 'NEW_IMAGE') ? JSON.stringify(newImage) : undefined;
+    const oldJson =
+      oldImage && (withImages || stream.viewType === 'OLD_IMAGE') ? JSON.stringify(oldImage) : undefined;
+    const bytes = (json: string | undefined) => (json ? Buffer.byteLength(json) : 0);
+    const sizeBytes =
+      bytes(keysJson) +
+      (newJson !== undefined ? bytes(newJson) : sizeOf(newImage)) +
+      (oldJson !== undefined ? bytes(oldJson) : sizeOf(oldImage));
+    const head: Omit<StreamRecord, 'dynamodb'> = {
       eventID: `${stream.label}-${n}`.replace(/[^A-Za-z0-9]/g, '').slice(-32),
       eventName: !oldImage ? 'INSERT' : !newImage ? 'REMOVE' : 'MODIFY',
       eventVersion: '1.1',
       eventSource: 'aws:dynamodb',
       awsRegion: region,
-      dynamodb: {
-        ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-        Keys: keys,
-        ...(newImage && (withImages || stream.viewType === 'NEW_IMAGE') ? { NewImage: newImage } : {}),
-        ...(oldImage && (withImages || stream.viewType === 'OLD_IMAGE') ? { OldImage: oldImage } : {}),
-        SequenceNumber: sequenceNumber(n),
-        SizeBytes: sizeOf(keys) + sizeOf(newImage) + sizeOf(oldImage),
-        StreamViewType: stream.viewType,
-      },
     };
-    stream.records.push(record);
+    const json = `${JSON.stringify(head).slice(0, -1)},"dynamodb":{"ApproximateCreationDateTime":${at},"Keys":${keysJson}${
+      newJson !== undefined ? `,"NewImage":${newJson}` : ''
+    }${oldJson !== undefined ? `,"OldImage":${oldJson}` : ''},"SequenceNumber":"${sequenceNumber(n)}","SizeBytes":${sizeBytes},"StreamViewType":${JSON.stringify(stream.viewType)}}}`;
+    stream.records.push({ at, json });
     const file = recordsFile(stream);
-    if (file) appendFileSync(file, `${JSON.stringify(record)}\n`);
+    if (file) appendFileSync(file, `${json}\n`);
     const cutoff = (Date.now() - retentionMs) / 1000;
-    while (stream.records[0] && stream.records[0].dynamodb.ApproximateCreationDateTime < cutoff) {
+    while (stream.records[0] && stream.records[0].at < cutoff) {
       stream.records.shift();
       stream.trimmed++;
     }
@@ -253,34 +311,63 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
   const lockName = (stream: Stream, keys: Item) => `${stream.tableName}|${JSON.stringify(keys)}`;
 
   const getItem = async (tableName: string, keys: Item): Promise<Item | undefined> =>
-    (await inner.send(new GetItemCommand({ TableName: tableName, Key: keys, ConsistentRead: true }))).Item;
+    (await call<{ Item?: Item }>('GetItem', { TableName: tableName, Key: keys, ConsistentRead: true })).Item;
 
   // ----- forwarding -----
+
+  const send = (headers: IncomingMessage['headers'], body: Buffer, method = 'POST', url = '/') => {
+    if (options.handle) return options.handle(headers, body, method, url);
+    return new Promise<Answer>((resolve, reject) => {
+      const call = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method,
+          path: url,
+          headers: { ...headers, host: upstream.host, 'content-length': String(body.length) },
+        },
+        async (answer) =>
+          resolve({
+            status: answer.statusCode ?? 502,
+            headers: answer.headers,
+            payload: await readBody(answer),
+          }),
+      );
+      call.on('error', reject);
+      call.end(body);
+    });
+  };
+
+  /** A client's request, as it came (dynalite checks that it is signed, not the signature). */
   const forward = (req: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; payload: Buffer }>(
-      (resolve, reject) => {
-        const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
-        const call = httpRequest(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
-          async (answer) =>
-            resolve({
-              status: answer.statusCode ?? 502,
-              headers: answer.headers,
-              payload: await readBody(answer),
-            }),
-        );
-        call.on('error', reject);
-        call.end(body);
+    send(req.headers, body, req.method ?? 'POST', req.url ?? '/');
+
+  /** A request of the proxy's own (images, existence checks); throws dynalite's error as the SDK would name it. */
+  const call = async <T = Json>(operation: string, request: Json): Promise<T> => {
+    const answer = await send(
+      {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': `DynamoDB_20120810.${operation}`,
+        'x-amz-date': '20240101T000000Z',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
       },
+      Buffer.from(JSON.stringify(request)),
     );
+    const parsed = JSON.parse(answer.payload.toString('utf8') || '{}') as Json;
+    if (answer.status === 200) return parsed as T;
+    const type = String(parsed.__type ?? 'InternalServerError');
+    throw Object.assign(new Error(String(parsed.message ?? parsed.Message ?? type)), {
+      name: type.slice(type.indexOf('#') + 1),
+      $metadata: { httpStatusCode: answer.status },
+    });
+  };
 
   /** The answer with a body of our own: its checksum (x-amz-crc32, which the SDK verifies) follows. */
   const rewrite = (headers: IncomingMessage['headers'], payload: Buffer) => ({
     headers: { ...headers, 'content-length': String(payload.length), 'x-amz-crc32': String(crc32(payload)) },
     payload,
   });
-
-  type Answer = { status: number; headers: IncomingMessage['headers']; payload: Buffer };
 
   const writeWithImages = async (req: IncomingMessage, operation: string, request: Json): Promise<Answer> => {
     const stream = streamOf(request.TableName);
@@ -354,7 +441,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       }
       let pending: typeof wanted | undefined = wanted;
       while (pending && Object.keys(pending).length) {
-        const got = await inner.send(new BatchGetItemCommand({ RequestItems: pending }));
+        const got = await call<BatchGot>('BatchGetItem', { RequestItems: pending });
         for (const [table, items] of Object.entries(got.Responses ?? {})) {
           const stream = streams.get(table) as Stream;
           for (const item of items) before.set(lockName(stream, keysOf(stream, item)), item);
@@ -391,6 +478,155 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     }
   };
 
+  type Statement = {
+    Statement?: unknown;
+    Parameters?: unknown;
+    ReturnValuesOnConditionCheckFailure?: unknown;
+  };
+  type StatementAnswer = { TableName: string; Error?: { Code: string; Message: string; Item?: Item } };
+  const duplicate = (table: string, existing: Item | undefined, statement: Statement): StatementAnswer => ({
+    TableName: table,
+    Error: {
+      Code: 'DuplicateItem',
+      Message: 'Duplicate primary key exists in table',
+      ...(existing && statement.ReturnValuesOnConditionCheckFailure === 'ALL_OLD' ? { Item: existing } : {}),
+    },
+  });
+
+  /** Inserts into a table with a stream: under the keys' locks, one read of them all, one write of the new. */
+  const insertWithStream = async (
+    stream: Stream,
+    inserts: Array<{ at: number; item: Item; statement: Statement }>,
+    answers: StatementAnswer[],
+  ): Promise<number> => {
+    const named = inserts.map((insert) => {
+      const keys = keysOf(stream, insert.item);
+      return { ...insert, keys, name: lockName(stream, keys) };
+    });
+    const release = await lock(named.map((n) => n.name));
+    try {
+      const existing = new Map<string, Item>();
+      const unique = [...new Map(named.map((n) => [n.name, n.keys])).values()];
+      let pending: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = {
+        [stream.tableName]: { Keys: unique, ConsistentRead: true },
+      };
+      while (pending && Object.keys(pending).length) {
+        const got = await call<BatchGot>('BatchGetItem', { RequestItems: pending });
+        for (const item of got.Responses?.[stream.tableName] ?? [])
+          existing.set(lockName(stream, keysOf(stream, item)), item);
+        pending = got.UnprocessedKeys as typeof pending;
+      }
+      // In request order: a second insert of one key in the batch finds the first.
+      const writes: typeof named = [];
+      let units = 0;
+      for (const n of named) {
+        const found = existing.get(n.name);
+        if (found) {
+          answers[n.at] = duplicate(stream.tableName, found, n.statement);
+          units += 1; // a failed conditional write is billed too
+          continue;
+        }
+        existing.set(n.name, n.item);
+        writes.push(n);
+        answers[n.at] = { TableName: stream.tableName };
+      }
+      let requests = writes.map((w) => ({ PutRequest: { Item: w.item } }));
+      while (requests.length) {
+        const done = await call<{
+          ConsumedCapacity?: Array<{ CapacityUnits?: number }>;
+          UnprocessedItems?: Record<string, unknown[]>;
+        }>('BatchWriteItem', {
+          RequestItems: { [stream.tableName]: requests },
+          ReturnConsumedCapacity: 'TOTAL',
+        });
+        units += (done.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        requests = (done.UnprocessedItems?.[stream.tableName] ?? []) as typeof requests;
+      }
+      for (const w of writes) append(stream, w.keys, undefined, w.item);
+      return units;
+    } finally {
+      release();
+    }
+  };
+
+  /** Inserts into a table without a stream: each a conditional PutItem, atomic in dynalite. */
+  const insertWithoutStream = async (
+    table: string,
+    inserts: Array<{ at: number; item: Item; statement: Statement }>,
+    answers: StatementAnswer[],
+  ): Promise<number> => {
+    const { Table } = await call<{ Table?: { KeySchema?: Stream['keySchema'] } }>('DescribeTable', {
+      TableName: table,
+    });
+    const hash = Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName ?? '';
+    let units = 0;
+    for (const { at, item, statement } of inserts) {
+      try {
+        const put = await call<{ ConsumedCapacity?: { CapacityUnits?: number } }>('PutItem', {
+          TableName: table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#k)',
+          ExpressionAttributeNames: { '#k': hash },
+          ReturnConsumedCapacity: 'TOTAL',
+        });
+        units += put.ConsumedCapacity?.CapacityUnits ?? 0;
+        answers[at] = { TableName: table };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        units += 1;
+        // dynalite does not hand back the item a condition failed on: read it (only when asked).
+        const wanted = statement.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
+        const hashKey = { [hash]: item[hash] as AttributeValue };
+        const range = Table?.KeySchema?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+        const keys = range ? { ...hashKey, [range]: item[range] as AttributeValue } : hashKey;
+        answers[at] = duplicate(table, wanted ? await getItem(table, keys) : undefined, statement);
+      }
+    }
+    return units;
+  };
+
+  const batchExecute = async (request: Json): Promise<Answer> => {
+    const invalid = (message: string) =>
+      ownAnswer(400, { __type: 'com.amazon.coral.validate#ValidationException', message });
+    const statements = (Array.isArray(request.Statements) ? request.Statements : []) as Statement[];
+    if (!statements.length || statements.length > maxBatchStatements)
+      return invalid(`A batch holds 1 to ${maxBatchStatements} statements`);
+    const parsed = statements.map((s) => parseInsert(s.Statement, s.Parameters ?? []));
+    if (parsed.some((p) => !p))
+      return invalid(
+        'The local stack runs INSERT INTO "table" VALUE {\'name\': ?, …} statements only, values as parameters',
+      );
+    const byTable = new Map<string, Array<{ at: number; item: Item; statement: Statement }>>();
+    parsed.forEach((p, at) => {
+      const { table, item } = p as { table: string; item: Item };
+      byTable.set(table, [
+        ...(byTable.get(table) ?? []),
+        { at, item, statement: statements[at] as Statement },
+      ]);
+    });
+    const answers: StatementAnswer[] = new Array(statements.length);
+    const capacity: Array<{ TableName: string; CapacityUnits: number }> = [];
+    try {
+      for (const [table, inserts] of byTable) {
+        const stream = streamOf(table);
+        const units = stream
+          ? await insertWithStream(stream, inserts, answers)
+          : await insertWithoutStream(table, inserts, answers);
+        capacity.push({ TableName: table, CapacityUnits: units });
+      }
+    } catch (error) {
+      // dynalite refused the items (a missing table, a malformed value): the caller's mistake.
+      const { name, message, $metadata } = error as Error & { $metadata?: { httpStatusCode?: number } };
+      if ($metadata?.httpStatusCode !== 400) throw error;
+      return ownAnswer(400, { __type: `com.amazonaws.dynamodb.v20120810#${name}`, message });
+    }
+    const asked = request.ReturnConsumedCapacity;
+    return ownAnswer(200, {
+      Responses: answers,
+      ...(asked === 'TOTAL' || asked === 'INDEXES' ? { ConsumedCapacity: capacity } : {}),
+    });
+  };
+
   // ----- the control plane: streams on CreateTable / UpdateTable, reported by DescribeTable -----
   const withStream = (description: Json | undefined): Json | undefined => {
     const stream = description && streamOf(description.TableName);
@@ -412,7 +648,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
   };
 
   const ownAnswer = (status: number, body: unknown): Answer => {
-    const payload = Buffer.from(JSON.stringify(body));
+    const payload = Buffer.from(body instanceof RawJson ? body.text : JSON.stringify(body));
     return {
       status,
       headers: {
@@ -424,7 +660,21 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     };
   };
 
+  /** What the proxy adds to or watches; everything else (reads, queries) passes to dynalite unread. */
+  const handled = new Set([
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+    'BatchWriteItem',
+    'BatchExecuteStatement',
+    'DescribeTable',
+    'CreateTable',
+    'UpdateTable',
+    'DeleteTable',
+  ]);
+
   const dynamoOperation = async (req: IncomingMessage, operation: string, body: Buffer): Promise<Answer> => {
+    if (!handled.has(operation)) return forward(req, body);
     let request: Json;
     try {
       request = JSON.parse(body.toString('utf8')) as Json;
@@ -438,6 +688,8 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         return writeWithImages(req, operation, request);
       case 'BatchWriteItem':
         return batchWrite(req, request);
+      case 'BatchExecuteStatement':
+        return batchExecute(request);
       case 'DescribeTable':
         return describing(req, request, 'Table');
       case 'CreateTable': {
@@ -468,8 +720,8 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
           }
           // A request that only switches the stream is answered here (dynalite knows no streams).
           if (Object.keys(rest).length === 1) {
-            const { Table } = await inner.send(new DescribeTableCommand({ TableName: table }));
-            return ownAnswer(200, { TableDescription: withStream(Table as unknown as Json) });
+            const { Table } = await call<{ Table?: Json }>('DescribeTable', { TableName: table });
+            return ownAnswer(200, { TableDescription: withStream(Table) });
           }
         }
         return describing(req, rest, 'TableDescription');
@@ -569,9 +821,10 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         const limit = Math.min(1000, Math.max(1, Number(request.Limit ?? 1000)));
         const start = position.p + 1 - stream.trimmed;
         const records = stream.records.slice(start, start + limit);
-        const last = records.at(-1);
-        const after = last ? ordinal(last.dynamodb.SequenceNumber) : position.p;
-        return { Records: records, NextShardIterator: iterator(stream, after) };
+        const after = records.length ? stream.trimmed + start + records.length - 1 : position.p;
+        return new RawJson(
+          `{"Records":[${records.map((r) => r.json).join(',')}],"NextShardIterator":${JSON.stringify(iterator(stream, after))}}`,
+        );
       }
       default:
         throw new StreamError('UnknownOperationException', `Unknown operation ${operation}`);
@@ -621,7 +874,6 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         server.closeAllConnections();
         server.close(() => resolve());
       });
-      inner.destroy();
     },
   };
 };

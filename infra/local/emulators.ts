@@ -16,7 +16,9 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { createSqsServer } from 'local-aws-sqs';
 import { createRequire } from 'node:module';
+import { startDynaliteThread } from './dynalite-thread.ts';
 import { type DynamoProxy, startDynamoProxy } from './dynamodb-streams.ts';
+import { callHandler, type RequestHandler } from './handler-call.ts';
 import { LocalSuppressionList } from './ses-suppression-list.ts';
 
 const require = createRequire(import.meta.url);
@@ -160,15 +162,20 @@ const destinationsOf = (destination: SendRequest['Destination']) => [
 ];
 
 export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emulators> => {
-  const dynamo: Server = dynalite({
-    path: options.dynamoPath,
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  const innerDynamoPort = await listen(dynamo, 0);
+  // In memory, dynalite gets a thread of its own; with a data folder it stays on this one (with its
+  // port), its LevelDB files opened and closed with the stack.
+  const dynamoThread = options.dynamoPath ? undefined : await startDynaliteThread();
+  const dynamo: Server | undefined = options.dynamoPath
+    ? dynalite({ path: options.dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
+    : undefined;
+  const innerDynamoPort = dynamo ? await listen(dynamo, 0) : 0;
+  const dynamoHandler = dynamo?.listeners('request')[0] as RequestHandler | undefined;
   const dynamoProxy = await startDynamoProxy({
     upstream: `http://127.0.0.1:${innerDynamoPort}`,
+    handle:
+      dynamoThread?.handle ??
+      ((headers, body, method, url) =>
+        callHandler(dynamoHandler as RequestHandler, headers, body, method, url)),
     ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
     ...(options.streamsPath ? { dataDir: options.streamsPath } : {}),
   });
@@ -388,7 +395,7 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
         close(events),
         close(ses),
         close(sqs),
-        dynamoProxy.stop().then(() => close(dynamo)),
+        dynamoProxy.stop().then(() => (dynamo ? close(dynamo) : dynamoThread?.stop())),
         ...(s3.httpServer ? [close(s3.httpServer)] : []),
       ]);
       if (!options.s3Path) rmSync(s3Directory, { recursive: true, force: true });

@@ -17,6 +17,7 @@
  * history entries carry the job id (so a contact already changed by this job is `updated`, not
  * changed again). A dry run decides every row the same way and writes nothing but the job.
  */
+import { claimAll } from '#shared/adapters/dynamodb/batch-claims.ts';
 import { bulkJobs, type JobMovedError } from '#shared/adapters/dynamodb/bulk-jobs.ts';
 import { contacts, inParallel, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
 import { emailFingerprint } from '#shared/adapters/secrets/signing-keys.ts';
@@ -71,8 +72,10 @@ export const batchRows = 1000;
 const parallelBatches = 2;
 /** A step stops taking batches when less than this is left of its invocation. */
 const reserveMs = 30_000;
-/** Conditional claims in flight at once. */
-const claimConcurrency = 64;
+/** Batches of 25 conditional claims in flight at once. */
+const claimConcurrency = 8;
+/** Lookups of addresses taken since the lookup, in flight at once. */
+const contestedConcurrency = 16;
 /** Existing contacts changed at once. */
 const updateConcurrency = 16;
 
@@ -365,13 +368,14 @@ const runBatch = async (bc: BatchContext, records: readonly CsvRecord[]): Promis
   });
 
   if (!job.dryRun) {
-    // New contacts: claim each address (conditional), then store the contacts that won.
-    const won: typeof creates = [];
-    await inParallel(creates, claimConcurrency, async (c) => {
-      if (await contacts.claim(c.row.address.key, c.outcome.change.next.id)) {
-        won.push(c);
-        return;
-      }
+    // New contacts: claim each address (conditional, 25 a request), then store the contacts that won.
+    const claimed = await claimAll(
+      creates.map((c) => ({ emailKey: c.row.address.key, contactId: c.outcome.change.next.id })),
+      { concurrency: claimConcurrency },
+    );
+    const won = creates.filter((_, i) => claimed[i]);
+    const lost = creates.filter((_, i) => !claimed[i]);
+    await inParallel(lost, contestedConcurrency, async (c) => {
       // Someone created the address since the lookup: theirs is updated instead, if it is there.
       const holder = await contacts.findByEmail(c.row.address.key);
       if (holder) updates.push({ rec: c.rec, row: c.row, fingerprint: c.fingerprint, holder });

@@ -345,6 +345,12 @@ describe('service stack: queues', () => {
       expect(scans.map((statement) => actions(statement))).toEqual(
         (consumer.scans ?? []).map(() => ['dynamodb:Scan']),
       );
+      // PartiQL inserts only where the definition says (bulk creates), on the table alone.
+      const inserts = statements.filter((statement) => actions(statement).includes('dynamodb:PartiQLInsert'));
+      expect(inserts.map((statement) => [actions(statement), tablesIn([statement])])).toEqual(
+        (consumer.inserts ?? []).map((table) => [['dynamodb:PartiQLInsert'], [table]]),
+      );
+      for (const statement of inserts) expect(JSON.stringify(statement.Resource)).not.toContain('index');
       const otherActions = statements.flatMap(actions).filter((action) => !action.startsWith('dynamodb:'));
       expect(otherActions.filter((action) => !allowed.includes(action))).toEqual([]);
       if (sends) expectSendingScoped(statements);

@@ -2,7 +2,8 @@
  * The local stack's DynamoDB Streams stand-in (infra/local/dynamodb-streams.ts) and its event source
  * mapping (infra/local/stream-poller.ts), through the AWS SDK's own clients: what DynamoDB Streams
  * promises — one record per committed change with both images, none for a failed condition or a
- * write that changes nothing, per-item order under concurrent writes, iterators of every type,
+ * write that changes nothing, per-item order under concurrent writes, batches of PartiQL inserts
+ * (each statement on its own, one winner per key against racing conditional puts), iterators of every type,
  * records kept across a restart — and what Lambda's mapping does: filters, retrying a batch from its
  * first failed record, and going on where it stopped.
  */
@@ -10,12 +11,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  BatchExecuteStatementCommand,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -188,6 +191,112 @@ describe('a table with a stream', () => {
       ['MODIFY', 'old', 'new'],
     ]);
     expect(of(records, 'b3')).toEqual([]);
+  });
+
+  it('runs batches of PartiQL inserts statement by statement: a taken key is DuplicateItem and stays, each new item one INSERT record', async () => {
+    await dynamo.send(
+      new PutItemCommand({ TableName: 'with-stream', Item: { ...key('ins-2'), v: { S: 'first' } } }),
+    );
+    const insert = (table: string, pk: string, v: string) => ({
+      Statement: `INSERT INTO "${table}" VALUE {'pk': ?, 'sk': ?, 'v': ?}`,
+      Parameters: [{ S: pk }, { S: 'x' }, { S: v }],
+    });
+    for (const table of ['with-stream', 'no-stream']) {
+      if (table === 'no-stream')
+        await dynamo.send(
+          new PutItemCommand({ TableName: table, Item: { ...key('ins-2'), v: { S: 'first' } } }),
+        );
+      const { Responses, ConsumedCapacity } = await dynamo.send(
+        new BatchExecuteStatementCommand({
+          Statements: [
+            insert(table, 'ins-1', 'new'),
+            { ...insert(table, 'ins-2', 'new'), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' },
+            insert(table, 'ins-3', 'new'),
+            insert(table, 'ins-3', 'again'),
+          ],
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      expect(
+        Responses?.map((r) => r.Error?.Code ?? 'ok'),
+        table,
+      ).toEqual(['ok', 'DuplicateItem', 'ok', 'DuplicateItem']);
+      expect(Responses?.[1]?.Error?.Item?.v).toEqual({ S: 'first' });
+      // A failed insert is billed as a failed conditional write: one unit each here.
+      expect(ConsumedCapacity?.[0]?.CapacityUnits, table).toBe(4);
+      for (const [pk, v] of [
+        ['ins-1', 'new'],
+        ['ins-2', 'first'],
+        ['ins-3', 'new'],
+      ])
+        expect(
+          (await dynamo.send(new GetItemCommand({ TableName: table, Key: key(pk as string) }))).Item?.v,
+        ).toEqual({ S: v });
+    }
+    const records = await allRecords();
+    expect(of(records, 'ins-1').map((r) => [r.eventName, r.dynamodb?.NewImage?.v?.S])).toEqual([
+      ['INSERT', 'new'],
+    ]);
+    expect(of(records, 'ins-2').map((r) => r.eventName)).toEqual(['INSERT']);
+    expect(of(records, 'ins-3').map((r) => [r.eventName, r.dynamodb?.NewImage?.v?.S])).toEqual([
+      ['INSERT', 'new'],
+    ]);
+
+    await expect(
+      dynamo.send(
+        new BatchExecuteStatementCommand({
+          Statements: [{ Statement: `UPDATE "with-stream" SET v = 'x' WHERE pk = 'ins-1' AND sk = 'x'` }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('gives an item raced for by batched inserts and conditional puts to exactly one writer', async () => {
+    const contenders = Array.from({ length: 40 }, (_, i) => `race-${i}`);
+    const outcomes = await Promise.all(
+      contenders
+        .flatMap((pk) => [
+          dynamo
+            .send(
+              new PutItemCommand({
+                TableName: 'with-stream',
+                Item: { ...key(pk), by: { S: 'put' } },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              }),
+            )
+            .then(
+              () => ({ pk, by: 'put' }),
+              (error: unknown) => {
+                if (!(error instanceof ConditionalCheckFailedException)) throw error;
+                return undefined;
+              },
+            ),
+        ])
+        .concat(
+          [contenders.slice(0, 20), contenders.slice(20)].map((group) =>
+            dynamo
+              .send(
+                new BatchExecuteStatementCommand({
+                  Statements: group.map((pk) => ({
+                    Statement: `INSERT INTO "with-stream" VALUE {'pk': ?, 'sk': ?, 'by': ?}`,
+                    Parameters: [{ S: pk }, { S: 'x' }, { S: 'batch' }],
+                  })),
+                }),
+              )
+              .then(({ Responses }) =>
+                group.map((pk, i) => (Responses?.[i]?.Error ? undefined : { pk, by: 'batch' })),
+              ),
+          ) as never[],
+        ),
+    );
+    const winners = outcomes.flat().filter((o): o is { pk: string; by: string } => !!o);
+    expect(winners.map((w) => w.pk).sort()).toEqual([...contenders].sort());
+    const records = await allRecords();
+    for (const w of winners) {
+      const stored = await dynamo.send(new GetItemCommand({ TableName: 'with-stream', Key: key(w.pk) }));
+      expect(stored.Item?.by?.S).toBe(w.by);
+      expect(of(records, w.pk).map((r) => r.eventName)).toEqual(['INSERT']);
+    }
   });
 
   it('orders an item’s records as its writes committed, however many race', async () => {
