@@ -1,4 +1,4 @@
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { history } from '#shared/adapters/dynamodb/history.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';

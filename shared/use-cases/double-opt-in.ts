@@ -9,7 +9,7 @@
  * expires after {@link confirmationTtlSeconds}.
  */
 import * as z from 'zod/mini';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';

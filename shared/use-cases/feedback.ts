@@ -64,15 +64,11 @@ import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { bouncePolicies } from '#shared/adapters/dynamodb/bounce-policy.ts';
 import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { feedbackEvents, type KeptReason } from '#shared/adapters/dynamodb/feedback-events.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
-import {
-  type FeedbackChunk,
-  type PendingCount,
-  type Row,
-  recipients,
-} from '#shared/adapters/dynamodb/recipients.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
+import type { FeedbackChunk, PendingCount, Row } from '#shared/adapters/dynamodb/recipients.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import { queueUrl } from '#shared/adapters/sqs/client.ts';
 import { feedbackQueue } from '#shared/adapters/sqs/feedback-queue.ts';

@@ -18,7 +18,8 @@
  * changed again). A dry run decides every row the same way and writes nothing but the job.
  */
 import { bulkJobs, type JobMovedError } from '#shared/adapters/dynamodb/bulk-jobs.ts';
-import { contacts, inParallel, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import { inParallel, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
 import { emailFingerprint } from '#shared/adapters/secrets/signing-keys.ts';
 import {
   getText,

@@ -1,6 +1,6 @@
 import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from '#shared/domain/errors.ts';

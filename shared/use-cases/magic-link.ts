@@ -10,7 +10,7 @@
  */
 import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';

@@ -12,7 +12,8 @@
  */
 import { audit } from '#shared/adapters/dynamodb/audit.ts';
 import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';
-import { contacts, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import type { StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
 import { type SuppressionRecord, suppressionWrites } from '#shared/adapters/dynamodb/suppression-writes.ts';
 import {
   type Suppression,
