@@ -10,7 +10,7 @@
  */
 import * as z from 'zod/mini';
 import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';

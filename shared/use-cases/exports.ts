@@ -4,7 +4,7 @@
  */
 import { bulkJobs, type JobBase } from '#shared/adapters/dynamodb/bulk-jobs.ts';
 import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import type { MultipartState } from '#shared/adapters/s3/objects.ts';
 import { presignGet } from '#shared/adapters/s3/objects.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';

@@ -11,7 +11,7 @@
 import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
-import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
+import * as pageGuards from '#shared/adapters/dynamodb/page-guards.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';

@@ -5,7 +5,7 @@
  * subscriptions.
  */
 import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { chooseLanguage } from '#shared/domain/i18n.ts';
 import type { TrackedLink } from '#shared/domain/mailing.ts';
 import { render } from '#shared/domain/render.ts';

@@ -22,7 +22,7 @@
  * 4. When every source is done: record completion, mark the mailing `sent` if nothing is left to
  *    send, and audit how many were reached only because of a consent override.
  */
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
 import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import * as recipients from '#shared/adapters/dynamodb/recipients.ts';

@@ -11,7 +11,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { type Change, type ContactState, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';

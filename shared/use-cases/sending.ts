@@ -28,7 +28,7 @@
  * the request may have reached SES → `failed/outcome_unknown`, never sent again.
  */
 import * as z from 'zod/mini';
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import { clock } from '#shared/adapters/clock.ts';
@@ -38,7 +38,7 @@ import { acquireSendSlot, type SendSlot } from '#shared/adapters/dynamodb/rate-l
 import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
 import type { Chunk } from '#shared/adapters/dynamodb/recipients.ts';
 import { settings } from '#shared/adapters/dynamodb/settings.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import {
   type BulkEntry,

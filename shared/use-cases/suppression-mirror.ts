@@ -6,7 +6,7 @@
  * caller's retry (the feedback batch, the admin's request) repeats it.
  */
 import * as z from 'zod/mini';
-import { sesSuppressionList } from '#shared/adapters/ses/suppression-list.ts';
+import * as sesSuppressionList from '#shared/adapters/ses/suppression-list.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { sesReasonOf, sesSuppressedReason } from '#shared/domain/ses-suppression.ts';
 

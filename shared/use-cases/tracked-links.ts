@@ -17,8 +17,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
-import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as pageGuards from '#shared/adapters/dynamodb/page-guards.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { type Change, type ContactState, patchContact, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { SubscriptionType } from '#shared/domain/subscription-type.ts';

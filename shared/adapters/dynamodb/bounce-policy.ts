@@ -34,27 +34,25 @@ const fromItem = (item: Record<string, unknown> | undefined): StoredBouncePolicy
   };
 };
 
-export const bouncePolicies = {
-  async get(): Promise<StoredBouncePolicy> {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName('app'), Key: key, ConsistentRead: true }),
-    );
-    return fromItem(Item);
-  },
+export async function get(): Promise<StoredBouncePolicy> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('app'), Key: key, ConsistentRead: true }),
+  );
+  return fromItem(Item);
+}
 
-  /** Replaces the policy; returns the one before, so the caller can record the change. */
-  async put(
-    policy: BouncePolicy,
-    by: string,
-    at: string,
-  ): Promise<{ before: StoredBouncePolicy; after: StoredBouncePolicy }> {
-    const { Attributes } = await dynamo.send(
-      new PutCommand({
-        TableName: tableName('app'),
-        Item: { ...key, policy, updatedAt: at, updatedBy: by },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return { before: fromItem(Attributes), after: { policy, updatedAt: at, updatedBy: by } };
-  },
-};
+/** Replaces the policy; returns the one before, so the caller can record the change. */
+export async function put(
+  policy: BouncePolicy,
+  by: string,
+  at: string,
+): Promise<{ before: StoredBouncePolicy; after: StoredBouncePolicy }> {
+  const { Attributes } = await dynamo.send(
+    new PutCommand({
+      TableName: tableName('app'),
+      Item: { ...key, policy, updatedAt: at, updatedBy: by },
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return { before: fromItem(Attributes), after: { policy, updatedAt: at, updatedBy: by } };
+}
