@@ -31,13 +31,6 @@ export const magicLinkTtlSeconds = 7 * 24 * 60 * 60;
 /** Longest tracked-link target URL; keeps the longest link token under {@link maxTokenLength}. */
 export const maxLinkTargetLength = 512;
 
-// Opaque ids: no '@' or '.', so an address cannot be smuggled into an id field.
-const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/));
-const keyId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/));
-const epochSeconds = z.number().check(z.int(), z.minimum(0), z.maximum(1e11));
-// Interest tags are free text chosen by marketers, but never control characters.
-const interestTag = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^\P{Cc}+$/u));
-
 /** An absolute http(s) URL without credentials: what a tracked link may redirect to. */
 export const isHttpUrl = (value: string): boolean => {
   const url = URL.parse(value);
@@ -47,12 +40,66 @@ export const isHttpUrl = (value: string): boolean => {
   );
 };
 
+/**
+ * The token schemas, built on first use rather than at module load: a function that only reads a
+ * constant of this module neither builds them at cold start nor carries their kinds in its bundle.
+ */
+const buildSchemas = () => {
+  // Opaque ids: no '@' or '.', so an address cannot be smuggled into an id field.
+  const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/));
+  const keyId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/));
+  const epochSeconds = z.number().check(z.int(), z.minimum(0), z.maximum(1e11));
+  // Interest tags are free text chosen by marketers, but never control characters.
+  const interestTag = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^\P{Cc}+$/u));
+
+  const linkAction = z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.enum(['add_interest', 'remove_interest']), value: interestTag }),
+    z.strictObject({ kind: z.enum(['subscribe', 'unsubscribe']), value: id }),
+  ]);
+
+  const common = { v: z.literal(1), kid: keyId, c: id, iat: epochSeconds };
+  const payload = z.discriminatedUnion('p', [
+    // From a mailing's List-Unsubscribe header and footer; never expires (CAN-SPAM, RFC 8058).
+    z.strictObject({ ...common, p: z.literal('unsubscribe'), m: z.optional(id), t: z.optional(id) }),
+    // The preference page reached from a mailing; never expires.
+    z.strictObject({ ...common, p: z.literal('preferences'), m: z.optional(id), t: z.optional(id) }),
+    // The target is signed in, so the redirect cannot be pointed elsewhere (no open redirect).
+    z.strictObject({
+      ...common,
+      p: z.literal('link'),
+      m: z.optional(id),
+      a: z.optional(linkAction),
+      u: z.string().check(z.maxLength(maxLinkTargetLength), z.refine(isHttpUrl)),
+    }),
+    // Double opt-in confirmation of one subscription type.
+    z.strictObject({ ...common, p: z.literal('confirm'), t: id, exp: z.optional(epochSeconds) }),
+    // Preference access sent on request ("manage your subscriptions"); always expires.
+    z.strictObject({ ...common, p: z.literal('magic'), exp: epochSeconds }),
+  ]);
+
+  const keySet = z
+    .strictObject({
+      current: keyId,
+      // 32 characters at least: a base64 or base64url encoding of 32 random bytes (43–44 characters)
+      // passes, and so does any other string at least that long.
+      keys: z.record(keyId, z.string().check(z.minLength(32), z.maxLength(1024))),
+    })
+    .check(
+      z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
+    );
+
+  return { linkAction, payload, keySet };
+};
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | undefined;
+const schemas = (): Schemas => {
+  built ??= buildSchemas();
+  return built;
+};
+
 /** What a tracked link does on click, as signed into its token and declared on a mailing. */
-export const linkAction = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.enum(['add_interest', 'remove_interest']), value: interestTag }),
-  z.strictObject({ kind: z.enum(['subscribe', 'unsubscribe']), value: id }),
-]);
-export type LinkAction = z.infer<typeof linkAction>;
+export const linkActionSchema = (): Schemas['linkAction'] => schemas().linkAction;
+export type LinkAction = z.infer<Schemas['linkAction']>;
 
 /**
  * Which link actions may apply on a plain GET of the link, and which wait for the person's POST.
@@ -70,28 +117,9 @@ export const linkActsOnGet = (
 ): action is Exclude<LinkAction, { kind: 'subscribe' | 'unsubscribe' }> | undefined =>
   action === undefined || action.kind === 'add_interest' || action.kind === 'remove_interest';
 
-const common = { v: z.literal(1), kid: keyId, c: id, iat: epochSeconds };
-
 /** Every valid payload, by purpose. Strict: unknown fields (an e-mail address, say) are rejected. */
-export const tokenPayloadSchema = z.discriminatedUnion('p', [
-  // From a mailing's List-Unsubscribe header and footer; never expires (CAN-SPAM, RFC 8058).
-  z.strictObject({ ...common, p: z.literal('unsubscribe'), m: z.optional(id), t: z.optional(id) }),
-  // The preference page reached from a mailing; never expires.
-  z.strictObject({ ...common, p: z.literal('preferences'), m: z.optional(id), t: z.optional(id) }),
-  // The target is signed in, so the redirect cannot be pointed elsewhere (no open redirect).
-  z.strictObject({
-    ...common,
-    p: z.literal('link'),
-    m: z.optional(id),
-    a: z.optional(linkAction),
-    u: z.string().check(z.maxLength(maxLinkTargetLength), z.refine(isHttpUrl)),
-  }),
-  // Double opt-in confirmation of one subscription type.
-  z.strictObject({ ...common, p: z.literal('confirm'), t: id, exp: z.optional(epochSeconds) }),
-  // Preference access sent on request ("manage your subscriptions"); always expires.
-  z.strictObject({ ...common, p: z.literal('magic'), exp: epochSeconds }),
-]);
-export type TokenPayload = z.infer<typeof tokenPayloadSchema>;
+export const tokenPayloadSchema = (): Schemas['payload'] => schemas().payload;
+export type TokenPayload = z.infer<Schemas['payload']>;
 export type TokenPayloadFor<P extends TokenPurpose> = Extract<TokenPayload, { p: P }>;
 
 type Claims<P extends TokenPurpose> = Omit<TokenPayloadFor<P>, 'v' | 'kid' | 'iat'>;
@@ -128,17 +156,6 @@ export class TokenSigningError extends Error {
   }
 }
 
-const keySetSchema = z
-  .strictObject({
-    current: keyId,
-    // 32 characters at least: a base64 or base64url encoding of 32 random bytes (43–44 characters)
-    // passes, and so does any other string at least that long.
-    keys: z.record(keyId, z.string().check(z.minLength(32), z.maxLength(1024))),
-  })
-  .check(
-    z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
-  );
-
 /**
  * Parses and validates a key set (`SIGNING_KEYS`): `{current, keys: {[kid]: secret}}`, JSON text or
  * an already parsed value. Key ids are 1–32 of `[A-Za-z0-9_-]`; secrets at least 32 characters;
@@ -154,7 +171,7 @@ export const parseKeySet = (input: unknown): KeySet => {
       throw new InvalidKeySetError('Invalid key set: not valid JSON');
     }
   }
-  const parsed = keySetSchema.safeParse(value);
+  const parsed = schemas().keySet.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new InvalidKeySetError(`Invalid key set: ${problems.join('; ')}`);
@@ -179,7 +196,7 @@ export const signToken = (keys: KeySet, claims: TokenClaims, now: number = Date.
   const iat = Math.floor(now / 1000);
   const payload: Record<string, unknown> = { ...claims, v: 1, kid: keys.current, iat };
   if (claims.p === 'magic' && claims.exp === undefined) payload.exp = iat + magicLinkTtlSeconds;
-  const parsed = tokenPayloadSchema.safeParse(payload);
+  const parsed = schemas().payload.safeParse(payload);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)');
     throw new TokenSigningError(`invalid token claims: ${[...new Set(fields)].join(', ')}`);
@@ -273,7 +290,7 @@ export const verifyToken = <P extends TokenPurpose>(
   const given = Buffer.from(signature, 'ascii');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return failures.bad_signature;
 
-  const parsed = tokenPayloadSchema.safeParse(decoded);
+  const parsed = schemas().payload.safeParse(decoded);
   if (!parsed.success) return failures.invalid_payload;
   const payload = parsed.data;
   if (payload.p !== purpose) return failures.wrong_purpose;

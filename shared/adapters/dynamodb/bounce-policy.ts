@@ -3,7 +3,7 @@
  * (`SETTINGS` / `bounce-policy`), the defaults until an admin stores one.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { BouncePolicy, defaultBouncePolicy } from '#shared/domain/bounce-policy.ts';
+import { type BouncePolicy, bouncePolicySchema, defaultBouncePolicy } from '#shared/domain/bounce-policy.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { dynamo, tableName } from './client.ts';
 
@@ -19,7 +19,7 @@ const defaults: StoredBouncePolicy = { policy: defaultBouncePolicy, updatedAt: n
 
 const fromItem = (item: Record<string, unknown> | undefined): StoredBouncePolicy => {
   if (!item) return defaults;
-  const parsed = BouncePolicy.safeParse(item.policy);
+  const parsed = bouncePolicySchema().safeParse(item.policy);
   if (!parsed.success) {
     // Written by this code only, so this is a bug or a hand edit: the defaults are the safe side.
     logger.error('stored bounce policy is invalid; using the defaults', {
