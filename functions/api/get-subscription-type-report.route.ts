@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { isoDate } from '#shared/config/zod-kinds.ts';
 import { maxReportDays } from '#shared/domain/audience-counts.ts';
 import { defineRoute } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 
-const day = z.iso.date();
+const day = isoDate();
 const count = z.number().check(z.int());
 const bySource = z
   .record(z.string(), count)

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isoDateTime } from '#shared/config/zod-kinds.ts';
 import { defineRoute } from '#shared/http/contract.ts';
 import { page, pageFields, Timestamp } from '#shared/http/schemas/common.ts';
 
@@ -25,8 +26,8 @@ const auditActions = [
 const AuditQuery = z.object({
   ...pageFields,
   action: z.optional(z.enum(auditActions).check(z.describe('Only entries of this action'))),
-  from: z.optional(z.iso.datetime().check(z.describe('Only entries at or after this time'))),
-  to: z.optional(z.iso.datetime().check(z.describe('Only entries before this time'))),
+  from: z.optional(isoDateTime().check(z.describe('Only entries at or after this time'))),
+  to: z.optional(isoDateTime().check(z.describe('Only entries before this time'))),
 });
 
 const AuditEntry = z

@@ -11,6 +11,7 @@
  * and parse failures are described by path and expectation only.
  */
 import * as z from 'zod/mini';
+import { isoDateTime } from '#shared/config/zod-kinds.ts';
 // Beside the bounce policy, so what reads the policy needs none of the event schemas here.
 import { isComplaint } from './bounce-policy.ts';
 
@@ -22,7 +23,7 @@ export type BounceType = (typeof bounceTypes)[number];
  * transitions here (sending, planning) neither builds them at cold start nor carries them.
  */
 const buildSchemas = () => {
-  const Timestamp = z.iso.datetime({ offset: true });
+  const Timestamp = isoDateTime({ offset: true });
 
   /** SES writes every tag as a list of values: `{"mailingId": ["01h…"]}`. */
   const Tags = z.record(z.string(), z.array(z.string()));

@@ -60,6 +60,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/config/zod-kinds.ts';
 import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import * as bouncePolicies from '#shared/adapters/dynamodb/bounce-policy.ts';
 import * as bounceRecords from '#shared/adapters/dynamodb/bounce-records.ts';
@@ -114,7 +115,7 @@ import { suppressAddress } from './suppressions.ts';
 export const feedbackConfig = () =>
   loadConfig({
     REPUTATION_MIN_SENT: z._default(
-      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000_000)),
+      coercedNumber().check(z.int(), z.minimum(1), z.maximum(100_000_000)),
       100,
     ),
   });

@@ -28,6 +28,7 @@
  * the request may have reached SES → `failed/outcome_unknown`, never sent again.
  */
 import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/config/zod-kinds.ts';
 import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
@@ -89,7 +90,7 @@ export const sendingConfig = () => {
 const load = () =>
   loadConfig({
     PUBLIC_BASE_URL: z.url(),
-    SES_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
+    SES_RATE_PER_SECOND: z._default(coercedNumber().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
     SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
     UNSUBSCRIBE_ADDRESS: z.optional(mailboxAddress),
   });
