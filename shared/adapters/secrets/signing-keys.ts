@@ -21,23 +21,22 @@ import { fingerprintEmail } from '#shared/domain/tokens.ts';
 
 const secretString = z.string().check(z.minLength(32), z.maxLength(1024));
 
-const keySetSchema = z.pipe(
-  z.transform((value: unknown) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || 'keys' in value) return value;
-    // The CDK-generated form: keys at the top level beside `current`.
-    const { current, fingerprint, ...keys } = value as Record<string, unknown>;
-    return { current, keys, ...(fingerprint === undefined ? {} : { fingerprint }) };
-  }),
-  z
-    .object({
-      current: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)),
-      keys: z.record(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), secretString),
-      fingerprint: z.optional(secretString),
-    })
-    .check(
-      z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
-    ),
-);
+/** The CDK-generated form keeps its keys at the top level beside `current`: read them as `keys`. */
+const normalized = (value: unknown): unknown => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'keys' in value) return value;
+  const { current, fingerprint, ...keys } = value as Record<string, unknown>;
+  return { current, keys, ...(fingerprint === undefined ? {} : { fingerprint }) };
+};
+
+const keySetSchema = z
+  .object({
+    current: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)),
+    keys: z.record(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), secretString),
+    fingerprint: z.optional(secretString),
+  })
+  .check(
+    z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
+  );
 
 export interface SigningKeySet {
   readonly current: string;
@@ -55,7 +54,7 @@ export const parseSigningKeys = (text: string): SigningKeySet => {
     // JSON.parse quotes its input in the message: never let a secret reach a log.
     throw new Error('Invalid signing keys: not valid JSON');
   }
-  const parsed = keySetSchema.safeParse(value);
+  const parsed = keySetSchema.safeParse(normalized(value));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(`Invalid signing keys: ${problems.join('; ')}`);
