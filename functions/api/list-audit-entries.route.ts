@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { isoDateTime } from '#shared/config/zod-kinds.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { page, pageFields, Timestamp } from '#shared/http/schemas/common.ts';
 
 /** What the audit log records, by action. */
@@ -59,6 +59,10 @@ export const route = defineRoute({
   tag: 'audit',
   status: 200,
   query: AuditQuery,
-  response: page(AuditEntry),
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(AuditEntry),
+}));
