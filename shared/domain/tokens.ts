@@ -5,7 +5,7 @@
  * A token is `base64url(payload JSON) + '.' + base64url(HMAC-SHA256(key, first part))`. The payload
  * names the key id (`kid`) it was signed with, so keys rotate without breaking old links: a token
  * verifies as long as its key is still listed. Payloads hold opaque ids only, never an address or
- * other personal data; the schemas are strict, so a payload with any extra field is rejected.
+ * other personal data; the checks are strict, so a payload with any extra field is rejected.
  *
  * Wire fields: `v` version (1), `kid` key id, `p` purpose, `c` contact id, `m` mailing id,
  * `t` subscription type id, `iat` issued-at and `exp` expiry (epoch seconds), `a` a tracked link's
