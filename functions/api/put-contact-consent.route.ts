@@ -1,7 +1,7 @@
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
-import { PutConsent } from '#shared/http/schemas/contact-input.ts';
+import { PutConsent } from '#shared/http/schemas/contact-change-input.ts';
 
 /** The contract of `PUT /contacts/{id}/consent`: see shared/http/contract.ts. */
 export const route = defineRoute({

@@ -1,6 +1,6 @@
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
-import { ContactTypeParams, PutSubscription } from '#shared/http/schemas/contact-input.ts';
+import { ContactTypeParams, PutSubscription } from '#shared/http/schemas/contact-change-input.ts';
 
 /** The contract of `PUT /contacts/{id}/subscriptions/{typeId}`: see shared/http/contract.ts. */
 export const route = defineRoute({
