@@ -44,7 +44,7 @@ const { startLocalStack } = await import('#infra/local/stack.ts');
 const { signingKeys } = await import('#shared/adapters/secrets/signing-keys.ts');
 const { signToken } = await import('#shared/domain/tokens.ts');
 const { ses } = await import('#shared/adapters/ses/client.ts');
-const { recipients } = await import('#shared/adapters/dynamodb/recipients.ts');
+const recipients = await import('#shared/adapters/dynamodb/recipients.ts');
 
 const log = (line: string) => process.stderr.write(`  unsubscribe latency: ${line}\n`);
 const now = () => performance.timeOrigin + performance.now();

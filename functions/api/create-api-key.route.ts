@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { apiKeyFields } from '#shared/http/schemas/api-key.ts';
 import { roles } from '#shared/domain/api-key.ts';
 
@@ -30,10 +30,14 @@ export const route = defineRoute({
   tag: 'api-keys',
   status: 201,
   body: CreateApiKey,
-  response: CreatedApiKey,
   tables: { app: 'write' },
   idempotent: true,
   idempotentSecrets: ['key'],
   // The signing secret seals the key in the idempotency record.
   secrets: ['signing'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: CreatedApiKey,
+}));

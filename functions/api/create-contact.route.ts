@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
 import { CreateContact } from '#shared/http/schemas/contact-input.ts';
 
@@ -15,9 +15,13 @@ export const route = defineRoute({
   tag: 'contacts',
   status: 201,
   body: CreateContact,
-  response: Contact,
   tables: { contacts: 'write', app: 'write' },
   secrets: ['signing'],
   idempotent: true,
   sendsEmail: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Contact,
+}));

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { consentStatuses } from '#shared/domain/contact.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { ExportJob } from '#shared/http/schemas/bulk-jobs.ts';
 import { Id } from '#shared/http/schemas/common.ts';
 
@@ -37,8 +37,12 @@ export const route = defineRoute({
   tag: 'exports',
   status: 201,
   body: CreateExport,
-  response: ExportJob,
   tables: { app: 'write' },
   queues: ['exports'],
   idempotent: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: ExportJob,
+}));

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { grantSources, importModes, plainTargets } from '#shared/domain/import.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { ImportJob } from '#shared/http/schemas/bulk-jobs.ts';
 import { Id } from '#shared/http/schemas/common.ts';
 import { LegalBasis } from '#shared/http/schemas/contact.ts';
@@ -82,8 +82,12 @@ export const route = defineRoute({
   tag: 'imports',
   status: 201,
   body: CreateImport,
-  response: ImportJob,
   tables: { app: 'write' },
   buckets: { imports: 'write' },
   idempotent: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: ImportJob,
+}));

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Id } from '#shared/http/schemas/common.ts';
 import { ListCriteria, TargetList } from '#shared/http/schemas/list.ts';
 
@@ -32,7 +32,11 @@ export const route = defineRoute({
   tag: 'lists',
   status: 201,
   body: CreateList,
-  response: TargetList,
   tables: { app: 'write' },
   idempotent: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: TargetList,
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Mailing } from '#shared/http/schemas/mailing.ts';
 import { CreateMailing } from '#shared/http/schemas/mailing-input.ts';
 
@@ -15,7 +15,11 @@ export const route = defineRoute({
   tag: 'mailings',
   status: 201,
   body: CreateMailing,
-  response: Mailing,
   tables: { app: 'write', contacts: 'read' },
   idempotent: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Mailing,
+}));

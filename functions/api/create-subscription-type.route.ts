@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { SubscriptionType } from '#shared/http/schemas/subscription-type.ts';
 import { CreateSubscriptionType } from '#shared/http/schemas/subscription-type-input.ts';
 
@@ -15,7 +15,11 @@ export const route = defineRoute({
   tag: 'subscription-types',
   status: 201,
   body: CreateSubscriptionType,
-  response: SubscriptionType,
   tables: { app: 'write' },
   idempotent: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: SubscriptionType,
+}));

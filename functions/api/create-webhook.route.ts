@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { eventTypes } from '#shared/domain/events.ts';
 import { maxWebhookEndpoints, maxWebhookUrlLength } from '#shared/domain/webhooks.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { CreatedWebhook } from '#shared/http/schemas/webhook.ts';
 
 const CreateWebhook = z
@@ -36,7 +36,11 @@ export const route = defineRoute({
   tag: 'webhooks',
   status: 201,
   body: CreateWebhook,
-  response: CreatedWebhook,
   tables: { app: 'write' },
   secrets: ['signing'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: CreatedWebhook,
+}));

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';
 
 const ErasedContact = z
@@ -20,7 +20,11 @@ export const route = defineRoute({
   tag: 'contacts',
   status: 200,
   params: IdParams,
-  response: ErasedContact,
   tables: { contacts: 'write', app: 'write' },
   secrets: ['signing'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: ErasedContact,
+}));

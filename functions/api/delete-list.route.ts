@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Deleted, IdParams } from '#shared/http/schemas/common.ts';
 
 /** The contract of `DELETE /lists/{id}`: see shared/http/contract.ts. */
@@ -14,6 +14,10 @@ export const route = defineRoute({
   tag: 'lists',
   status: 200,
   params: IdParams,
-  response: Deleted,
   tables: { app: 'write' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Deleted,
+}));

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Email } from '#shared/http/schemas/email.ts';
 import { Suppression } from '#shared/http/schemas/suppression.ts';
 
@@ -33,8 +33,12 @@ export const route = defineRoute({
   status: 200,
   params: SuppressionParams,
   query: DeleteSuppressionQuery,
-  response: Suppression,
   tables: { contacts: 'write', app: 'write' },
   secrets: ['signing'],
   mirrorsSuppressions: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Suppression,
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { ContactExport } from '#shared/http/schemas/contact-export.ts';
 
@@ -16,7 +16,11 @@ export const route = defineRoute({
   tag: 'contacts',
   status: 200,
   params: IdParams,
-  response: ContactExport,
   tables: { contacts: 'read', app: 'read', recipients: 'read' },
   secrets: ['signing'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: ContactExport,
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { page } from '#shared/http/schemas/common.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
 import { FindContactsQuery } from '#shared/http/schemas/contact-input.ts';
@@ -15,6 +15,10 @@ export const route = defineRoute({
   tag: 'contacts',
   status: 200,
   query: FindContactsQuery,
-  response: page(Contact),
   tables: { contacts: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(Contact),
+}));

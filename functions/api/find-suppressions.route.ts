@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { page } from '#shared/http/schemas/common.ts';
 import { Email } from '#shared/http/schemas/email.ts';
 import { Suppression } from '#shared/http/schemas/suppression.ts';
@@ -19,7 +19,11 @@ export const route = defineRoute({
   tag: 'suppressions',
   status: 200,
   query: FindSuppressionsQuery,
-  response: page(Suppression),
   tables: { contacts: 'read' },
   secrets: ['signing'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(Suppression),
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { BouncePolicySetting } from '#shared/http/schemas/bounce-policy.ts';
 
 /** The contract of `GET /settings/bounce-policy`: see shared/http/contract.ts. */
@@ -13,6 +13,10 @@ export const route = defineRoute({
     'The bounce policy: for hard bounces, soft bounces and complaints, how many within how many days lead to which action. The defaults apply until an admin sets one.',
   tag: 'settings',
   status: 200,
-  response: BouncePolicySetting,
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: BouncePolicySetting,
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { ExportJob } from '#shared/http/schemas/bulk-jobs.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 
@@ -15,7 +15,11 @@ export const route = defineRoute({
   tag: 'exports',
   status: 200,
   params: IdParams,
-  response: ExportJob,
   tables: { app: 'read' },
   buckets: { exports: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: ExportJob,
+}));

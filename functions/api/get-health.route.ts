@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 
 /** The contract of `GET /health`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -12,6 +12,10 @@ export const route = defineRoute({
   description: 'Answers `{"ok": true}` once the API can serve. Needs no key; reads nothing stored.',
   tag: 'meta',
   status: 200,
-  response: z.object({ ok: z.literal(true) }).check(z.meta({ id: 'Health' })),
   tables: {},
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: z.object({ ok: z.literal(true) }).check(z.meta({ id: 'Health' })),
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { TargetList } from '#shared/http/schemas/list.ts';
 
@@ -14,6 +14,10 @@ export const route = defineRoute({
   tag: 'lists',
   status: 200,
   params: IdParams,
-  response: TargetList,
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: TargetList,
+}));

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 
 /** The contract of `GET /openapi.json`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -13,11 +13,15 @@ export const route = defineRoute({
     'This document: the API as OpenAPI 3.1, generated from the route contracts and their schemas. Needs no key.',
   tag: 'meta',
   status: 200,
+  tables: {},
+});
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
   response: z
     .looseObject({
       openapi: z.literal('3.1.0'),
       info: z.looseObject({ title: z.string(), version: z.string() }),
     })
     .check(z.meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document: this one' })),
-  tables: {},
-});
+}));

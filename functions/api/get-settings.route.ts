@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Settings } from '#shared/http/schemas/settings.ts';
 
 /** The contract of `GET /settings`: see shared/http/contract.ts. */
@@ -12,6 +12,10 @@ export const route = defineRoute({
   description: 'The account settings: whether the e-marketing privacy filter is on, and who changed it when.',
   tag: 'settings',
   status: 200,
-  response: Settings,
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Settings,
+}));

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { isoDate } from '#shared/config/zod-kinds.ts';
 import { maxReportDays } from '#shared/domain/audience-counts.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 
-const day = z.iso.date();
+const day = isoDate();
 const count = z.number().check(z.int());
 const bySource = z
   .record(z.string(), count)
@@ -64,6 +65,10 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   query: ReportQuery,
-  response: SubscriptionTypeReport,
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: SubscriptionTypeReport,
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { WebhookEndpoint } from '#shared/http/schemas/webhook.ts';
 
@@ -15,6 +15,10 @@ export const route = defineRoute({
   tag: 'webhooks',
   status: 200,
   params: IdParams,
-  response: WebhookEndpoint,
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: WebhookEndpoint,
+}));

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { ErrorDetail } from '#shared/http/schemas/error.ts';
 import { ImportContacts } from '#shared/http/schemas/contact-input.ts';
 
@@ -29,9 +29,13 @@ export const route = defineRoute({
   tag: 'contacts',
   status: 200,
   body: ImportContacts,
-  response: ImportResults,
   tables: { contacts: 'write', app: 'read' },
   secrets: ['signing'],
   // Double opt-in confirmations go out through the paced mail worker.
   queues: ['mail'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: ImportResults,
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { ApiKey } from '#shared/http/schemas/api-key.ts';
 import { PageQuery, page } from '#shared/http/schemas/common.ts';
 
@@ -15,6 +15,10 @@ export const route = defineRoute({
   tag: 'api-keys',
   status: 200,
   query: PageQuery,
-  response: page(ApiKey),
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(ApiKey),
+}));

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { isoDateTime } from '#shared/config/zod-kinds.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { page, pageFields, Timestamp } from '#shared/http/schemas/common.ts';
 
 /** What the audit log records, by action. */
@@ -25,8 +26,8 @@ const auditActions = [
 const AuditQuery = z.object({
   ...pageFields,
   action: z.optional(z.enum(auditActions).check(z.describe('Only entries of this action'))),
-  from: z.optional(z.iso.datetime().check(z.describe('Only entries at or after this time'))),
-  to: z.optional(z.iso.datetime().check(z.describe('Only entries before this time'))),
+  from: z.optional(isoDateTime().check(z.describe('Only entries at or after this time'))),
+  to: z.optional(isoDateTime().check(z.describe('Only entries before this time'))),
 });
 
 const AuditEntry = z
@@ -58,6 +59,10 @@ export const route = defineRoute({
   tag: 'audit',
   status: 200,
   query: AuditQuery,
-  response: page(AuditEntry),
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(AuditEntry),
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, PageQuery, page } from '#shared/http/schemas/common.ts';
 import { HistoryEntry } from '#shared/http/schemas/history.ts';
 
@@ -16,6 +16,10 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   query: PageQuery,
-  response: page(HistoryEntry),
   tables: { contacts: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(HistoryEntry),
+}));

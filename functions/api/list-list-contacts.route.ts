@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, page, pageFields } from '#shared/http/schemas/common.ts';
 
 const ListContactsQuery = z.object({
@@ -33,6 +33,10 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   query: ListContactsQuery,
-  response: z.extend(page(ListMember), { total: z.optional(z.number().check(z.int())) }),
   tables: { app: 'read', contacts: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: z.extend(page(ListMember), { total: z.optional(z.number().check(z.int())) }),
+}));

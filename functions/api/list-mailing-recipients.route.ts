@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, page, pageFields } from '#shared/http/schemas/common.ts';
 import { recipientStatuses } from '#shared/adapters/dynamodb/recipients.ts';
 import { eligibilityReasons } from '#shared/domain/eligibility.ts';
@@ -36,6 +36,10 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   query: RecipientsQuery,
-  response: page(RecipientRow),
   tables: { app: 'read', contacts: 'read', recipients: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(RecipientRow),
+}));

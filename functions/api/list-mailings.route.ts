@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { mailingStatuses } from '#shared/domain/mailing.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Id, page, pageFields } from '#shared/http/schemas/common.ts';
 import { MailingSummary } from '#shared/http/schemas/mailing.ts';
 
@@ -23,6 +23,10 @@ export const route = defineRoute({
   tag: 'mailings',
   status: 200,
   query: ListMailingsQuery,
-  response: page(MailingSummary),
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(MailingSummary),
+}));

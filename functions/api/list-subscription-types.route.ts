@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { PageQuery, page } from '#shared/http/schemas/common.ts';
 import { SubscriptionType } from '#shared/http/schemas/subscription-type.ts';
 
@@ -14,6 +14,10 @@ export const route = defineRoute({
   tag: 'subscription-types',
   status: 200,
   query: PageQuery,
-  response: page(SubscriptionType),
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(SubscriptionType),
+}));

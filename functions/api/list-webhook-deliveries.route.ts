@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { deliveryStatuses } from '#shared/domain/webhook-delivery.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, page, pageFields } from '#shared/http/schemas/common.ts';
 import { WebhookDelivery } from '#shared/http/schemas/webhook.ts';
 
@@ -23,6 +23,10 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   query: DeliveriesQuery,
-  response: page(WebhookDelivery),
   tables: { app: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: page(WebhookDelivery),
+}));

@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { BouncePolicySetting, PutBouncePolicy } from '#shared/http/schemas/bounce-policy.ts';
 
 /** The contract of `PUT /settings/bounce-policy`: see shared/http/contract.ts. */
@@ -14,6 +14,10 @@ export const route = defineRoute({
   tag: 'settings',
   status: 200,
   body: PutBouncePolicy,
-  response: BouncePolicySetting,
   tables: { app: 'write' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: BouncePolicySetting,
+}));

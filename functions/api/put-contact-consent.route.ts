@@ -1,7 +1,7 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
-import { PutConsent } from '#shared/http/schemas/contact-input.ts';
+import { PutConsent } from '#shared/http/schemas/contact-change-input.ts';
 
 /** The contract of `PUT /contacts/{id}/consent`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -18,7 +18,11 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   body: PutConsent,
-  response: Contact,
   tables: { contacts: 'write' },
   secrets: ['signing'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Contact,
+}));

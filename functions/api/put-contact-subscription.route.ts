@@ -1,6 +1,6 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
-import { ContactTypeParams, PutSubscription } from '#shared/http/schemas/contact-input.ts';
+import { ContactTypeParams, PutSubscription } from '#shared/http/schemas/contact-change-input.ts';
 
 /** The contract of `PUT /contacts/{id}/subscriptions/{typeId}`: see shared/http/contract.ts. */
 export const route = defineRoute({
@@ -17,8 +17,12 @@ export const route = defineRoute({
   status: 200,
   params: ContactTypeParams,
   body: PutSubscription,
-  response: Contact,
   tables: { contacts: 'write', app: 'read' },
   secrets: ['signing'],
   sendsEmail: true,
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Contact,
+}));

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { Settings } from '#shared/http/schemas/settings.ts';
 
 const PutPrivacy = z.strictObject({ enabled: z.boolean() }).check(z.meta({ id: 'PutPrivacyRequest' }));
@@ -17,6 +17,10 @@ export const route = defineRoute({
   tag: 'settings',
   status: 200,
   body: PutPrivacy,
-  response: Settings,
   tables: { app: 'write' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Settings,
+}));

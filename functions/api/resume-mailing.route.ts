@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { Mailing } from '#shared/http/schemas/mailing.ts';
 
@@ -16,7 +16,11 @@ export const route = defineRoute({
   tag: 'mailings',
   status: 200,
   params: IdParams,
-  response: Mailing,
   tables: { app: 'write', contacts: 'read', recipients: 'read' },
   queues: ['plan'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Mailing,
+}));

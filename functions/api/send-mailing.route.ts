@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';
 
 const SendAccepted = z
@@ -23,7 +23,11 @@ export const route = defineRoute({
   tag: 'mailings',
   status: 202,
   params: IdParams,
-  response: SendAccepted,
   tables: { app: 'write' },
   queues: ['plan'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: SendAccepted,
+}));

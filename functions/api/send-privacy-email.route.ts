@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 
 /** The contract of `POST /contacts/{id}/privacy-email`: see shared/http/contract.ts. */
@@ -15,6 +15,13 @@ export const route = defineRoute({
   tag: 'contacts',
   status: 202,
   params: IdParams,
+  tables: { contacts: 'read' },
+  secrets: ['signing'],
+  sendsEmail: true,
+});
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
   response: z
     .object({
       contactId: z.string(),
@@ -22,7 +29,4 @@ export const route = defineRoute({
       messageId: z.optional(z.string().check(z.describe("SES's id of the message"))),
     })
     .check(z.meta({ id: 'PrivacyEmailSent' })),
-  tables: { contacts: 'read' },
-  secrets: ['signing'],
-  sendsEmail: true,
-});
+}));

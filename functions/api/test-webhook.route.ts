@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { testEventType } from '#shared/domain/events.ts';
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';
 
 const TestQueued = z
@@ -24,7 +24,11 @@ export const route = defineRoute({
   tag: 'webhooks',
   status: 202,
   params: IdParams,
-  response: TestQueued,
   tables: { app: 'read' },
   queues: ['webhooks'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: TestQueued,
+}));

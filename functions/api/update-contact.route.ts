@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
 import { UpdateContact } from '#shared/http/schemas/contact-input.ts';
@@ -17,7 +17,11 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   body: UpdateContact,
-  response: Contact,
   tables: { contacts: 'write' },
   secrets: ['signing'],
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Contact,
+}));

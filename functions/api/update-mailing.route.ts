@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { Mailing } from '#shared/http/schemas/mailing.ts';
 import { UpdateMailing } from '#shared/http/schemas/mailing-input.ts';
@@ -17,6 +17,10 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   body: UpdateMailing,
-  response: Mailing,
   tables: { app: 'write', contacts: 'read' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: Mailing,
+}));

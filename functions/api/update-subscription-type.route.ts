@@ -1,4 +1,4 @@
-import { defineRoute } from '#shared/http/contract.ts';
+import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
 import { SubscriptionType } from '#shared/http/schemas/subscription-type.ts';
 import { UpdateSubscriptionType } from '#shared/http/schemas/subscription-type-input.ts';
@@ -17,6 +17,10 @@ export const route = defineRoute({
   status: 200,
   params: IdParams,
   body: UpdateSubscriptionType,
-  response: SubscriptionType,
   tables: { app: 'write' },
 });
+
+/** The route with its documented answers, for the route table (see `documented`). */
+export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  response: SubscriptionType,
+}));

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { isoDateTime } from '#shared/config/zod-kinds.ts';
 import { eventTypes, testEventType } from '#shared/domain/events.ts';
 import { logger } from '#shared/observability/logger.ts';
 import type { DeliveryMessage } from '#shared/use-cases/outgoing-events.ts';
@@ -14,7 +15,7 @@ const Message = z.object({
   w: id,
   e: id,
   t: z.enum([...eventTypes, testEventType]),
-  ts: z.iso.datetime(),
+  ts: isoDateTime(),
   b: z.string().check(z.maxLength(200_000)),
   n: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
   c: ms,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { planMailing, requeueUnfinished } from '#shared/use-cases/planning.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';

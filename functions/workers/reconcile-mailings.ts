@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
+import { coercedNumber } from '#shared/config/zod-kinds.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { defaultStalledAfterMs, reconcile } from '#shared/use-cases/reconcile.ts';
 
 // `STALLED_AFTER_MINUTES`: how long a mailing may show no progress before its work is queued again.
 const env = loadConfig({
   STALLED_AFTER_MINUTES: z._default(
-    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
+    coercedNumber().check(z.int(), z.minimum(1), z.maximum(24 * 60)),
     defaultStalledAfterMs / 60_000,
   ),
 });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import {
   closeSendSession,
   openSendSession,

@@ -24,8 +24,8 @@ import { acceptedMessages } from './ses-simulator.ts';
  */
 export const resumeAfterRestart = async (): Promise<number> => {
   const { reconcile } = await import('#shared/use-cases/reconcile.ts');
-  const { mailings } = await import('#shared/adapters/dynamodb/mailings.ts');
-  const { recipients } = await import('#shared/adapters/dynamodb/recipients.ts');
+  const mailings = await import('#shared/adapters/dynamodb/mailings.ts');
+  const recipients = await import('#shared/adapters/dynamodb/recipients.ts');
   for (const { id } of await mailings.listActive()) {
     let after: string | undefined;
     do {

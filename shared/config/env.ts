@@ -3,6 +3,8 @@ import * as z from 'zod/mini';
 /**
  * Environment variables are the only contract between infra and code. Each handler calls this at
  * module load with the variables it needs, so a misconfigured function fails at cold start, loudly.
+ * The adapters and use cases most functions load read theirs with the plain checks of settings.ts
+ * instead (same rules, same error), so that a function using zod for nothing else does not carry it.
  */
 export const loadConfig = <S extends z.core.$ZodShape>(shape: S, env: NodeJS.ProcessEnv = process.env) => {
   const parsed = z.object(shape).safeParse(env);

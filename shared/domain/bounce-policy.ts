@@ -26,37 +26,54 @@ export type BounceKind = (typeof bounceKinds)[number];
 export const bounceActions = ['none', 'suppress', 'suppress_and_withdraw'] as const;
 export type BounceAction = (typeof bounceActions)[number];
 
-export const BounceRule = z.strictObject({
-  count: z
-    .number()
-    .check(
-      z.int(),
-      z.minimum(1),
-      z.maximum(100),
-      z.describe('How many within the window trigger the action'),
-    ),
-  windowDays: z
-    .number()
-    .check(
-      z.int(),
-      z.minimum(1),
-      z.maximum(3650),
-      z.describe('The window, in days, counted back from the latest'),
-    ),
-  action: z.enum(bounceActions),
-});
-export type BounceRule = z.output<typeof BounceRule>;
+/**
+ * The policy's schemas, built on first use rather than at module load: what only counts bounces or
+ * tells a complaint (sending, feedback) neither builds them at cold start nor carries them.
+ */
+const buildSchemas = () => {
+  const rule = z.strictObject({
+    count: z
+      .number()
+      .check(
+        z.int(),
+        z.minimum(1),
+        z.maximum(100),
+        z.describe('How many within the window trigger the action'),
+      ),
+    windowDays: z
+      .number()
+      .check(
+        z.int(),
+        z.minimum(1),
+        z.maximum(3650),
+        z.describe('The window, in days, counted back from the latest'),
+      ),
+    action: z.enum(bounceActions),
+  });
 
-export const BouncePolicy = z
-  .strictObject({ hard: BounceRule, soft: BounceRule, complaint: BounceRule })
-  .check(
+  const policy = z.strictObject({ hard: rule, soft: rule, complaint: rule }).check(
     // A complaint is the person saying "stop": mailbox providers expect it honoured (docs/compliance.md).
     z.refine((p) => p.complaint.action !== 'none', {
       message: 'A complaint must at least suppress the address',
       path: ['complaint', 'action'],
     }),
   );
-export type BouncePolicy = z.output<typeof BouncePolicy>;
+  return { rule, policy };
+};
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | undefined;
+const schemas = (): Schemas => {
+  built ??= buildSchemas();
+  return built;
+};
+
+/** One kind's rule: how many within how many days trigger which action. */
+export const bounceRuleSchema = (): Schemas['rule'] => schemas().rule;
+export type BounceRule = z.output<Schemas['rule']>;
+
+/** The whole policy; a complaint must at least suppress. */
+export const bouncePolicySchema = (): Schemas['policy'] => schemas().policy;
+export type BouncePolicy = z.output<Schemas['policy']>;
 
 export const defaultBouncePolicy: BouncePolicy = {
   hard: { count: 1, windowDays: 30, action: 'suppress' },

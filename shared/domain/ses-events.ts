@@ -11,119 +11,147 @@
  * and parse failures are described by path and expectation only.
  */
 import * as z from 'zod/mini';
+import { isoDateTime } from '#shared/config/zod-kinds.ts';
 // Beside the bounce policy, so what reads the policy needs none of the event schemas here.
 import { isComplaint } from './bounce-policy.ts';
-
-const Timestamp = z.iso.datetime({ offset: true });
-
-/** SES writes every tag as a list of values: `{"mailingId": ["01h…"]}`. */
-const Tags = z.record(z.string(), z.array(z.string()));
-
-export const SesMail = z.object({
-  timestamp: Timestamp,
-  messageId: z.string().check(z.minLength(1), z.maxLength(256)),
-  source: z.optional(z.string()),
-  destination: z.optional(z.array(z.string())),
-  tags: z._default(Tags, {}),
-});
-
-const addressFields = { emailAddress: z.string().check(z.minLength(1), z.maxLength(320)) };
-const Address = z.object(addressFields);
 
 export const bounceTypes = ['Undetermined', 'Permanent', 'Transient'] as const;
 export type BounceType = (typeof bounceTypes)[number];
 
-const SendEvent = z.object({ eventType: z.literal('Send'), mail: SesMail, send: z.optional(z.object({})) });
+/**
+ * The event schemas, built on first use rather than at module load: what only reads a row's
+ * transitions here (sending, planning) neither builds them at cold start nor carries them.
+ */
+const buildSchemas = () => {
+  const Timestamp = isoDateTime({ offset: true });
 
-const DeliveryEvent = z.object({
-  eventType: z.literal('Delivery'),
-  mail: SesMail,
-  delivery: z.object({
+  /** SES writes every tag as a list of values: `{"mailingId": ["01h…"]}`. */
+  const Tags = z.record(z.string(), z.array(z.string()));
+
+  const SesMail = z.object({
     timestamp: Timestamp,
-    recipients: z.array(z.string().check(z.minLength(1), z.maxLength(320))).check(z.minLength(1)),
-    processingTimeMillis: z.optional(z.number()),
-    smtpResponse: z.optional(z.string()),
-    reportingMTA: z.optional(z.string()),
-  }),
-});
+    messageId: z.string().check(z.minLength(1), z.maxLength(256)),
+    source: z.optional(z.string()),
+    destination: z.optional(z.array(z.string())),
+    tags: z._default(Tags, {}),
+  });
 
-const BounceEvent = z.object({
-  eventType: z.literal('Bounce'),
-  mail: SesMail,
-  bounce: z.object({
-    bounceType: z.enum(bounceTypes),
-    // General, NoEmail, Suppressed, OnAccountSuppressionList, MailboxFull, … (SES adds new ones).
-    bounceSubType: z.string().check(z.minLength(1), z.maxLength(100)),
-    bouncedRecipients: z
-      .array(
+  const addressFields = { emailAddress: z.string().check(z.minLength(1), z.maxLength(320)) };
+  const Address = z.object(addressFields);
+
+  const SendEvent = z.object({ eventType: z.literal('Send'), mail: SesMail, send: z.optional(z.object({})) });
+
+  const DeliveryEvent = z.object({
+    eventType: z.literal('Delivery'),
+    mail: SesMail,
+    delivery: z.object({
+      timestamp: Timestamp,
+      recipients: z.array(z.string().check(z.minLength(1), z.maxLength(320))).check(z.minLength(1)),
+      processingTimeMillis: z.optional(z.number()),
+      smtpResponse: z.optional(z.string()),
+      reportingMTA: z.optional(z.string()),
+    }),
+  });
+
+  const BounceEvent = z.object({
+    eventType: z.literal('Bounce'),
+    mail: SesMail,
+    bounce: z.object({
+      bounceType: z.enum(bounceTypes),
+      // General, NoEmail, Suppressed, OnAccountSuppressionList, MailboxFull, … (SES adds new ones).
+      bounceSubType: z.string().check(z.minLength(1), z.maxLength(100)),
+      bouncedRecipients: z
+        .array(
+          z.object({
+            ...addressFields,
+            action: z.optional(z.string()),
+            status: z.optional(z.string()),
+            diagnosticCode: z.optional(z.string()),
+          }),
+        )
+        .check(z.minLength(1)),
+      timestamp: Timestamp,
+      feedbackId: z.string().check(z.minLength(1), z.maxLength(256)),
+      reportingMTA: z.optional(z.string()),
+    }),
+  });
+
+  const ComplaintEvent = z.object({
+    eventType: z.literal('Complaint'),
+    mail: SesMail,
+    complaint: z.object({
+      complainedRecipients: z.array(Address).check(z.minLength(1)),
+      timestamp: Timestamp,
+      feedbackId: z.string().check(z.minLength(1), z.maxLength(256)),
+      complaintSubType: z.optional(z.nullable(z.string())),
+      // abuse, auth-failure, fraud, not-spam, other, virus; absent when the provider sent no ARF report.
+      complaintFeedbackType: z.optional(z.string().check(z.maxLength(100))),
+      userAgent: z.optional(z.string()),
+      arrivalDate: z.optional(z.string()),
+    }),
+  });
+
+  const RejectEvent = z.object({
+    eventType: z.literal('Reject'),
+    mail: SesMail,
+    reject: z.object({ reason: z.string().check(z.maxLength(500)) }),
+  });
+
+  const DeliveryDelayEvent = z.object({
+    eventType: z.literal('DeliveryDelay'),
+    mail: SesMail,
+    deliveryDelay: z.object({
+      timestamp: Timestamp,
+      delayType: z.string().check(z.maxLength(100)),
+      delayedRecipients: z.array(
         z.object({
           ...addressFields,
-          action: z.optional(z.string()),
           status: z.optional(z.string()),
           diagnosticCode: z.optional(z.string()),
         }),
-      )
-      .check(z.minLength(1)),
-    timestamp: Timestamp,
-    feedbackId: z.string().check(z.minLength(1), z.maxLength(256)),
-    reportingMTA: z.optional(z.string()),
-  }),
-});
+      ),
+      expirationTime: z.optional(z.string()),
+      reportingMTA: z.optional(z.string()),
+    }),
+  });
 
-const ComplaintEvent = z.object({
-  eventType: z.literal('Complaint'),
-  mail: SesMail,
-  complaint: z.object({
-    complainedRecipients: z.array(Address).check(z.minLength(1)),
-    timestamp: Timestamp,
-    feedbackId: z.string().check(z.minLength(1), z.maxLength(256)),
-    complaintSubType: z.optional(z.nullable(z.string())),
-    // abuse, auth-failure, fraud, not-spam, other, virus; absent when the provider sent no ARF report.
-    complaintFeedbackType: z.optional(z.string().check(z.maxLength(100))),
-    userAgent: z.optional(z.string()),
-    arrivalDate: z.optional(z.string()),
-  }),
-});
+  const RenderingFailureEvent = z.object({
+    eventType: z.literal('Rendering Failure'),
+    mail: SesMail,
+    failure: z.object({
+      errorMessage: z.string().check(z.maxLength(2000)),
+      templateName: z.optional(z.string()),
+    }),
+  });
 
-const RejectEvent = z.object({
-  eventType: z.literal('Reject'),
-  mail: SesMail,
-  reject: z.object({ reason: z.string().check(z.maxLength(500)) }),
-});
+  const SesEvent = z.discriminatedUnion('eventType', [
+    SendEvent,
+    DeliveryEvent,
+    BounceEvent,
+    ComplaintEvent,
+    RejectEvent,
+    DeliveryDelayEvent,
+    RenderingFailureEvent,
+  ]);
+  /** SNS's envelope as an SNS → SQS subscription without raw delivery writes it. */
+  const SnsEnvelope = z.object({
+    Type: z.literal('Notification'),
+    MessageId: z.string().check(z.minLength(1), z.maxLength(100)),
+    TopicArn: z.string().check(z.minLength(1), z.maxLength(300)),
+    Message: z.string().check(z.minLength(2)),
+    Timestamp: Timestamp,
+  });
 
-const DeliveryDelayEvent = z.object({
-  eventType: z.literal('DeliveryDelay'),
-  mail: SesMail,
-  deliveryDelay: z.object({
-    timestamp: Timestamp,
-    delayType: z.string().check(z.maxLength(100)),
-    delayedRecipients: z.array(
-      z.object({ ...addressFields, status: z.optional(z.string()), diagnosticCode: z.optional(z.string()) }),
-    ),
-    expirationTime: z.optional(z.string()),
-    reportingMTA: z.optional(z.string()),
-  }),
-});
+  return { SesEvent, SnsEnvelope };
+};
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | undefined;
+const schemas = (): Schemas => {
+  built ??= buildSchemas();
+  return built;
+};
 
-const RenderingFailureEvent = z.object({
-  eventType: z.literal('Rendering Failure'),
-  mail: SesMail,
-  failure: z.object({
-    errorMessage: z.string().check(z.maxLength(2000)),
-    templateName: z.optional(z.string()),
-  }),
-});
-
-export const SesEvent = z.discriminatedUnion('eventType', [
-  SendEvent,
-  DeliveryEvent,
-  BounceEvent,
-  ComplaintEvent,
-  RejectEvent,
-  DeliveryDelayEvent,
-  RenderingFailureEvent,
-]);
-export type SesEvent = z.output<typeof SesEvent>;
+export type SesEvent = z.output<Schemas['SesEvent']>;
 export type SesEventType = SesEvent['eventType'];
 export const sesEventTypes: readonly SesEventType[] = [
   'Send',
@@ -134,15 +162,6 @@ export const sesEventTypes: readonly SesEventType[] = [
   'DeliveryDelay',
   'Rendering Failure',
 ];
-
-/** SNS's envelope as an SNS → SQS subscription without raw delivery writes it. */
-export const SnsEnvelope = z.object({
-  Type: z.literal('Notification'),
-  MessageId: z.string().check(z.minLength(1), z.maxLength(100)),
-  TopicArn: z.string().check(z.minLength(1), z.maxLength(300)),
-  Message: z.string().check(z.minLength(2)),
-  Timestamp: Timestamp,
-});
 
 export type ParsedNotification =
   | { ok: true; snsMessageId: string; event: SesEvent }
@@ -172,7 +191,7 @@ const safeName = (value: unknown) =>
  * fit for a log line; it can never succeed on a retry.
  */
 export const parseNotification = (body: string): ParsedNotification => {
-  const envelope = SnsEnvelope.safeParse(parseJson(body));
+  const envelope = schemas().SnsEnvelope.safeParse(parseJson(body));
   if (!envelope.success) return { ok: false, reason: `not an SNS notification: ${describe(envelope.error)}` };
   const payload = parseJson(envelope.data.Message);
   if (typeof payload !== 'object' || payload === null) {
@@ -189,7 +208,7 @@ export const parseNotification = (body: string): ParsedNotification => {
           : `unknown eventType: ${safeName(type)}`,
     };
   }
-  const event = SesEvent.safeParse(payload);
+  const event = schemas().SesEvent.safeParse(payload);
   if (!event.success) return { ok: false, reason: `${String(type)} event: ${describe(event.error)}` };
   return { ok: true, snsMessageId: envelope.data.MessageId, event: event.data };
 };

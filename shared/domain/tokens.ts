@@ -5,7 +5,7 @@
  * A token is `base64url(payload JSON) + '.' + base64url(HMAC-SHA256(key, first part))`. The payload
  * names the key id (`kid`) it was signed with, so keys rotate without breaking old links: a token
  * verifies as long as its key is still listed. Payloads hold opaque ids only, never an address or
- * other personal data; the schemas are strict, so a payload with any extra field is rejected.
+ * other personal data; the checks are strict, so a payload with any extra field is rejected.
  *
  * Wire fields: `v` version (1), `kid` key id, `p` purpose, `c` contact id, `m` mailing id,
  * `t` subscription type id, `iat` issued-at and `exp` expiry (epoch seconds), `a` a tracked link's
@@ -31,13 +31,6 @@ export const magicLinkTtlSeconds = 7 * 24 * 60 * 60;
 /** Longest tracked-link target URL; keeps the longest link token under {@link maxTokenLength}. */
 export const maxLinkTargetLength = 512;
 
-// Opaque ids: no '@' or '.', so an address cannot be smuggled into an id field.
-const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/));
-const keyId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/));
-const epochSeconds = z.number().check(z.int(), z.minimum(0), z.maximum(1e11));
-// Interest tags are free text chosen by marketers, but never control characters.
-const interestTag = z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^\P{Cc}+$/u));
-
 /** An absolute http(s) URL without credentials: what a tracked link may redirect to. */
 export const isHttpUrl = (value: string): boolean => {
   const url = URL.parse(value);
@@ -47,12 +40,51 @@ export const isHttpUrl = (value: string): boolean => {
   );
 };
 
+// Opaque ids: no '@' or '.', so an address cannot be smuggled into an id field.
+const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
+const keyIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
+// Interest tags are free text chosen by marketers, but never control characters.
+const interestTagPattern = /^\P{Cc}+$/u;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isId = (value: unknown): value is string => typeof value === 'string' && idPattern.test(value);
+/** A key id: 1–32 of `[A-Za-z0-9_-]`. */
+export const isKeyId = (value: unknown): value is string =>
+  typeof value === 'string' && keyIdPattern.test(value);
+/** A signing secret: 32 to 1024 characters. */
+export const isSecret = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 32 && value.length <= 1024;
+const isEpochSeconds = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= 1e11;
+const isInterestTag = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 100 && interestTagPattern.test(value);
+
 /** What a tracked link does on click, as signed into its token and declared on a mailing. */
-export const linkAction = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.enum(['add_interest', 'remove_interest']), value: interestTag }),
-  z.strictObject({ kind: z.enum(['subscribe', 'unsubscribe']), value: id }),
-]);
-export type LinkAction = z.infer<typeof linkAction>;
+export type LinkAction =
+  | { kind: 'add_interest' | 'remove_interest'; value: string }
+  | { kind: 'subscribe' | 'unsubscribe'; value: string };
+
+let linkAction: ReturnType<typeof buildLinkAction> | undefined;
+const buildLinkAction = () =>
+  z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.enum(['add_interest', 'remove_interest']),
+      value: z.string().check(z.minLength(1), z.maxLength(100), z.regex(interestTagPattern)),
+    }),
+    z.strictObject({
+      kind: z.enum(['subscribe', 'unsubscribe']),
+      value: z.string().check(z.regex(idPattern)),
+    }),
+  ]);
+/**
+ * The link action as a schema, for the mailing a marketer declares (and the OpenAPI document);
+ * built on first use, so a function that never reads a mailing's body does not carry it.
+ */
+export const linkActionSchema = (): ReturnType<typeof buildLinkAction> => {
+  linkAction ??= buildLinkAction();
+  return linkAction;
+};
 
 /**
  * Which link actions may apply on a plain GET of the link, and which wait for the person's POST.
@@ -70,28 +102,108 @@ export const linkActsOnGet = (
 ): action is Exclude<LinkAction, { kind: 'subscribe' | 'unsubscribe' }> | undefined =>
   action === undefined || action.kind === 'add_interest' || action.kind === 'remove_interest';
 
-const common = { v: z.literal(1), kid: keyId, c: id, iat: epochSeconds };
+interface PayloadCommon {
+  v: 1;
+  kid: string;
+  c: string;
+  iat: number;
+}
 
 /** Every valid payload, by purpose. Strict: unknown fields (an e-mail address, say) are rejected. */
-export const tokenPayloadSchema = z.discriminatedUnion('p', [
+export type TokenPayload =
   // From a mailing's List-Unsubscribe header and footer; never expires (CAN-SPAM, RFC 8058).
-  z.strictObject({ ...common, p: z.literal('unsubscribe'), m: z.optional(id), t: z.optional(id) }),
+  | (PayloadCommon & { p: 'unsubscribe'; m?: string; t?: string })
   // The preference page reached from a mailing; never expires.
-  z.strictObject({ ...common, p: z.literal('preferences'), m: z.optional(id), t: z.optional(id) }),
+  | (PayloadCommon & { p: 'preferences'; m?: string; t?: string })
   // The target is signed in, so the redirect cannot be pointed elsewhere (no open redirect).
-  z.strictObject({
-    ...common,
-    p: z.literal('link'),
-    m: z.optional(id),
-    a: z.optional(linkAction),
-    u: z.string().check(z.maxLength(maxLinkTargetLength), z.refine(isHttpUrl)),
-  }),
+  | (PayloadCommon & { p: 'link'; m?: string; a?: LinkAction; u: string })
   // Double opt-in confirmation of one subscription type.
-  z.strictObject({ ...common, p: z.literal('confirm'), t: id, exp: z.optional(epochSeconds) }),
+  | (PayloadCommon & { p: 'confirm'; t: string; exp?: number })
   // Preference access sent on request ("manage your subscriptions"); always expires.
-  z.strictObject({ ...common, p: z.literal('magic'), exp: epochSeconds }),
-]);
-export type TokenPayload = z.infer<typeof tokenPayloadSchema>;
+  | (PayloadCommon & { p: 'magic'; exp: number });
+
+/**
+ * A field of a payload: its name, whether it must be there, its check, and (for a nested object)
+ * how it is written when signed: its fields in their order.
+ */
+type Field = readonly [
+  name: string,
+  required: boolean,
+  valid: (value: unknown) => boolean,
+  write?: (value: unknown) => unknown,
+];
+
+const isLinkAction = (value: unknown): boolean => {
+  if (!isObject(value) || Object.keys(value).some((key) => key !== 'kind' && key !== 'value')) return false;
+  const { kind, value: target } = value;
+  return kind === 'add_interest' || kind === 'remove_interest'
+    ? isInterestTag(target)
+    : (kind === 'subscribe' || kind === 'unsubscribe') && isId(target);
+};
+const writeLinkAction = (value: unknown): unknown => {
+  const { kind, value: target } = value as LinkAction;
+  return { kind, value: target };
+};
+const isLinkTarget = (value: unknown): boolean =>
+  typeof value === 'string' && value.length <= maxLinkTargetLength && isHttpUrl(value);
+const isVersion = (value: unknown): boolean => value === 1;
+const isAny = (): boolean => true;
+
+const commonFields: readonly Field[] = [
+  ['v', true, isVersion],
+  ['kid', true, isKeyId],
+  ['c', true, isId],
+  ['iat', true, isEpochSeconds],
+  ['p', true, isAny],
+];
+/** Each purpose's fields after the common ones, in the order a signed payload writes them. */
+const purposeFields: Record<TokenPurpose, readonly Field[]> = {
+  unsubscribe: [
+    ['m', false, isId],
+    ['t', false, isId],
+  ],
+  preferences: [
+    ['m', false, isId],
+    ['t', false, isId],
+  ],
+  link: [
+    ['m', false, isId],
+    ['a', false, isLinkAction, writeLinkAction],
+    ['u', true, isLinkTarget],
+  ],
+  confirm: [
+    ['t', true, isId],
+    ['exp', false, isEpochSeconds],
+  ],
+  magic: [['exp', true, isEpochSeconds]],
+};
+
+/**
+ * Checks a payload against its purpose's fields, strictly: answers it rebuilt in field order, or the
+ * names of the fields that are wrong (`(root)` for the payload itself or a field it may not have).
+ */
+const readPayload = (
+  input: unknown,
+): { ok: true; payload: TokenPayload } | { ok: false; fields: string[] } => {
+  if (!isObject(input)) return { ok: false, fields: ['(root)'] };
+  const purpose = input.p;
+  if (!(tokenPurposes as readonly unknown[]).includes(purpose)) return { ok: false, fields: ['p'] };
+  const fields = [...commonFields, ...purposeFields[purpose as TokenPurpose]];
+  const payload: Record<string, unknown> = {};
+  const wrong: string[] = [];
+  for (const [name, required, valid, write] of fields) {
+    const value = Object.hasOwn(input, name) ? input[name] : undefined;
+    if (value === undefined) {
+      if (required) wrong.push(name);
+    } else if (!valid(value)) wrong.push(name);
+    else payload[name] = write ? write(value) : value;
+  }
+  const names = new Set(fields.map(([name]) => name));
+  if (Object.keys(input).some((key) => !names.has(key))) wrong.push('(root)');
+  return wrong.length
+    ? { ok: false, fields: wrong }
+    : { ok: true, payload: payload as unknown as TokenPayload };
+};
 export type TokenPayloadFor<P extends TokenPurpose> = Extract<TokenPayload, { p: P }>;
 
 type Claims<P extends TokenPurpose> = Omit<TokenPayloadFor<P>, 'v' | 'kid' | 'iat'>;
@@ -128,17 +240,6 @@ export class TokenSigningError extends Error {
   }
 }
 
-const keySetSchema = z
-  .strictObject({
-    current: keyId,
-    // 32 characters at least: a base64 or base64url encoding of 32 random bytes (43–44 characters)
-    // passes, and so does any other string at least that long.
-    keys: z.record(keyId, z.string().check(z.minLength(32), z.maxLength(1024))),
-  })
-  .check(
-    z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
-  );
-
 /**
  * Parses and validates a key set (`SIGNING_KEYS`): `{current, keys: {[kid]: secret}}`, JSON text or
  * an already parsed value. Key ids are 1–32 of `[A-Za-z0-9_-]`; secrets at least 32 characters;
@@ -154,13 +255,40 @@ export const parseKeySet = (input: unknown): KeySet => {
       throw new InvalidKeySetError('Invalid key set: not valid JSON');
     }
   }
-  const parsed = keySetSchema.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const problems = isObject(value)
+    ? [
+        ...Object.keys(value)
+          .filter((key) => key !== 'current' && key !== 'keys')
+          .map((key) => `${key}: not a field of a key set`),
+        ...keySetProblems(value.current, value.keys),
+      ]
+    : ['(root): not an object'];
+  if (problems.length || !isObject(value))
     throw new InvalidKeySetError(`Invalid key set: ${problems.join('; ')}`);
-  }
-  return Object.freeze({ current: parsed.data.current, keys: Object.freeze({ ...parsed.data.keys }) });
+  return Object.freeze({ current: value.current as string, keys: Object.freeze(secretsOf(value.keys)) });
 };
+
+/**
+ * What is wrong with a key set's `current` and `keys`, by path: key ids are 1–32 of
+ * `[A-Za-z0-9_-]`, secrets 32–1024 characters, and `current` must be listed. Never quotes a secret.
+ */
+export const keySetProblems = (current: unknown, keys: unknown): string[] => {
+  const problems: string[] = [];
+  if (!isKeyId(current)) problems.push('current: not a key id (1–32 of A-Z, a-z, 0-9, _ and -)');
+  if (!isObject(keys)) return [...problems, 'keys: not an object'];
+  for (const [kid, secret] of Object.entries(keys)) {
+    if (kid === '__proto__') continue;
+    if (!isKeyId(kid)) problems.push(`keys.${kid}: not a key id (1–32 of A-Z, a-z, 0-9, _ and -)`);
+    else if (!isSecret(secret)) problems.push(`keys.${kid}: not a secret of 32 to 1024 characters`);
+  }
+  if (!problems.length && !Object.hasOwn(secretsOf(keys), current as string))
+    problems.push('(root): current must name a listed key');
+  return problems;
+};
+
+/** A checked key set's secrets by key id (see {@link keySetProblems}). */
+export const secretsOf = (keys: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(keys as Record<string, string>).filter(([kid]) => kid !== '__proto__'));
 
 const secretFor = (keys: KeySet, kid: string): string | undefined =>
   Object.hasOwn(keys.keys, kid) ? keys.keys[kid] : undefined;
@@ -179,12 +307,9 @@ export const signToken = (keys: KeySet, claims: TokenClaims, now: number = Date.
   const iat = Math.floor(now / 1000);
   const payload: Record<string, unknown> = { ...claims, v: 1, kid: keys.current, iat };
   if (claims.p === 'magic' && claims.exp === undefined) payload.exp = iat + magicLinkTtlSeconds;
-  const parsed = tokenPayloadSchema.safeParse(payload);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)');
-    throw new TokenSigningError(`invalid token claims: ${[...new Set(fields)].join(', ')}`);
-  }
-  const body = Buffer.from(JSON.stringify(parsed.data)).toString('base64url');
+  const read = readPayload(payload);
+  if (!read.ok) throw new TokenSigningError(`invalid token claims: ${[...new Set(read.fields)].join(', ')}`);
+  const body = Buffer.from(JSON.stringify(read.payload)).toString('base64url');
   const token = `${body}.${mac(secret, body)}`;
   if (token.length > maxTokenLength) throw new TokenSigningError('token would exceed the maximum length');
   return token;
@@ -273,9 +398,9 @@ export const verifyToken = <P extends TokenPurpose>(
   const given = Buffer.from(signature, 'ascii');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return failures.bad_signature;
 
-  const parsed = tokenPayloadSchema.safeParse(decoded);
-  if (!parsed.success) return failures.invalid_payload;
-  const payload = parsed.data;
+  const read = readPayload(decoded);
+  if (!read.ok) return failures.invalid_payload;
+  const payload = read.payload;
   if (payload.p !== purpose) return failures.wrong_purpose;
   if ('exp' in payload && payload.exp !== undefined && Math.floor(now / 1000) >= payload.exp)
     return failures.expired;

@@ -8,7 +8,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { authenticate } from './auth.ts';
 import { type RouteContract, routeTables } from './contract.ts';
 import { notFound, toErrorResponse } from './errors.ts';
-import { idempotency } from './idempotency.ts';
+import type { Scope, StoredResponse } from './idempotency.ts';
 import { header, parseJsonBody, queryObject, type RequestMeta, requestMeta, validate } from './request.ts';
 
 type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
@@ -39,6 +39,26 @@ const jsonHeaders = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
 };
+
+/**
+ * The record store behind `Idempotency-Key` (shared/http/idempotency.ts). Only the handlers of
+ * idempotent routes pass it in, so the other functions do not carry it.
+ */
+export interface IdempotencyStore {
+  begin(scope: Scope, key: string, body: string): Promise<StoredResponse | undefined>;
+  complete(
+    scope: Scope,
+    key: string,
+    response: StoredResponse,
+    secretFields?: readonly string[],
+  ): Promise<void>;
+  release(scope: Scope, key: string): Promise<void>;
+}
+
+/** An idempotent route's handler must be given the store; any other may not be. */
+type ApiOptions<C extends RouteContract> = C extends { idempotent: true }
+  ? [options: { idempotency: IdempotencyStore }]
+  : [options?: undefined];
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -89,19 +109,23 @@ const parseRequest = <C extends RouteContract>(
 export const api = <const C extends RouteContract>(
   route: C,
   run: (input: ApiInput<C>) => Promise<unknown>,
+  ...options: ApiOptions<C>
 ) => {
   const routeKey = `${route.method} ${route.path}`;
   // Fail at cold start, not on the first request, when a declared table is not configured.
   for (const table of Object.keys(routeTables(route)) as TableName[]) tableName(table);
-  const idempotent = route.idempotent === true;
+  const given = options[0] as { idempotency?: IdempotencyStore } | undefined;
+  const idempotency = route.idempotent === true ? given?.idempotency : undefined;
+  if (route.idempotent === true && !idempotency)
+    throw new Error(`${routeKey} is idempotent: its handler must pass the idempotency store`);
   return middy<Event, Result, Error, ApiContext<C>>()
     .use(errorResponses(routeKey))
     .use(parseRequest(route))
     .handler(async (event, context) => {
       const input = context.input as ApiInput<C>;
-      const idemKey = idempotent ? header(event, 'idempotency-key') : undefined;
+      const idemKey = idempotency ? header(event, 'idempotency-key') : undefined;
       const scope = { caller: input.actor?.keyId ?? 'anonymous', route: routeKey };
-      if (idemKey) {
+      if (idempotency && idemKey) {
         const stored = await idempotency.begin(scope, idemKey, event.body ?? '');
         if (stored) {
           return {
@@ -116,7 +140,7 @@ export const api = <const C extends RouteContract>(
         result = await run(input);
       } catch (error) {
         // Nothing was done: the key is free for a retry.
-        if (idemKey) await idempotency.release(scope, idemKey);
+        if (idempotency && idemKey) await idempotency.release(scope, idemKey);
         throw error;
       }
       const reply = result instanceof Reply ? result : new Reply(route.status, result);
@@ -125,7 +149,7 @@ export const api = <const C extends RouteContract>(
         headers: { ...jsonHeaders, ...reply.headers },
         body: reply.body === undefined ? '' : JSON.stringify(reply.body),
       };
-      if (idemKey) {
+      if (idempotency && idemKey) {
         // The work is done: the key is never freed now, even if the response cannot be stored
         // (the record then stays `started` until its lease ends).
         await idempotency

@@ -82,6 +82,20 @@ export interface RouteContract {
 /** Declares a route's contract, keeping its literal types (the handler's input is typed from them). */
 export const defineRoute = <const T extends RouteContract>(contract: T): T => contract;
 
+/** What a route answers, as documented: the parts of its contract only the route table reads. */
+export type RouteAnswers = Pick<RouteContract, 'response' | 'otherResponses'>;
+
+/**
+ * A contract with its documented answers, for the route table (infra/routes.ts: the OpenAPI
+ * document and the tests). The handler imports the contract without them: the answers are given
+ * as a function and the call is marked pure where it is made, so a bundle that does not use the
+ * result drops it, and with it the schemas that only describe the answers.
+ */
+export const documented = <const C extends RouteContract, const A extends RouteAnswers>(
+  contract: C,
+  answers: () => A,
+): C & A => ({ ...contract, ...answers() });
+
 /**
  * The tables a route's function may touch: what it declares, plus reading API keys (app table)
  * when it checks a key. CDK grants exactly these; the API wrapper checks their env vars at cold start.

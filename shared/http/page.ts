@@ -19,19 +19,14 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { TableName } from '#infra/tables.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
-import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { ConflictError, NotFoundError, RuleViolationError, ValidationError } from '#shared/domain/errors.ts';
 import { fromAcceptLanguage } from '#shared/domain/i18n.ts';
-import {
-  type TokenFailureCode,
-  type TokenPayloadFor,
-  type TokenPurpose,
-  verifyToken,
-} from '#shared/domain/tokens.ts';
+import type { TokenPayloadFor, TokenPurpose } from '#shared/domain/tokens.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { type ErrorPageKind, errorPage } from '#shared/pages/error-page.ts';
 import { styleSource } from '#shared/pages/layout.ts';
 import { type RouteContract, routeTables } from './contract.ts';
+import type { TokenCheck } from './page-token.ts';
 import { header, type RequestMeta, rawBody, requestMeta } from './request.ts';
 
 /** Form bodies are small: a page's checkboxes, a reason, an address. */
@@ -160,7 +155,7 @@ const formOf = (pairs: ReadonlyArray<readonly [string, string]>): Form => {
 
 export const emptyForm: Form = formOf([]);
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 const decodeUtf8 = (bytes: Uint8Array, what: string): string => {
   try {
     return utf8.decode(bytes);
@@ -170,7 +165,10 @@ const decodeUtf8 = (bytes: Uint8Array, what: string): string => {
 };
 
 const tchar = "[!#$%&'*+.^_`|~0-9A-Za-z-]";
-const paramPattern = new RegExp(`;\\s*(${tchar}+)\\s*=\\s*("(?:[^"\\\\\\r\\n]|\\\\.)*"|${tchar}+)`, 'g');
+const paramPattern = /* @__PURE__ */ new RegExp(
+  `;\\s*(${tchar}+)\\s*=\\s*("(?:[^"\\\\\\r\\n]|\\\\.)*"|${tchar}+)`,
+  'g',
+);
 
 /** `type/subtype; a=b; c="d"` → lower-cased type and parameters (names lower-cased, quotes removed). */
 const parseMediaType = (value: string): { type: string; params: Map<string, string> } => {
@@ -196,7 +194,7 @@ const parseMediaType = (value: string): { type: string; params: Map<string, stri
 
 // RFC 2046 §5.1.1: 1–70 characters, not ending in a space.
 const boundaryPattern = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
-const headerLine = new RegExp(`^(${tchar}+):[ \\t]*(.*?)[ \\t]*$`);
+const headerLine = /* @__PURE__ */ new RegExp(`^(${tchar}+):[ \\t]*(.*?)[ \\t]*$`);
 const maxPartHeaderBytes = 2048;
 
 /** One part's headers → its field name. Only text fields: a file part is refused. */
@@ -292,24 +290,9 @@ const formBody = (event: Event): Buffer => {
   return rawBody(event);
 };
 
-// ---------------------------------------------------------------------------------------------
-// Tokens
-
-const verifyFor = async (
-  raw: string | undefined,
-  purposes: readonly TokenPurpose[],
-): Promise<{ ok: true; token: VerifiedToken<TokenPurpose> } | { ok: false; code: TokenFailureCode }> => {
-  const keys = await signingKeys();
-  let code: TokenFailureCode = 'malformed';
-  for (const purpose of purposes) {
-    const result = verifyToken(keys, raw, purpose);
-    if (result.ok) return { ok: true, token: { raw: raw as string, payload: result.payload } };
-    code = result.code;
-    // Only the purpose differs from one try to the next: any other failure is final.
-    if (code !== 'wrong_purpose') break;
-  }
-  return { ok: false, code };
-};
+/** Reads a page's form body; the handlers of routes that read a form pass it to {@link page}. */
+export const readForm = (event: Event): Form => parseForm(header(event, 'content-type'), formBody(event));
+export type FormReader = typeof readForm;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -350,21 +333,42 @@ const errorPages = (routeKey: string): MiddlewareObj<Event, Result> => ({
 
 type PageContext<C extends PageContract> = Context & { input?: PageInput<C> };
 
-const parsePage = <C extends PageContract>(route: C): MiddlewareObj<Event, Result, Error, PageContext<C>> => {
+/**
+ * What a page route's handler passes in beside its contract: the token check when its auth is
+ * `token` (shared/http/page-token.ts), the form reader when it reads a form ({@link readForm}).
+ * Pages without a token or a form carry neither.
+ */
+export interface PageParts {
+  tokens?: TokenCheck;
+  forms?: FormReader;
+}
+type Needs<C extends PageContract> = (C['auth'] extends 'token' ? { tokens: TokenCheck } : unknown) &
+  (C['page'] extends { form: true } ? { forms: FormReader } : unknown);
+type PageOptions<C extends PageContract> = C['auth'] extends 'token'
+  ? [parts: Needs<C>]
+  : C['page'] extends { form: true }
+    ? [parts: Needs<C>]
+    : [];
+
+const parsePage = <C extends PageContract>(
+  route: C,
+  parts: PageParts,
+): MiddlewareObj<Event, Result, Error, PageContext<C>> => {
   const routeKey = `${route.method} ${route.path}`;
+  const { tokens, forms } = parts;
   return {
     before: async (request) => {
       const event = request.event;
       let token: VerifiedToken<TokenPurpose> | undefined;
-      if (route.auth === 'token') {
-        const verified = await verifyFor(event.pathParameters?.token, route.page.purposes ?? []);
+      if (route.auth === 'token' && tokens) {
+        const verified = await tokens(event.pathParameters?.token, route.page.purposes ?? []);
         if (!verified.ok) {
           logger.info('token refused', { route: routeKey, code: verified.code });
           throw pageNotFound();
         }
         token = verified.token;
       }
-      const form = route.page.form ? parseForm(header(event, 'content-type'), formBody(event)) : emptyForm;
+      const form = route.page.form && forms ? forms(event) : emptyForm;
       request.context.input = {
         token,
         form,
@@ -381,12 +385,19 @@ const parsePage = <C extends PageContract>(route: C): MiddlewareObj<Event, Resul
 export const page = <const C extends PageContract>(
   route: C,
   run: (input: PageInput<C>) => Promise<PageResponse>,
+  ...options: PageOptions<C>
 ) => {
+  const routeKey = `${route.method} ${route.path}`;
   // Fail at cold start, not on the first request, when a declared table is not configured.
   for (const table of Object.keys(routeTables(route)) as TableName[]) tableName(table);
+  const parts = (options[0] ?? {}) as PageParts;
+  if (route.auth === 'token' && !parts.tokens)
+    throw new Error(`${routeKey} takes a token: its handler must pass the token check`);
+  if (route.page.form && !parts.forms)
+    throw new Error(`${routeKey} reads a form: its handler must pass the form reader`);
   return middy<Event, Result, Error, PageContext<C>>()
-    .use(errorPages(`${route.method} ${route.path}`))
-    .use(parsePage(route))
+    .use(errorPages(routeKey))
+    .use(parsePage(route, parts))
     .handler(async (_event, context) => {
       const response = await run(context.input as PageInput<C>);
       if (response.kind === 'redirect') {

@@ -1,5 +1,5 @@
-import { apiKeys } from '#shared/adapters/dynamodb/api-keys.ts';
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import * as apiKeys from '#shared/adapters/dynamodb/api-keys.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { type Actor, generateApiKey, hashApiKey, type Role } from '#shared/domain/api-key.ts';
 import { newId } from '#shared/domain/ids.ts';
 

@@ -30,8 +30,9 @@
  * created or changed with subscriptions costs one marker write and one read, whatever the number of
  * its entries; a change that touches no counter (a profile edit, an interest) costs nothing.
  */
-import { audienceCounters, maxMarksPerWrite } from '#shared/adapters/dynamodb/audience-counters.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as audienceCounters from '#shared/adapters/dynamodb/audience-counters.ts';
+import { maxMarksPerWrite } from '#shared/adapters/dynamodb/audience-counters.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import type { StreamChange } from '#shared/adapters/dynamodb/stream-records.ts';
 import {
   type Contribution,

@@ -1,4 +1,4 @@
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 
 /**

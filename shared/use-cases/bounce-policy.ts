@@ -1,5 +1,6 @@
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
-import { bouncePolicies, type StoredBouncePolicy } from '#shared/adapters/dynamodb/bounce-policy.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
+import * as bouncePolicies from '#shared/adapters/dynamodb/bounce-policy.ts';
+import type { StoredBouncePolicy } from '#shared/adapters/dynamodb/bounce-policy.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import type { BouncePolicy } from '#shared/domain/bounce-policy.ts';
 

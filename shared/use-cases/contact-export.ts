@@ -1,7 +1,7 @@
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { history } from '#shared/adapters/dynamodb/history.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
-import { recipients } from '#shared/adapters/dynamodb/recipients.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import { toPublicContact } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';

@@ -1,5 +1,6 @@
-import { type StoredContact, contacts, inParallel } from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import { type StoredContact, inParallel } from '#shared/adapters/dynamodb/contacts.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import { type Change, type ContactState, importIntoContact, newContact } from '#shared/domain/contact.ts';

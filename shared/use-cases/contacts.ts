@@ -1,6 +1,6 @@
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { history } from '#shared/adapters/dynamodb/history.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import {

@@ -8,13 +8,12 @@
  * gateway opening every link confirms nothing. The token names the contact and the type, and
  * expires after {@link confirmationTtlSeconds}.
  */
-import * as z from 'zod/mini';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';
-import { loadConfig } from '#shared/config/env.ts';
+import { optional, readSettings, text, url, withDefault } from '#shared/config/settings.ts';
 import { type ContactState, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { chooseLanguage } from '#shared/domain/i18n.ts';
@@ -31,10 +30,10 @@ import { combine, type RecipientAct, recipientChange, recipientContext } from '.
 export const confirmationTtlSeconds = 30 * 24 * 60 * 60;
 
 const config = () =>
-  loadConfig({
-    PUBLIC_BASE_URL: z.url(),
-    SENDER_ADDRESS: z._default(z.string().check(z.minLength(3)), 'no-reply@localhost.localdomain'),
-    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  readSettings({
+    PUBLIC_BASE_URL: url(),
+    SENDER_ADDRESS: withDefault(text(3), 'no-reply@localhost.localdomain'),
+    SES_CONFIGURATION_SET: optional(text(1)),
   });
 
 /**

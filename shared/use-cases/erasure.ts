@@ -1,5 +1,5 @@
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { contactKeys } from '#shared/adapters/dynamodb/contact-keys.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import type { Actor } from '#shared/domain/api-key.ts';

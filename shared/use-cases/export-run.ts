@@ -13,7 +13,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { bulkJobs, type JobMovedError } from '#shared/adapters/dynamodb/bulk-jobs.ts';
 import { dynamo, tableName } from '#shared/adapters/dynamodb/client.ts';
-import { minPartBytes, multipart } from '#shared/adapters/s3/objects.ts';
+import * as multipart from '#shared/adapters/s3/objects.ts';
+import { minPartBytes } from '#shared/adapters/s3/objects.ts';
 import { csvLine, utf8Bom } from '#shared/domain/csv.ts';
 import type { ContactState } from '#shared/domain/contact.ts';
 import { DomainError } from '#shared/domain/errors.ts';

@@ -3,8 +3,8 @@
  * written). The work is shared/use-cases/export-run.ts, in the worker.
  */
 import { bulkJobs, type JobBase } from '#shared/adapters/dynamodb/bulk-jobs.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import type { MultipartState } from '#shared/adapters/s3/objects.ts';
 import { presignGet } from '#shared/adapters/s3/objects.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';

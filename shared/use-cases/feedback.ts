@@ -60,22 +60,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
-import { bouncePolicies } from '#shared/adapters/dynamodb/bounce-policy.ts';
-import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';
+import { coercedNumber } from '#shared/config/zod-kinds.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
+import * as bouncePolicies from '#shared/adapters/dynamodb/bounce-policy.ts';
+import * as bounceRecords from '#shared/adapters/dynamodb/bounce-records.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
-import { feedbackEvents, type KeptReason } from '#shared/adapters/dynamodb/feedback-events.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
-import {
-  type FeedbackChunk,
-  type PendingCount,
-  type Row,
-  recipients,
-} from '#shared/adapters/dynamodb/recipients.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import * as feedbackEvents from '#shared/adapters/dynamodb/feedback-events.ts';
+import type { KeptReason } from '#shared/adapters/dynamodb/feedback-events.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
+import type { FeedbackChunk, PendingCount, Row } from '#shared/adapters/dynamodb/recipients.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import { queueUrl } from '#shared/adapters/sqs/client.ts';
-import { feedbackQueue } from '#shared/adapters/sqs/feedback-queue.ts';
+import * as feedbackQueue from '#shared/adapters/sqs/feedback-queue.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { systemActor } from '#shared/domain/api-key.ts';
 import {
@@ -117,7 +115,7 @@ import { suppressAddress } from './suppressions.ts';
 export const feedbackConfig = () =>
   loadConfig({
     REPUTATION_MIN_SENT: z._default(
-      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000_000)),
+      coercedNumber().check(z.int(), z.minimum(1), z.maximum(100_000_000)),
       100,
     ),
   });

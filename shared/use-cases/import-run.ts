@@ -19,16 +19,11 @@
  */
 import { claimAll } from '#shared/adapters/dynamodb/batch-claims.ts';
 import { bulkJobs, type JobMovedError } from '#shared/adapters/dynamodb/bulk-jobs.ts';
-import { contacts, inParallel, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import { inParallel, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
 import { emailFingerprint } from '#shared/adapters/secrets/signing-keys.ts';
-import {
-  getText,
-  multipart,
-  minPartBytes,
-  objectSize,
-  putObject,
-  readFrom,
-} from '#shared/adapters/s3/objects.ts';
+import * as multipart from '#shared/adapters/s3/objects.ts';
+import { getText, minPartBytes, objectSize, putObject, readFrom } from '#shared/adapters/s3/objects.ts';
 import {
   addCounts,
   type ImportCounts,

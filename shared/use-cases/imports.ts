@@ -3,7 +3,7 @@
  * carries) and read one back. The work itself is shared/use-cases/import-run.ts, in the worker.
  */
 import { bulkJobs, type JobBase } from '#shared/adapters/dynamodb/bulk-jobs.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { presignGet, presignPut, putObject } from '#shared/adapters/s3/objects.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import {

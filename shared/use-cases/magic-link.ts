@@ -9,13 +9,12 @@
  * keyed by a keyed hash (never the address or IP itself), expiring by TTL.
  */
 import { createHmac } from 'node:crypto';
-import * as z from 'zod/mini';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
-import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import * as pageGuards from '#shared/adapters/dynamodb/page-guards.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
-import { loadConfig } from '#shared/config/env.ts';
+import { optional, readSettings, text, url, withDefault } from '#shared/config/settings.ts';
 import { parseEmail } from '#shared/domain/email.ts';
 import { fromAcceptLanguage, type Language, languageOf } from '#shared/domain/i18n.ts';
 import { newId } from '#shared/domain/ids.ts';
@@ -29,10 +28,10 @@ export const magicLinkLimit = 5;
 export const magicLinkWindowSeconds = 15 * 60;
 
 const config = () =>
-  loadConfig({
-    PUBLIC_BASE_URL: z.url(),
-    SENDER_ADDRESS: z._default(z.string().check(z.minLength(3)), 'no-reply@localhost.localdomain'),
-    SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  readSettings({
+    PUBLIC_BASE_URL: url(),
+    SENDER_ADDRESS: withDefault(text(3), 'no-reply@localhost.localdomain'),
+    SES_CONFIGURATION_SET: optional(text(1)),
   });
 
 export type MagicLinkOutcome = 'accepted' | 'invalid' | 'limited';

@@ -14,7 +14,7 @@
  * 4. Mark it `sent`.
  */
 import { clock } from '#shared/adapters/clock.ts';
-import { mailLog } from '#shared/adapters/dynamodb/mail-log.ts';
+import * as mailLog from '#shared/adapters/dynamodb/mail-log.ts';
 import { NoSendSlot, sendPaced } from '#shared/adapters/dynamodb/rate-limiter.ts';
 import { SesRetryLater, SesSendingStopped, sesCallTimeoutMs } from '#shared/adapters/ses/client.ts';
 

@@ -4,8 +4,8 @@
  * uses. Links are placeholders, never signed tokens: clicking a preview changes nobody's
  * subscriptions.
  */
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { chooseLanguage } from '#shared/domain/i18n.ts';
 import type { TrackedLink } from '#shared/domain/mailing.ts';
 import { render } from '#shared/domain/render.ts';

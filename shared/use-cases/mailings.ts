@@ -1,10 +1,10 @@
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import { itemSize, maxItemBytes } from '#shared/adapters/dynamodb/item-size.ts';
-import { recipients } from '#shared/adapters/dynamodb/recipients.ts';
+import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
 import { settings } from '#shared/adapters/dynamodb/settings.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import { mailingOptOuts, ratesPerSent } from '#shared/domain/audience-counts.ts';

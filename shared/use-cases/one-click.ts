@@ -7,8 +7,8 @@
  * The header's other URI, `mailto:` with the same token in the subject, ends here too
  * (./unsubscribe-by-mail.ts): the same change, recorded with its own channel.
  */
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { type ContactState, type Source, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { SubscriptionType } from '#shared/domain/subscription-type.ts';

@@ -7,7 +7,7 @@
 import { eventBusName, publishToBus } from '#shared/adapters/eventbridge/bus.ts';
 import type { StreamChange } from '#shared/adapters/dynamodb/stream-records.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
-import { webhookRegistry } from '#shared/adapters/dynamodb/webhooks.ts';
+import * as webhookRegistry from '#shared/adapters/dynamodb/webhooks.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';
 import {
   addedEntries,

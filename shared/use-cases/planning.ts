@@ -22,15 +22,11 @@
  * 4. When every source is done: record completion, mark the mailing `sent` if nothing is left to
  *    send, and audit how many were reached only because of a consent override.
  */
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
-import {
-  type PlannedChunk,
-  type Row,
-  recipients,
-  type SourceCheckpoint,
-} from '#shared/adapters/dynamodb/recipients.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
+import type { PlannedChunk, Row, SourceCheckpoint } from '#shared/adapters/dynamodb/recipients.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';
 import { systemActor } from '#shared/domain/api-key.ts';
 import { planned } from '#shared/domain/chunk-attempt.ts';

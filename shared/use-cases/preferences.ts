@@ -10,8 +10,8 @@
  * gets exactly what they ticked, never an older subscription they no longer saw ticked.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { type Change, type ContactState, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';

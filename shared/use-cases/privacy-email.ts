@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sendOne } from '#shared/adapters/ses/client.ts';
 import { loadConfig } from '#shared/config/env.ts';

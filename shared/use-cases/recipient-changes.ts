@@ -14,7 +14,8 @@
  * Several changes of one act (consent and subscriptions saved together) are combined into ONE
  * change: one write, one history batch, all or nothing.
  */
-import { contacts, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import type { StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
 import { systemActor } from '#shared/domain/api-key.ts';
 import type { Change, ContactState, Evidence, HistoryDraft, Source } from '#shared/domain/contact.ts';
 import { changeContext } from './contacts.ts';

@@ -13,7 +13,8 @@
  *    planner queues every unfinished chunk again, except those noted in the DLQ (they wait for a
  *    resume or a redrive: they failed every receive), and finishes planning if it must.
  */
-import { type ActiveMailing, mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import type { ActiveMailing } from '#shared/adapters/dynamodb/mailings.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { logger } from '#shared/observability/logger.ts';
 

@@ -28,16 +28,18 @@
  * the request may have reached SES → `failed/outcome_unknown`, never sent again.
  */
 import * as z from 'zod/mini';
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import { coercedNumber } from '#shared/config/zod-kinds.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import { clock } from '#shared/adapters/clock.ts';
 import { contactKeys } from '#shared/adapters/dynamodb/contact-keys.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import { acquireSendSlot, type SendSlot } from '#shared/adapters/dynamodb/rate-limiter.ts';
-import { type Chunk, recipients } from '#shared/adapters/dynamodb/recipients.ts';
+import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
+import type { Chunk } from '#shared/adapters/dynamodb/recipients.ts';
 import { settings } from '#shared/adapters/dynamodb/settings.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import {
   type BulkEntry,
@@ -88,7 +90,7 @@ export const sendingConfig = () => {
 const load = () =>
   loadConfig({
     PUBLIC_BASE_URL: z.url(),
-    SES_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
+    SES_RATE_PER_SECOND: z._default(coercedNumber().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
     SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
     UNSUBSCRIBE_ADDRESS: z.optional(mailboxAddress),
   });

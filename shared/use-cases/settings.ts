@@ -1,4 +1,4 @@
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { settings } from '#shared/adapters/dynamodb/settings.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 

@@ -1,4 +1,5 @@
-import { type TypeChanges, subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
+import type { TypeChanges } from '#shared/adapters/dynamodb/subscription-types.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { newId } from '#shared/domain/ids.ts';

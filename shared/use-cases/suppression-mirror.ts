@@ -5,15 +5,14 @@
  * are idempotent, so a step retried after a crash repeats them harmlessly; a failure throws, so the
  * caller's retry (the feedback batch, the admin's request) repeats it.
  */
-import * as z from 'zod/mini';
-import { sesSuppressionList } from '#shared/adapters/ses/suppression-list.ts';
-import { loadConfig } from '#shared/config/env.ts';
+import * as sesSuppressionList from '#shared/adapters/ses/suppression-list.ts';
+import { oneOf, readSettings } from '#shared/config/settings.ts';
 import { sesReasonOf, sesSuppressedReason } from '#shared/domain/ses-suppression.ts';
 
 let loaded: { SES_SUPPRESSION_MIRROR: 'true' | 'false' } | undefined;
 /** Whether this function mirrors; absent means no (a function CDK did not bind never calls SES for it). */
 export const mirrorConfig = () => {
-  loaded ??= loadConfig({ SES_SUPPRESSION_MIRROR: z._default(z.enum(['true', 'false']), 'false') });
+  loaded ??= readSettings({ SES_SUPPRESSION_MIRROR: oneOf(['true', 'false'], 'false') });
   return loaded;
 };
 const on = () => mirrorConfig().SES_SUPPRESSION_MIRROR === 'true';

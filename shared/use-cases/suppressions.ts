@@ -10,10 +10,12 @@
  * (./suppression-mirror.ts): every other sender of the account then respects what is suppressed
  * here, and what is lifted here is lifted there.
  */
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
-import { bounceRecords } from '#shared/adapters/dynamodb/bounce-records.ts';
-import { contacts, type StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
-import { type SuppressionRecord, suppressionWrites } from '#shared/adapters/dynamodb/suppression-writes.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
+import * as bounceRecords from '#shared/adapters/dynamodb/bounce-records.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import type { StoredContact } from '#shared/adapters/dynamodb/contacts.ts';
+import * as suppressionWrites from '#shared/adapters/dynamodb/suppression-writes.ts';
+import type { SuppressionRecord } from '#shared/adapters/dynamodb/suppression-writes.ts';
 import {
   type Suppression,
   type SuppressionReason,

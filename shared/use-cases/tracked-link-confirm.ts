@@ -3,7 +3,7 @@
  * act, so a subscription action applies here, and a double opt-in type gets its confirmation mail.
  * Apart from the GET's module so that the GET's function bundles no mail sending.
  */
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import type { ContactState } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { linkActsOnGet, type TokenPayloadFor } from '#shared/domain/tokens.ts';

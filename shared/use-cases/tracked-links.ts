@@ -16,9 +16,9 @@
  * already as asked, so a second press changes and records nothing.
  */
 import { createHash } from 'node:crypto';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
-import { pageGuards } from '#shared/adapters/dynamodb/page-guards.ts';
-import { subscriptionTypes } from '#shared/adapters/dynamodb/subscription-types.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
+import * as pageGuards from '#shared/adapters/dynamodb/page-guards.ts';
+import * as subscriptionTypes from '#shared/adapters/dynamodb/subscription-types.ts';
 import { type Change, type ContactState, patchContact, setSubscription } from '#shared/domain/contact.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { SubscriptionType } from '#shared/domain/subscription-type.ts';

@@ -5,13 +5,11 @@
  * half way, at worst sends the same event again — with the same `webhook-id`, which receivers
  * de-duplicate by.
  */
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
-import {
-  type DeliveryRecord,
-  deliverySortKey,
-  webhookDeliveries,
-} from '#shared/adapters/dynamodb/webhook-deliveries.ts';
-import { type StoredEndpoint, webhookRegistry } from '#shared/adapters/dynamodb/webhooks.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
+import * as webhookDeliveries from '#shared/adapters/dynamodb/webhook-deliveries.ts';
+import { type DeliveryRecord, deliverySortKey } from '#shared/adapters/dynamodb/webhook-deliveries.ts';
+import * as webhookRegistry from '#shared/adapters/dynamodb/webhooks.ts';
+import type { StoredEndpoint } from '#shared/adapters/dynamodb/webhooks.ts';
 import { postWebhook, receiverPolicy } from '#shared/adapters/http/webhook-client.ts';
 import { openSecret } from '#shared/adapters/secrets/webhook-secrets.ts';
 import { sendMessage, sendToDeadLetter } from '#shared/adapters/sqs/client.ts';

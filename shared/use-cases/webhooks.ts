@@ -3,9 +3,11 @@
  * the deliveries of one, and a test event. The events themselves come from the change streams
  * (./outgoing-events.ts) and are delivered by ./webhook-delivery.ts.
  */
-import { audit } from '#shared/adapters/dynamodb/audit.ts';
-import { type DeliveryRecord, webhookDeliveries } from '#shared/adapters/dynamodb/webhook-deliveries.ts';
-import { type StoredEndpoint, webhookRegistry } from '#shared/adapters/dynamodb/webhooks.ts';
+import * as audit from '#shared/adapters/dynamodb/audit.ts';
+import * as webhookDeliveries from '#shared/adapters/dynamodb/webhook-deliveries.ts';
+import type { DeliveryRecord } from '#shared/adapters/dynamodb/webhook-deliveries.ts';
+import * as webhookRegistry from '#shared/adapters/dynamodb/webhooks.ts';
+import type { StoredEndpoint } from '#shared/adapters/dynamodb/webhooks.ts';
 import { checkReceiverHost, receiverPolicy } from '#shared/adapters/http/webhook-client.ts';
 import { sealSecret } from '#shared/adapters/secrets/webhook-secrets.ts';
 import { sendMessages } from '#shared/adapters/sqs/client.ts';

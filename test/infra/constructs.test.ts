@@ -264,7 +264,7 @@ describe('API-key lookup prefix', () => {
   it('is where the API-key adapter reads keys, so the LeadingKeys condition lets the key check through', async () => {
     process.env.APP_TABLE ??= 'app-table';
     const { dynamo } = await import('#shared/adapters/dynamodb/client.ts');
-    const { apiKeys } = await import('#shared/adapters/dynamodb/api-keys.ts');
+    const apiKeys = await import('#shared/adapters/dynamodb/api-keys.ts');
     const send = vi.spyOn(dynamo, 'send').mockResolvedValue({ Item: undefined } as never);
     await apiKeys.findByHash('0123abcd');
     const command = send.mock.calls[0]?.[0] as unknown as { input: { Key: { pk: string } } };

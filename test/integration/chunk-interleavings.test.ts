@@ -23,8 +23,8 @@ const { request } = useLocalStack({ autoConsume: false, sesRatePerSecond: rate }
 
 const { dynamo } = await import('#shared/adapters/dynamodb/client.ts');
 const { ses } = await import('#shared/adapters/ses/client.ts');
-const { mailings } = await import('#shared/adapters/dynamodb/mailings.ts');
-const { recipients } = await import('#shared/adapters/dynamodb/recipients.ts');
+const mailings = await import('#shared/adapters/dynamodb/mailings.ts');
+const recipients = await import('#shared/adapters/dynamodb/recipients.ts');
 const { openSendSession, closeSendSession, sendChunk } = await import('#shared/use-cases/sending.ts');
 
 type Who = 'A' | 'B' | 'C';

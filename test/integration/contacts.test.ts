@@ -5,7 +5,7 @@
 import { PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { contactKeys, shardOf } from '#shared/adapters/dynamodb/contact-keys.ts';
 import { patchContact, setConsent, setSubscription } from '#shared/domain/contact.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';

@@ -7,7 +7,7 @@ import { QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contactKeys, shardOf } from '#shared/adapters/dynamodb/contact-keys.ts';
-import { contacts } from '#shared/adapters/dynamodb/contacts.ts';
+import * as contacts from '#shared/adapters/dynamodb/contacts.ts';
 import { suppressions } from '#shared/adapters/dynamodb/suppressions.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { setLogSink } from '#shared/observability/logger.ts';

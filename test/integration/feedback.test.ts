@@ -10,9 +10,10 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { beforeAll, describe, expect, it } from 'vitest';
 import { snsEnvelope } from '#infra/local/ses-simulator.ts';
 import { dynamo } from '#shared/adapters/dynamodb/client.ts';
-import { feedbackEvents } from '#shared/adapters/dynamodb/feedback-events.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
-import { type Row as ChunkRow, recipients } from '#shared/adapters/dynamodb/recipients.ts';
+import * as feedbackEvents from '#shared/adapters/dynamodb/feedback-events.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
+import type { Row as ChunkRow } from '#shared/adapters/dynamodb/recipients.ts';
 import { newId } from '#shared/domain/ids.ts';
 import { setLogSink } from '#shared/observability/logger.ts';
 import { eventually } from '#test/helpers/eventually.ts';

@@ -9,7 +9,7 @@
 import nodemailer from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
 import { sqs } from '#shared/adapters/sqs/client.ts';
 import { eventTypes } from '#shared/domain/events.ts';

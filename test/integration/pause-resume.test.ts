@@ -17,7 +17,7 @@ const pausedMailing = async () => {
   await request('POST', `/mailings/${id}/send`);
   await stack().consume('plan');
   // As the reputation guard does when the rates pass their limits.
-  const { mailings } = await import('#shared/adapters/dynamodb/mailings.ts');
+  const mailings = await import('#shared/adapters/dynamodb/mailings.ts');
   expect(await mailings.transition(id, ['sending'], 'paused', { pausedAt: new Date().toISOString() })).toBe(
     true,
   );

@@ -55,7 +55,7 @@ const mailsSince = async (before: number) => (await inbox(stack().sesUrl)).slice
 
 /** The mailing's send chunks, from planning's tally. */
 const recipientChunks = async (mailingId: string) => {
-  const { recipients } = await import('#shared/adapters/dynamodb/recipients.ts');
+  const recipients = await import('#shared/adapters/dynamodb/recipients.ts');
   const { tally } = await recipients.getPlanTally(mailingId, true);
   return { chunks: tally.chunks ?? 0 };
 };

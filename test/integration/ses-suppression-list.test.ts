@@ -18,7 +18,7 @@ import {
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snsEnvelope } from '#infra/local/ses-simulator.ts';
-import { mailings } from '#shared/adapters/dynamodb/mailings.ts';
+import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import { eventually } from '#test/helpers/eventually.ts';
 import { useLocalStack } from '#test/helpers/local-stack.ts';
 import { mailTo } from '#test/helpers/ses-inbox.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   afterDelivery,
   type BounceEntry,
-  BouncePolicy,
+  bouncePolicySchema,
   countBounce,
   defaultBouncePolicy,
   defaultReputationLimits,
@@ -60,7 +60,7 @@ describe('the bounce policy as data', () => {
       soft: { count: 3, windowDays: 30, action: 'suppress' },
       complaint: { count: 1, windowDays: 30, action: 'suppress_and_withdraw' },
     });
-    expect(BouncePolicy.safeParse(defaultBouncePolicy).success).toBe(true);
+    expect(bouncePolicySchema().safeParse(defaultBouncePolicy).success).toBe(true);
   });
 
   it.each([
@@ -71,7 +71,7 @@ describe('the bounce policy as data', () => {
     ['an unknown field', { extra: 1 }],
     ['an unknown field in a rule', { hard: { count: 1, windowDays: 30, action: 'suppress', why: 'x' } }],
   ])('refuses %s', (_name, patch) => {
-    expect(BouncePolicy.safeParse({ ...defaultBouncePolicy, ...patch }).success).toBe(false);
+    expect(bouncePolicySchema().safeParse({ ...defaultBouncePolicy, ...patch }).success).toBe(false);
   });
 
   it('classifies permanent bounces as hard, transient and undetermined ones as soft, and real complaints', () => {

@@ -38,55 +38,56 @@ export const findApiKeyByHash = async (hash: string): Promise<ApiKeyRecord | und
   return Item ? fromItem(Item) : undefined;
 };
 
-export const apiKeys = {
-  async put(hash: string, record: ApiKeyRecord): Promise<void> {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName('app'),
-        Item: { ...keys.item(hash), kind: keys.kind, kindSk: record.id, hash, ...record },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  },
+export async function put(hash: string, record: ApiKeyRecord): Promise<void> {
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName('app'),
+      Item: { ...keys.item(hash), kind: keys.kind, kindSk: record.id, hash, ...record },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
 
-  findByHash: findApiKeyByHash,
+export const findByHash = findApiKeyByHash;
 
-  async list(limit: number, cursor?: string): Promise<{ items: ApiKeyRecord[]; nextCursor: string | null }> {
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('app'),
-        IndexName: 'byKind',
-        KeyConditionExpression: 'kind = :k',
-        ExpressionAttributeValues: { ':k': keys.kind },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { kind: keys.kind }),
-      }),
-    );
-    return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
-  },
+export async function list(
+  limit: number,
+  cursor?: string,
+): Promise<{ items: ApiKeyRecord[]; nextCursor: string | null }> {
+  const result = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('app'),
+      IndexName: 'byKind',
+      KeyConditionExpression: 'kind = :k',
+      ExpressionAttributeValues: { ':k': keys.kind },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { kind: keys.kind }),
+    }),
+  );
+  return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+}
 
-  /** Marks a key revoked; it stops working at once. Revoking twice changes nothing. */
-  async revoke(id: string, by: string, at: string): Promise<ApiKeyRecord> {
-    const found = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('app'),
-        IndexName: 'byKind',
-        KeyConditionExpression: 'kind = :k AND kindSk = :id',
-        ExpressionAttributeValues: { ':k': keys.kind, ':id': id },
-      }),
-    );
-    const item = found.Items?.[0];
-    if (!item) throw new NotFoundError('API key not found');
-    const { Attributes } = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName('app'),
-        Key: keys.item(item.hash as string),
-        UpdateExpression:
-          'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
-        ExpressionAttributeValues: { ':at': at, ':by': by },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return fromItem(Attributes ?? item);
-  },
-};
+/** Marks a key revoked; it stops working at once. Revoking twice changes nothing. */
+export async function revoke(id: string, by: string, at: string): Promise<ApiKeyRecord> {
+  const found = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('app'),
+      IndexName: 'byKind',
+      KeyConditionExpression: 'kind = :k AND kindSk = :id',
+      ExpressionAttributeValues: { ':k': keys.kind, ':id': id },
+    }),
+  );
+  const item = found.Items?.[0];
+  if (!item) throw new NotFoundError('API key not found');
+  const { Attributes } = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('app'),
+      Key: keys.item(item.hash as string),
+      UpdateExpression:
+        'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
+      ExpressionAttributeValues: { ':at': at, ':by': by },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return fromItem(Attributes ?? item);
+}

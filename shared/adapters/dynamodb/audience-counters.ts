@@ -51,109 +51,114 @@ const numbers = (item: Record<string, unknown> | undefined): Record<string, numb
   return counts;
 };
 
-export const audienceCounters = {
-  /** The keys among these that were counted (their marker exists). Strongly consistent. */
-  async counted(countKeys: readonly string[]): Promise<Set<string>> {
-    if (!countKeys.length) return new Set();
-    const items = await batchGetAll(
-      tableName('app'),
-      countKeys.map((key) => keys.marker(key)),
-      true,
+/** The keys among these that were counted (their marker exists). Strongly consistent. */
+export async function counted(countKeys: readonly string[]): Promise<Set<string>> {
+  if (!countKeys.length) return new Set();
+  const items = await batchGetAll(
+    tableName('app'),
+    countKeys.map((key) => keys.marker(key)),
+    true,
+  );
+  return new Set(items.map((item) => String(item.pk).slice('COUNTED#'.length)));
+}
+
+/**
+ * One atomic `ADD` of `deltas` to a counter item, setting a mark per key in the same write, on
+ * condition that none of them is there: false (and nothing changed) when one was.
+ */
+export async function add(
+  target: CounterTarget,
+  deltas: Readonly<Record<string, number>>,
+  marked: readonly string[],
+) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':mark': 'counting' };
+  const sets: string[] = [];
+  const absent: string[] = [];
+  const adds: string[] = [];
+  marked.forEach((key, i) => {
+    names[`#m${i}`] = counterMark(key);
+    sets.push(`#m${i} = :mark`);
+    absent.push(`attribute_not_exists(#m${i})`);
+  });
+  Object.entries(deltas).forEach(([name, value], i) => {
+    if (!value) return;
+    names[`#n${i}`] = name;
+    values[`:v${i}`] = value;
+    adds.push(`#n${i} :v${i}`);
+  });
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.target(target),
+        UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+        ConditionExpression: absent.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
     );
-    return new Set(items.map((item) => String(item.pk).slice('COUNTED#'.length)));
-  },
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
 
-  /**
-   * One atomic `ADD` of `deltas` to a counter item, setting a mark per key in the same write, on
-   * condition that none of them is there: false (and nothing changed) when one was.
-   */
-  async add(target: CounterTarget, deltas: Readonly<Record<string, number>>, marked: readonly string[]) {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':mark': 'counting' };
-    const sets: string[] = [];
-    const absent: string[] = [];
-    const adds: string[] = [];
-    marked.forEach((key, i) => {
-      names[`#m${i}`] = counterMark(key);
-      sets.push(`#m${i} = :mark`);
-      absent.push(`attribute_not_exists(#m${i})`);
-    });
-    Object.entries(deltas).forEach(([name, value], i) => {
-      if (!value) return;
-      names[`#n${i}`] = name;
-      values[`:v${i}`] = value;
-      adds.push(`#n${i} :v${i}`);
-    });
-    try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName('app'),
-          Key: keys.target(target),
-          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-          ConditionExpression: absent.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  },
-
-  /** Removes the marks of these keys from a counter item (nothing when the item is not there). */
-  async forget(target: CounterTarget, marked: readonly string[]): Promise<void> {
-    if (!marked.length) return;
-    const names = Object.fromEntries(marked.map((key, i) => [`#m${i}`, counterMark(key)]));
-    try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName('app'),
-          Key: keys.target(target),
-          UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
-  },
-
-  /** Writes the markers of counted keys (25 per BatchWriteItem); non-lasting ones expire. */
-  async record(counted: Readonly<Array<{ key: string; lasting: boolean }>>, now = Date.now()): Promise<void> {
-    const at = new Date(now).toISOString();
-    const expiresAt = Math.floor(now / 1000) + markerTtlSeconds;
-    await batchWriteAll(
-      tableName('app'),
-      counted.map(({ key, lasting }) => ({
-        PutRequest: { Item: { ...keys.marker(key), at, ...(lasting ? {} : { expiresAt }) } },
-      })),
+/** Removes the marks of these keys from a counter item (nothing when the item is not there). */
+export async function forget(target: CounterTarget, marked: readonly string[]): Promise<void> {
+  if (!marked.length) return;
+  const names = Object.fromEntries(marked.map((key, i) => [`#m${i}`, counterMark(key)]));
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('app'),
+        Key: keys.target(target),
+        UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+      }),
     );
-  },
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}
 
-  /** A type's day items from its first to `to`, oldest first: at most one small item per day. */
-  async typeDays(typeId: string, to: string): Promise<DayCounters[]> {
-    const days: DayCounters[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName('app'),
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :to',
-          ExpressionAttributeValues: {
-            ':pk': typePartition(typeId),
-            ':first': `${dayPrefix}0000-00-00`,
-            ':to': `${dayPrefix}${to}`,
-          },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? [])
-        days.push({ date: String(item.sk).slice(dayPrefix.length), counts: numbers(item) });
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return days;
-  },
-};
+/** Writes the markers of counted keys (25 per BatchWriteItem); non-lasting ones expire. */
+export async function record(
+  counted: Readonly<Array<{ key: string; lasting: boolean }>>,
+  now = Date.now(),
+): Promise<void> {
+  const at = new Date(now).toISOString();
+  const expiresAt = Math.floor(now / 1000) + markerTtlSeconds;
+  await batchWriteAll(
+    tableName('app'),
+    counted.map(({ key, lasting }) => ({
+      PutRequest: { Item: { ...keys.marker(key), at, ...(lasting ? {} : { expiresAt }) } },
+    })),
+  );
+}
+
+/** A type's day items from its first to `to`, oldest first: at most one small item per day. */
+export async function typeDays(typeId: string, to: string): Promise<DayCounters[]> {
+  const days: DayCounters[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('app'),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :to',
+        ExpressionAttributeValues: {
+          ':pk': typePartition(typeId),
+          ':first': `${dayPrefix}0000-00-00`,
+          ':to': `${dayPrefix}${to}`,
+        },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? [])
+      days.push({ date: String(item.sk).slice(dayPrefix.length), counts: numbers(item) });
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return days;
+}

@@ -14,7 +14,8 @@
 import { BatchExecuteStatementCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './client.ts';
 import { contactKeys } from './contact-keys.ts';
-import { contacts, inParallel } from './contacts.ts';
+import * as contacts from './contacts.ts';
+import { inParallel } from './contacts.ts';
 
 /** DynamoDB's limit of statements per BatchExecuteStatement. */
 const statementsPerBatch = 25;

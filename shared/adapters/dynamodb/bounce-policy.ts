@@ -3,7 +3,7 @@
  * (`SETTINGS` / `bounce-policy`), the defaults until an admin stores one.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { BouncePolicy, defaultBouncePolicy } from '#shared/domain/bounce-policy.ts';
+import { type BouncePolicy, bouncePolicySchema, defaultBouncePolicy } from '#shared/domain/bounce-policy.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { dynamo, tableName } from './client.ts';
 
@@ -19,7 +19,7 @@ const defaults: StoredBouncePolicy = { policy: defaultBouncePolicy, updatedAt: n
 
 const fromItem = (item: Record<string, unknown> | undefined): StoredBouncePolicy => {
   if (!item) return defaults;
-  const parsed = BouncePolicy.safeParse(item.policy);
+  const parsed = bouncePolicySchema().safeParse(item.policy);
   if (!parsed.success) {
     // Written by this code only, so this is a bug or a hand edit: the defaults are the safe side.
     logger.error('stored bounce policy is invalid; using the defaults', {
@@ -34,27 +34,25 @@ const fromItem = (item: Record<string, unknown> | undefined): StoredBouncePolicy
   };
 };
 
-export const bouncePolicies = {
-  async get(): Promise<StoredBouncePolicy> {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName('app'), Key: key, ConsistentRead: true }),
-    );
-    return fromItem(Item);
-  },
+export async function get(): Promise<StoredBouncePolicy> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('app'), Key: key, ConsistentRead: true }),
+  );
+  return fromItem(Item);
+}
 
-  /** Replaces the policy; returns the one before, so the caller can record the change. */
-  async put(
-    policy: BouncePolicy,
-    by: string,
-    at: string,
-  ): Promise<{ before: StoredBouncePolicy; after: StoredBouncePolicy }> {
-    const { Attributes } = await dynamo.send(
-      new PutCommand({
-        TableName: tableName('app'),
-        Item: { ...key, policy, updatedAt: at, updatedBy: by },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return { before: fromItem(Attributes), after: { policy, updatedAt: at, updatedBy: by } };
-  },
-};
+/** Replaces the policy; returns the one before, so the caller can record the change. */
+export async function put(
+  policy: BouncePolicy,
+  by: string,
+  at: string,
+): Promise<{ before: StoredBouncePolicy; after: StoredBouncePolicy }> {
+  const { Attributes } = await dynamo.send(
+    new PutCommand({
+      TableName: tableName('app'),
+      Item: { ...key, policy, updatedAt: at, updatedBy: by },
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return { before: fromItem(Attributes), after: { policy, updatedAt: at, updatedBy: by } };
+}

@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
-import { loadConfig } from '#shared/config/env.ts';
+import { readSettings, text } from '#shared/config/settings.ts';
 import { tableEnvVars } from '#infra/env-vars.ts';
 import type { TableName } from '#infra/tables.ts';
 
@@ -24,7 +23,7 @@ export const tableName = (name: TableName): string => {
   let value = names.get(name);
   if (!value) {
     const envVar = tableEnvVars[name];
-    value = loadConfig({ [envVar]: z.string().check(z.minLength(1)) })[envVar] as string;
+    value = readSettings({ [envVar]: text(1) })[envVar] as string;
     names.set(name, value);
   }
   return value;

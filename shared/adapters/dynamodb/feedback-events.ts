@@ -45,45 +45,43 @@ const kind = 'FEEDBACK_EVENT';
 const keepDays = 30;
 const key = (eventKey: string) => ({ pk: `FEEDBACK#${eventKey}`, sk: 'EVENT' });
 
-export const feedbackEvents = {
-  async keep(event: KeptEvent): Promise<void> {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName('app'),
-        Item: {
-          ...key(event.key),
-          kind,
-          kindSk: `${event.keptAt}#${event.key}`,
-          ...event,
-          expiresAt: Math.floor(Date.parse(event.keptAt) / 1000) + keepDays * 86_400,
-        },
-      }),
-    );
-  },
+export async function keep(event: KeptEvent): Promise<void> {
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName('app'),
+      Item: {
+        ...key(event.key),
+        kind,
+        kindSk: `${event.keptAt}#${event.key}`,
+        ...event,
+        expiresAt: Math.floor(Date.parse(event.keptAt) / 1000) + keepDays * 86_400,
+      },
+    }),
+  );
+}
 
-  async get(eventKey: string): Promise<KeptEvent | undefined> {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName('app'), Key: key(eventKey), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, expiresAt: _expiresAt, ...event } = Item;
-    return event as KeptEvent;
-  },
+export async function get(eventKey: string): Promise<KeptEvent | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('app'), Key: key(eventKey), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  const { pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, expiresAt: _expiresAt, ...event } = Item;
+  return event as KeptEvent;
+}
 
-  /** The newest kept events first, one page (for inspection). */
-  async recent(limit = 50): Promise<KeptEvent[]> {
-    const { Items } = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('app'),
-        IndexName: 'byKind',
-        KeyConditionExpression: 'kind = :kind',
-        ExpressionAttributeValues: { ':kind': kind },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    return (Items ?? []).map(
-      ({ pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, expiresAt: _e, ...event }) => event as KeptEvent,
-    );
-  },
-};
+/** The newest kept events first, one page (for inspection). */
+export async function recent(limit = 50): Promise<KeptEvent[]> {
+  const { Items } = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('app'),
+      IndexName: 'byKind',
+      KeyConditionExpression: 'kind = :kind',
+      ExpressionAttributeValues: { ':kind': kind },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map(
+    ({ pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, expiresAt: _e, ...event }) => event as KeptEvent,
+  );
+}

@@ -21,42 +21,40 @@ const key = (mailKey: string) => ({
   sk: 'MAIL',
 });
 
-export const mailLog = {
-  /** Claims the mail for sending; false when an earlier delivery sent it or may have. */
-  async begin(mailKey: string): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName('app'),
-          Item: {
-            ...key(mailKey),
-            state: 'sending',
-            expiresAt: Math.floor(Date.now() / 1000) + keepSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  },
-
-  async sent(mailKey: string): Promise<void> {
+/** Claims the mail for sending; false when an earlier delivery sent it or may have. */
+export async function begin(mailKey: string): Promise<boolean> {
+  try {
     await dynamo.send(
-      new UpdateCommand({
+      new PutCommand({
         TableName: tableName('app'),
-        Key: key(mailKey),
-        UpdateExpression: 'SET #state = :sent',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent' },
+        Item: {
+          ...key(mailKey),
+          state: 'sending',
+          expiresAt: Math.floor(Date.now() / 1000) + keepSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-  },
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
 
-  /** SES accepted nothing: the mail may be sent by a retry. */
-  async release(mailKey: string): Promise<void> {
-    await dynamo.send(new DeleteCommand({ TableName: tableName('app'), Key: key(mailKey) }));
-  },
-};
+export async function sent(mailKey: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName('app'),
+      Key: key(mailKey),
+      UpdateExpression: 'SET #state = :sent',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':sent': 'sent' },
+    }),
+  );
+}
+
+/** SES accepted nothing: the mail may be sent by a retry. */
+export async function release(mailKey: string): Promise<void> {
+  await dynamo.send(new DeleteCommand({ TableName: tableName('app'), Key: key(mailKey) }));
+}

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
 import { clock } from '#shared/adapters/clock.ts';
-import { loadConfig } from '#shared/config/env.ts';
+import { readSettings, wholeNumber } from '#shared/config/settings.ts';
 import { dynamo, isConditionFailed, tableName } from './client.ts';
 
 /**
@@ -176,9 +175,7 @@ const release = async (id: string, returnedAt?: number): Promise<void> => {
 /** The account's SES rate (SES_RATE_PER_SECOND), read once per container. */
 let rate: number | undefined;
 export const sesRate = (): number => {
-  rate ??= loadConfig({
-    SES_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100_000)), 14),
-  }).SES_RATE_PER_SECOND;
+  rate ??= readSettings({ SES_RATE_PER_SECOND: wholeNumber(1, 100_000, 14) }).SES_RATE_PER_SECOND;
   return rate;
 };
 

@@ -39,89 +39,92 @@ export interface TypeChanges {
   translations?: Record<string, TypeTranslation> | null;
 }
 
-export const subscriptionTypes = {
-  async create(type: SubscriptionType, createdBy: string): Promise<void> {
-    await dynamo.send(
-      new PutCommand({
+export async function create(type: SubscriptionType, createdBy: string): Promise<void> {
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName('app'),
+      Item: {
+        ...keys.item(type.id),
+        kind: keys.kind,
+        kindSk: type.id,
+        ...type,
+        createdBy,
+        updatedBy: createdBy,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function get(id: string): Promise<SubscriptionType | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: tableName('app'), Key: keys.item(id), ConsistentRead: true }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+/** Many types by id (100 per BatchGetItem); ids that do not exist are absent from the map. */
+export async function getMany(ids: readonly string[]): Promise<Map<string, SubscriptionType>> {
+  const items = await batchGetAll(
+    tableName('app'),
+    [...new Set(ids)].map((id) => keys.item(id)),
+    true,
+  );
+  return new Map(items.map((item) => [String(item.id), fromItem(item)]));
+}
+
+export async function list(
+  limit: number,
+  cursor?: string,
+): Promise<{ items: SubscriptionType[]; nextCursor: string | null }> {
+  const result = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName('app'),
+      IndexName: 'byKind',
+      KeyConditionExpression: 'kind = :k',
+      ExpressionAttributeValues: { ':k': keys.kind },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { kind: keys.kind }),
+    }),
+  );
+  return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+}
+
+/** Sets the given attributes of an existing type; NotFoundError when there is none. */
+export async function update(
+  id: string,
+  changes: TypeChanges,
+  by: string,
+  at: string,
+): Promise<SubscriptionType> {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#updatedBy': 'updatedBy' };
+  const values: Record<string, unknown> = { ':updatedAt': at, ':updatedBy': by };
+  const set = ['#updatedAt = :updatedAt', '#updatedBy = :updatedBy'];
+  const remove: string[] = [];
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    names[`#${name}`] = name;
+    if (value === null) remove.push(`#${name}`);
+    else {
+      set.push(`#${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
+  }
+  try {
+    const { Attributes } = await dynamo.send(
+      new UpdateCommand({
         TableName: tableName('app'),
-        Item: {
-          ...keys.item(type.id),
-          kind: keys.kind,
-          kindSk: type.id,
-          ...type,
-          createdBy,
-          updatedBy: createdBy,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Key: keys.item(id),
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
       }),
     );
-  },
-
-  async get(id: string): Promise<SubscriptionType | undefined> {
-    const { Item } = await dynamo.send(
-      new GetCommand({ TableName: tableName('app'), Key: keys.item(id), ConsistentRead: true }),
-    );
-    return Item ? fromItem(Item) : undefined;
-  },
-
-  /** Many types by id (100 per BatchGetItem); ids that do not exist are absent from the map. */
-  async getMany(ids: readonly string[]): Promise<Map<string, SubscriptionType>> {
-    const items = await batchGetAll(
-      tableName('app'),
-      [...new Set(ids)].map((id) => keys.item(id)),
-      true,
-    );
-    return new Map(items.map((item) => [String(item.id), fromItem(item)]));
-  },
-
-  async list(
-    limit: number,
-    cursor?: string,
-  ): Promise<{ items: SubscriptionType[]; nextCursor: string | null }> {
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('app'),
-        IndexName: 'byKind',
-        KeyConditionExpression: 'kind = :k',
-        ExpressionAttributeValues: { ':k': keys.kind },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { kind: keys.kind }),
-      }),
-    );
-    return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
-  },
-
-  /** Sets the given attributes of an existing type; NotFoundError when there is none. */
-  async update(id: string, changes: TypeChanges, by: string, at: string): Promise<SubscriptionType> {
-    const names: Record<string, string> = { '#updatedAt': 'updatedAt', '#updatedBy': 'updatedBy' };
-    const values: Record<string, unknown> = { ':updatedAt': at, ':updatedBy': by };
-    const set = ['#updatedAt = :updatedAt', '#updatedBy = :updatedBy'];
-    const remove: string[] = [];
-    for (const [name, value] of Object.entries(changes)) {
-      if (value === undefined) continue;
-      names[`#${name}`] = name;
-      if (value === null) remove.push(`#${name}`);
-      else {
-        set.push(`#${name} = :${name}`);
-        values[`:${name}`] = value;
-      }
-    }
-    try {
-      const { Attributes } = await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName('app'),
-          Key: keys.item(id),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return fromItem(Attributes ?? {});
-    } catch (error) {
-      if (isConditionFailed(error)) throw new NotFoundError('Subscription type not found');
-      throw error;
-    }
-  },
-};
+    return fromItem(Attributes ?? {});
+  } catch (error) {
+    if (isConditionFailed(error)) throw new NotFoundError('Subscription type not found');
+    throw error;
+  }
+}

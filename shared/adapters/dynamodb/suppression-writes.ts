@@ -22,67 +22,65 @@ const fromItem = (item: Record<string, unknown>): SuppressionRecord => {
   return entry as unknown as SuppressionRecord;
 };
 
-export const suppressionWrites = {
-  async get(fingerprint: string): Promise<SuppressionRecord | undefined> {
-    const { Item } = await dynamo.send(
-      new GetCommand({
+export async function get(fingerprint: string): Promise<SuppressionRecord | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName('contacts'),
+      Key: contactKeys.suppression(fingerprint),
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+/** Creates the entry if the address has none; false when it has one. */
+export async function create(entry: SuppressionRecord): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new PutCommand({
         TableName: tableName('contacts'),
-        Key: contactKeys.suppression(fingerprint),
-        ConsistentRead: true,
+        Item: { ...contactKeys.suppression(entry.id), ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return Item ? fromItem(Item) : undefined;
-  },
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
 
-  /** Creates the entry if the address has none; false when it has one. */
-  async create(entry: SuppressionRecord): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName('contacts'),
-          Item: { ...contactKeys.suppression(entry.id), ...entry },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  },
+/** Replaces the entry if it still has `reason` (the one the caller decided to replace). */
+export async function replace(entry: SuppressionRecord, reason: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName('contacts'),
+        Item: { ...contactKeys.suppression(entry.id), ...entry },
+        ConditionExpression: 'reason = :reason',
+        ExpressionAttributeValues: { ':reason': reason },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
 
-  /** Replaces the entry if it still has `reason` (the one the caller decided to replace). */
-  async replace(entry: SuppressionRecord, reason: string): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName('contacts'),
-          Item: { ...contactKeys.suppression(entry.id), ...entry },
-          ConditionExpression: 'reason = :reason',
-          ExpressionAttributeValues: { ':reason': reason },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  },
-
-  /** Notes the contact an existing entry is mirrored onto. */
-  async noteContact(fingerprint: string, contactId: string): Promise<void> {
-    try {
-      await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName('contacts'),
-          Key: contactKeys.suppression(fingerprint),
-          UpdateExpression: 'SET contactId = :c',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':c': contactId },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
-  },
-};
+/** Notes the contact an existing entry is mirrored onto. */
+export async function noteContact(fingerprint: string, contactId: string): Promise<void> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName('contacts'),
+        Key: contactKeys.suppression(fingerprint),
+        UpdateExpression: 'SET contactId = :c',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':c': contactId },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}

@@ -37,83 +37,81 @@ const fromItem = (item: Record<string, unknown>): DeliveryRecord => {
   return record as unknown as DeliveryRecord;
 };
 
-export const webhookDeliveries = {
-  async get(webhookId: string, sortKey: string): Promise<DeliveryRecord | undefined> {
-    const { Item } = await dynamo.send(
-      new GetCommand({
+export async function get(webhookId: string, sortKey: string): Promise<DeliveryRecord | undefined> {
+  const { Item } = await dynamo.send(
+    new GetCommand({
+      TableName: tableName('app'),
+      Key: { pk: partition(webhookId), sk: sortKey },
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? fromItem(Item) : undefined;
+}
+
+/**
+ * Stores the next state of a delivery, if it is still at the version read (`record.version - 1`;
+ * a first write needs no record). False when another worker moved it first.
+ */
+export async function put(sortKey: string, record: DeliveryRecord): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new PutCommand({
         TableName: tableName('app'),
-        Key: { pk: partition(webhookId), sk: sortKey },
-        ConsistentRead: true,
+        Item: {
+          pk: partition(record.webhookId),
+          sk: sortKey,
+          ...record,
+          expiresAt: Math.floor((Date.parse(record.createdAt) + deliveryRetentionMs) / 1000),
+        },
+        ConditionExpression: record.version === 1 ? 'attribute_not_exists(pk)' : '#version = :read',
+        ...(record.version === 1
+          ? {}
+          : {
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: { ':read': record.version - 1 },
+            }),
       }),
     );
-    return Item ? fromItem(Item) : undefined;
-  },
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
 
-  /**
-   * Stores the next state of a delivery, if it is still at the version read (`record.version - 1`;
-   * a first write needs no record). False when another worker moved it first.
-   */
-  async put(sortKey: string, record: DeliveryRecord): Promise<boolean> {
-    try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName('app'),
-          Item: {
-            pk: partition(record.webhookId),
-            sk: sortKey,
-            ...record,
-            expiresAt: Math.floor((Date.parse(record.createdAt) + deliveryRetentionMs) / 1000),
-          },
-          ConditionExpression: record.version === 1 ? 'attribute_not_exists(pk)' : '#version = :read',
-          ...(record.version === 1
-            ? {}
-            : {
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':read': record.version - 1 },
-              }),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  },
-
-  /** One page, newest first, optionally of one status (a filter: pages are filled read by read). */
-  async list(
-    webhookId: string,
-    query: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
-  ): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }> {
-    const pk = partition(webhookId);
-    let start = decodeCursor(query.cursor, { pk });
-    if (start && (typeof start.sk !== 'string' || !start.sk.startsWith(prefix)))
-      throw new ValidationError('Invalid cursor', [
-        { path: 'query.cursor', message: 'Not a cursor of this list' },
-      ]);
-    const items: DeliveryRecord[] = [];
-    for (let read = 0; read < 10 && items.length < query.limit; read++) {
-      const result = await dynamo.send(
-        new QueryCommand({
-          TableName: tableName('app'),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
-          ...(query.status
-            ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
-            : {}),
-          ExpressionAttributeValues: {
-            ':pk': pk,
-            ':d': prefix,
-            ...(query.status ? { ':status': query.status } : {}),
-          },
-          ScanIndexForward: false,
-          Limit: query.limit - items.length,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(result.Items ?? []).map(fromItem));
-      start = result.LastEvaluatedKey as typeof start;
-      if (!start) break;
-    }
-    return { items, nextCursor: encodeCursor(start) };
-  },
-};
+/** One page, newest first, optionally of one status (a filter: pages are filled read by read). */
+export async function list(
+  webhookId: string,
+  query: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
+): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }> {
+  const pk = partition(webhookId);
+  let start = decodeCursor(query.cursor, { pk });
+  if (start && (typeof start.sk !== 'string' || !start.sk.startsWith(prefix)))
+    throw new ValidationError('Invalid cursor', [
+      { path: 'query.cursor', message: 'Not a cursor of this list' },
+    ]);
+  const items: DeliveryRecord[] = [];
+  for (let read = 0; read < 10 && items.length < query.limit; read++) {
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('app'),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+        ...(query.status
+          ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }
+          : {}),
+        ExpressionAttributeValues: {
+          ':pk': pk,
+          ':d': prefix,
+          ...(query.status ? { ':status': query.status } : {}),
+        },
+        ScanIndexForward: false,
+        Limit: query.limit - items.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(result.Items ?? []).map(fromItem));
+    start = result.LastEvaluatedKey as typeof start;
+    if (!start) break;
+  }
+  return { items, nextCursor: encodeCursor(start) };
+}

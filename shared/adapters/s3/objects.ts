@@ -114,51 +114,55 @@ export interface MultipartState {
   parts: Array<{ n: number; etag: string }>;
 }
 
-export const multipart = {
-  async start(bucket: BucketName, key: string): Promise<MultipartState> {
-    const { UploadId } = await s3.send(
-      new CreateMultipartUploadCommand({
-        Bucket: bucketName(bucket),
-        Key: key,
-        ContentType: 'text/csv; charset=utf-8',
-      }),
-    );
-    if (!UploadId) throw new Error('CreateMultipartUpload answered no UploadId');
-    return { uploadId: UploadId, parts: [] };
-  },
+export async function start(bucket: BucketName, key: string): Promise<MultipartState> {
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({
+      Bucket: bucketName(bucket),
+      Key: key,
+      ContentType: 'text/csv; charset=utf-8',
+    }),
+  );
+  if (!UploadId) throw new Error('CreateMultipartUpload answered no UploadId');
+  return { uploadId: UploadId, parts: [] };
+}
 
-  /**
-   * Uploads part `n` (a retry of the same number replaces it, so a step redone after a crash
-   * writes the same part again rather than another one).
-   */
-  async part(bucket: BucketName, key: string, state: MultipartState, n: number, body: Uint8Array) {
-    const { ETag } = await s3.send(
-      new UploadPartCommand({
-        Bucket: bucketName(bucket),
-        Key: key,
-        UploadId: state.uploadId,
-        PartNumber: n,
-        Body: body,
-      }),
-    );
-    if (!ETag) throw new Error('UploadPart answered no ETag');
-    return { n, etag: ETag };
-  },
+/**
+ * Uploads part `n` (a retry of the same number replaces it, so a step redone after a crash
+ * writes the same part again rather than another one).
+ */
+export async function part(
+  bucket: BucketName,
+  key: string,
+  state: MultipartState,
+  n: number,
+  body: Uint8Array,
+) {
+  const { ETag } = await s3.send(
+    new UploadPartCommand({
+      Bucket: bucketName(bucket),
+      Key: key,
+      UploadId: state.uploadId,
+      PartNumber: n,
+      Body: body,
+    }),
+  );
+  if (!ETag) throw new Error('UploadPart answered no ETag');
+  return { n, etag: ETag };
+}
 
-  async complete(bucket: BucketName, key: string, state: MultipartState): Promise<void> {
-    await s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: bucketName(bucket),
-        Key: key,
-        UploadId: state.uploadId,
-        MultipartUpload: { Parts: state.parts.map((p) => ({ PartNumber: p.n, ETag: p.etag })) },
-      }),
-    );
-  },
+export async function complete(bucket: BucketName, key: string, state: MultipartState): Promise<void> {
+  await s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: bucketName(bucket),
+      Key: key,
+      UploadId: state.uploadId,
+      MultipartUpload: { Parts: state.parts.map((p) => ({ PartNumber: p.n, ETag: p.etag })) },
+    }),
+  );
+}
 
-  async abort(bucket: BucketName, key: string, state: MultipartState): Promise<void> {
-    await s3.send(
-      new AbortMultipartUploadCommand({ Bucket: bucketName(bucket), Key: key, UploadId: state.uploadId }),
-    );
-  },
-};
+export async function abort(bucket: BucketName, key: string, state: MultipartState): Promise<void> {
+  await s3.send(
+    new AbortMultipartUploadCommand({ Bucket: bucketName(bucket), Key: key, UploadId: state.uploadId }),
+  );
+}

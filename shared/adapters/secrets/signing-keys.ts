@@ -16,28 +16,14 @@
  */
 import { createHmac } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod/mini';
-import { fingerprintEmail } from '#shared/domain/tokens.ts';
+import { fingerprintEmail, isSecret, keySetProblems, secretsOf } from '#shared/domain/tokens.ts';
 
-const secretString = z.string().check(z.minLength(32), z.maxLength(1024));
-
-const keySetSchema = z.pipe(
-  z.transform((value: unknown) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || 'keys' in value) return value;
-    // The CDK-generated form: keys at the top level beside `current`.
-    const { current, fingerprint, ...keys } = value as Record<string, unknown>;
-    return { current, keys, ...(fingerprint === undefined ? {} : { fingerprint }) };
-  }),
-  z
-    .object({
-      current: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)),
-      keys: z.record(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/)), secretString),
-      fingerprint: z.optional(secretString),
-    })
-    .check(
-      z.refine((set) => Object.hasOwn(set.keys, set.current), { message: 'current must name a listed key' }),
-    ),
-);
+/** The CDK-generated form keeps its keys at the top level beside `current`: read them as `keys`. */
+const normalized = (value: unknown): unknown => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'keys' in value) return value;
+  const { current, fingerprint, ...keys } = value as Record<string, unknown>;
+  return { current, keys, ...(fingerprint === undefined ? {} : { fingerprint }) };
+};
 
 export interface SigningKeySet {
   readonly current: string;
@@ -55,18 +41,24 @@ export const parseSigningKeys = (text: string): SigningKeySet => {
     // JSON.parse quotes its input in the message: never let a secret reach a log.
     throw new Error('Invalid signing keys: not valid JSON');
   }
-  const parsed = keySetSchema.safeParse(value);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`Invalid signing keys: ${problems.join('; ')}`);
-  }
-  const { current, keys, fingerprint } = parsed.data;
+  const set = normalized(value);
+  if (typeof set !== 'object' || set === null || Array.isArray(set))
+    throw new Error('Invalid signing keys: (root): not an object');
+  const { current, keys, fingerprint } = set as Record<string, unknown>;
+  const problems = [
+    ...keySetProblems(current, keys),
+    ...(fingerprint === undefined || isSecret(fingerprint)
+      ? []
+      : ['fingerprint: not a secret of 32 to 1024 characters']),
+  ];
+  if (problems.length) throw new Error(`Invalid signing keys: ${problems.join('; ')}`);
+  const secrets = secretsOf(keys);
   const fingerprintKey =
-    fingerprint ??
-    createHmac('sha256', keys[current] as string)
+    (fingerprint as string | undefined) ??
+    createHmac('sha256', secrets[current as string] as string)
       .update('fingerprint-v1')
       .digest('base64url');
-  return Object.freeze({ current, keys: Object.freeze({ ...keys }), fingerprintKey });
+  return Object.freeze({ current: current as string, keys: Object.freeze(secrets), fingerprintKey });
 };
 
 let secrets: SecretsManagerClient | undefined;

@@ -1,8 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod/mini';
 import { deadLetterEnvVars, queueEnvVars } from '#infra/env-vars.ts';
 import type { QueueName } from '#infra/queues.ts';
-import { loadConfig } from '#shared/config/env.ts';
+import { readSettings, url as urlSetting } from '#shared/config/settings.ts';
 
 /** One SQS client per process; the endpoint comes from `AWS_ENDPOINT_URL_SQS` locally. */
 export const sqs = new SQSClient({});
@@ -14,7 +13,7 @@ export const queueUrl = (name: QueueName): string => {
   let url = urls.get(name);
   if (!url) {
     const envVar = queueEnvVars[name];
-    url = loadConfig({ [envVar]: z.url() })[envVar] as string;
+    url = readSettings({ [envVar]: urlSetting() })[envVar] as string;
     urls.set(name, url);
   }
   return url;
@@ -52,6 +51,6 @@ export const sendMessage = async (name: QueueName, body: string, delaySeconds = 
  */
 export const sendToDeadLetter = async (name: keyof typeof deadLetterEnvVars, body: string): Promise<void> => {
   const envVar = deadLetterEnvVars[name];
-  const url = loadConfig({ [envVar]: z.url() })[envVar] as string;
+  const url = readSettings({ [envVar]: urlSetting() })[envVar] as string;
   await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
 };

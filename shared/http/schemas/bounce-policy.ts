@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { BouncePolicy, BounceRule } from '#shared/domain/bounce-policy.ts';
+import { bouncePolicySchema, bounceRuleSchema } from '#shared/domain/bounce-policy.ts';
 import { Timestamp } from './common.ts';
 
-export const PutBouncePolicy = BouncePolicy.check(
+export const PutBouncePolicy = bouncePolicySchema().check(
   z.meta({
     id: 'PutBouncePolicyRequest',
     description:
@@ -13,11 +13,13 @@ export const PutBouncePolicy = BouncePolicy.check(
   }),
 );
 
+const bounceRule = bounceRuleSchema();
+
 export const BouncePolicySetting = z
   .object({
-    hard: BounceRule,
-    soft: BounceRule,
-    complaint: BounceRule,
+    hard: bounceRule,
+    soft: bounceRule,
+    complaint: bounceRule,
     updatedAt: z.nullable(Timestamp).check(z.describe('null while the defaults apply')),
     updatedBy: z.nullable(z.string()),
   })

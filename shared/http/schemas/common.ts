@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { coercedNumber, isoDateTime } from '#shared/config/zod-kinds.ts';
 import { idPattern } from '#shared/domain/ids.ts';
 import './messages.ts';
 
@@ -9,7 +10,7 @@ export const IdParams = z.object({ id: Id });
 /** `?limit=` 1–100, default 50; `?cursor=` from the previous page. */
 export const pageFields = {
   limit: z._default(
-    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100), z.describe('Items per page, 1–100')),
+    coercedNumber().check(z.int(), z.minimum(1), z.maximum(100), z.describe('Items per page, 1–100')),
     50,
   ),
   cursor: z.optional(
@@ -29,7 +30,7 @@ export const page = <T extends z.core.$ZodType>(item: T) =>
   });
 
 /** ISO-8601 UTC with a `Z`; one named schema, so its long pattern is written once in the document. */
-export const Timestamp = z.iso.datetime().check(z.meta({ id: 'Timestamp', description: 'ISO-8601, UTC' }));
+export const Timestamp = isoDateTime().check(z.meta({ id: 'Timestamp', description: 'ISO-8601, UTC' }));
 
 /** What a DELETE answers. */
 export const Deleted = z

@@ -5,6 +5,7 @@ import { Id, Locale, pageFields, Source } from './common.ts';
 import { FieldValue, LegalBasis } from './contact.ts';
 import { Email } from './email.ts';
 import { Evidence } from './evidence.ts';
+import { RequestedStatus } from './contact-change-input.ts';
 
 const strict = 'Unknown fields are rejected with 422.';
 
@@ -29,8 +30,6 @@ const Fields = z
     z.refine((fields) => Object.keys(fields).length <= 50, 'At most 50 custom fields'),
     z.describe('Custom fields (merge fields `{{fields.NAME}}`): string, number, boolean or null values.'),
   );
-
-const RequestedStatus = z.enum(['subscribed', 'unsubscribed']);
 
 const ContactConsent = z
   .strictObject({
@@ -105,24 +104,7 @@ export const UpdateContact = z
     z.meta({ id: 'UpdateContactRequest', description: `Only the fields given change. ${strict}` }),
   );
 
-export const PutConsent = z
-  .strictObject({
-    status: z
-      .enum(['granted', 'withdrawn'])
-      .check(z.describe('Withdrawal stops all marketing (GDPR Art. 21)')),
-    legalBasis: z.optional(LegalBasis.check(z.describe('Default `consent` when granting'))),
-    source: Source,
-    evidence: z.optional(Evidence),
-  })
-  .check(z.meta({ id: 'PutConsentRequest', description: `Recorded with the API key and time. ${strict}` }));
-
-export const PutSubscription = z
-  .strictObject({ status: RequestedStatus, source: Source, evidence: z.optional(Evidence) })
-  .check(z.meta({ id: 'PutSubscriptionRequest', description: `Changes this type only. ${strict}` }));
-
 export const FindContactsQuery = z.object({ ...pageFields, email: Email });
-
-export const ContactTypeParams = z.object({ id: Id, typeId: Id });
 
 /**
  * Validates one batch item as POST /contacts would. A failure is a ValidationError naming fields as

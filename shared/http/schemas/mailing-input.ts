@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { linkNamePattern, maxTrackedLinks, unknownMergeFields } from '#shared/domain/mailing.ts';
-import { isHttpUrl, linkAction, linkTokenFits, maxLinkTargetLength } from '#shared/domain/tokens.ts';
+import { isHttpUrl, linkActionSchema, linkTokenFits, maxLinkTargetLength } from '#shared/domain/tokens.ts';
 import { Id } from './common.ts';
 
 const mergeChecked = (max: number) =>
@@ -24,7 +24,7 @@ const TrackedLinkSchema = z
         z.describe('Where the click goes, after the action'),
       ),
     action: z.optional(
-      linkAction.check(
+      linkActionSchema().check(
         z.describe(
           'What the link does for the person who clicks it. add_interest / remove_interest (value: a tag) apply on the click itself, once. subscribe / unsubscribe (value: a subscription type id) are consent: link scanners fetch every link of a mail, so the click shows a page with one button, and only its POST changes the subscription, then goes on to the URL',
         ),
