@@ -1,7 +1,7 @@
 /**
- * The wrapper of the marketers' console: one Lambda handler for every console route (a small
- * router keyed by the route key API Gateway names in the event), so the console costs one function
- * and its routes, not a function per page.
+ * The wrapper of the marketers' console: one Lambda handler per page group (functions/console/group.ts),
+ * a small router over the group's routes keyed by the route key API Gateway names in the event, so
+ * the console costs a function per group, not per page, and each carries only its group's pages.
  *
  * What every console request gets from here, so the actions hold only the use-case calls:
  * - the route's path parameters and query checked by its contract's schemas (an id that cannot
@@ -26,9 +26,9 @@ import { type ConsoleLanguage, consoleLanguage } from '#shared/console/strings.t
 import { type LiveSession, liveSession } from '#shared/use-cases/console-sessions.ts';
 import { type RouteContract, routeTables } from './contract.ts';
 import { toErrorResponse } from './errors.ts';
-import { emptyForm, type Form, PageError, parseForm } from './page.ts';
+import { emptyForm, type Form, maxFormBytes, parseForm } from './form.ts';
+import { PageError } from './page-error.ts';
 import { header, type RequestMeta, rawBody, requestMeta } from './request.ts';
-import { maxFormBytes } from './page.ts';
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
