@@ -123,3 +123,44 @@ export const fieldErrors = (
   if (!details.length && message) errors[fallback] = message;
   return errors;
 };
+
+/** The words of {@link audienceChoices}: each page group has them in its own words module. */
+export interface AudienceWords {
+  buildSelection: string;
+  selectionType: string;
+  chooseType: string;
+  selectionInterests: string;
+  selectionLocale: string;
+  buildStatic: string;
+  staticAddresses: string;
+}
+
+/**
+ * The two ways to build a list, as options of a `listKind` radio group: a selection (a type, and
+ * optionally interests and a locale) or static addresses. The types page and the wizard offer both.
+ */
+export const audienceChoices = (
+  t: AudienceWords,
+  state: FormState,
+  types: ReadonlyArray<{ value: string; label: string }>,
+): Array<{ value: string; label: string; body: string }> => [
+  {
+    value: 'selection',
+    label: t.buildSelection,
+    body:
+      select({
+        name: 'selectionType',
+        label: t.selectionType,
+        state,
+        placeholder: t.chooseType,
+        options: types,
+      }) +
+      input({ name: 'interests', label: t.selectionInterests, state }) +
+      input({ name: 'locale', label: t.selectionLocale, state }),
+  },
+  {
+    value: 'static',
+    label: t.buildStatic,
+    body: textarea({ name: 'addresses', label: t.staticAddresses, state, rows: 4 }),
+  },
+];

@@ -5,7 +5,7 @@
 import { fill } from '#shared/pages/strings.ts';
 import { date, e, type Message, num, page, problems, table } from './audience-parts.ts';
 import { barChart, lineChart } from './charts.ts';
-import { checkbox, type FormState, input, radios, select, textarea } from './forms.ts';
+import { audienceChoices, checkbox, type FormState, input, radios, textarea } from './forms.ts';
 import { csrfField } from './layout.ts';
 import type { Option, Viewer } from './mailing-pages.ts';
 import { type TypeStrings, typeStrings } from './type-strings.ts';
@@ -190,27 +190,7 @@ export const listsPage = (
         name: 'listKind',
         legend: t.listChoice,
         state,
-        options: [
-          {
-            value: 'selection',
-            label: t.buildSelection,
-            body:
-              select({
-                name: 'selectionType',
-                label: t.selectionType,
-                state,
-                placeholder: t.chooseType,
-                options: types,
-              }) +
-              input({ name: 'interests', label: t.selectionInterests, state }) +
-              input({ name: 'locale', label: t.selectionLocale, state }),
-          },
-          {
-            value: 'static',
-            label: t.buildStatic,
-            body: textarea({ name: 'addresses', label: t.staticAddresses, state, rows: 4 }),
-          },
-        ],
+        options: audienceChoices(t, state, types),
       }) +
       `<button type="submit">${e(t.createList)}</button></form>`,
     message,

@@ -5,7 +5,16 @@
  */
 import type { Rendered } from '#shared/domain/render.ts';
 import { fill } from '#shared/pages/strings.ts';
-import { checkbox, type FormState, hidden, input, radios, select, textarea } from './forms.ts';
+import {
+  audienceChoices,
+  checkbox,
+  type FormState,
+  hidden,
+  input,
+  radios,
+  select,
+  textarea,
+} from './forms.ts';
 import { csrfField, notice } from './layout.ts';
 import {
   e,
@@ -159,25 +168,7 @@ export const listStep = (
         state,
         options: [
           { value: 'existing', label: t.useList, body: `<div class="hint">${existing}</div>` },
-          {
-            value: 'selection',
-            label: t.buildSelection,
-            body:
-              select({
-                name: 'selectionType',
-                label: t.selectionType,
-                state,
-                placeholder: t.chooseType,
-                options: types,
-              }) +
-              input({ name: 'interests', label: t.selectionInterests, state }) +
-              input({ name: 'locale', label: t.selectionLocale, state }),
-          },
-          {
-            value: 'static',
-            label: t.buildStatic,
-            body: textarea({ name: 'addresses', label: t.staticAddresses, state, rows: 4 }),
-          },
+          ...audienceChoices(t, state, types),
         ],
       }) +
       input({ name: 'listName', label: t.newListName, state }) +

@@ -692,30 +692,11 @@ export async function memberships(contactId: string): Promise<Membership[]> {
   const typePrefix = contactKeys.typeMember(contactId, '').sk;
   const interestPrefix = contactKeys.interestMember(contactId, '').sk;
   const items: Membership[] = [];
-  let startKey: Item | undefined;
-  do {
-    const result = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName('contacts'),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-        ExpressionAttributeValues: {
-          ':pk': contactKeys.contact(contactId).pk,
-          ':m': contactKeys.memberPrefix,
-        },
-        ProjectionExpression: 'sk, gpk',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of result.Items ?? []) {
-      if (!item.gpk) continue;
-      const sk = String(item.sk);
-      if (sk.startsWith(typePrefix)) items.push({ kind: 'type', typeId: sk.slice(typePrefix.length) });
-      else if (sk.startsWith(interestPrefix))
-        items.push({ kind: 'interest', tag: sk.slice(interestPrefix.length) });
-    }
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
+  for (const sk of await storedMemberships(contactId)) {
+    if (sk.startsWith(typePrefix)) items.push({ kind: 'type', typeId: sk.slice(typePrefix.length) });
+    else if (sk.startsWith(interestPrefix))
+      items.push({ kind: 'interest', tag: sk.slice(interestPrefix.length) });
+  }
   return items;
 }
 
