@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { consentStatuses } from '#shared/domain/contact.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { ExportJob } from '#shared/http/schemas/bulk-jobs.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { grantSources, importModes, plainTargets } from '#shared/domain/import.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { ImportJob } from '#shared/http/schemas/bulk-jobs.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { eventTypes } from '#shared/domain/events.ts';
 import { maxWebhookEndpoints, maxWebhookUrlLength } from '#shared/domain/webhooks.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import { isoDate } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { isoDate } from '#shared/schema/z.ts';
 import { maxReportDays } from '#shared/domain/audience-counts.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';

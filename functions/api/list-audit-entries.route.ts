@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import { isoDateTime } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { isoDateTime } from '#shared/schema/z.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { page, pageFields, Timestamp } from '#shared/http/schemas/common.ts';
 

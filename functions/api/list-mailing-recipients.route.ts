@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, page, pageFields } from '#shared/http/schemas/common.ts';
 import { recipientStatuses } from '#shared/adapters/dynamodb/recipients.ts';

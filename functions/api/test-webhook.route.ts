@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { testEventType } from '#shared/domain/events.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';
 import { IdParams, Timestamp } from '#shared/http/schemas/common.ts';

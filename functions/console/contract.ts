@@ -10,7 +10,7 @@
  * route it stands for (a group's `api`), whose role decides who may take it and whose schemas check
  * the form. A group's function is granted the union of its API routes' grants, and nothing more.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import type { TableName } from '#infra/tables.ts';
 import { type Access, defineRoute, type RouteContract } from '#shared/http/contract.ts';
 
@@ -49,11 +49,11 @@ export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteCo
   const common = { entry, tag: 'console', ...grantsOf(api) } as const;
 
   /** A page of a signed-in person. */
-  const get = <const P extends string, const Q extends z.ZodMiniType | undefined = undefined>(
+  const get = <const P extends string, const Q extends z.Schema | undefined = undefined>(
     path: P,
     operationId: string,
     summary: string,
-    extra: { params?: z.ZodMiniType; query?: Q } = {},
+    extra: { params?: z.Schema; query?: Q } = {},
   ) =>
     defineRoute({
       method: 'GET',
@@ -69,12 +69,7 @@ export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteCo
     });
 
   /** A form post of a signed-in person: 303 to the next page when done, the form again when not. */
-  const post = <const P extends string>(
-    path: P,
-    operationId: string,
-    summary: string,
-    params?: z.ZodMiniType,
-  ) =>
+  const post = <const P extends string>(path: P, operationId: string, summary: string, params?: z.Schema) =>
     defineRoute({
       method: 'POST',
       path,

@@ -1,8 +1,9 @@
 /**
- * The contracts of the console's session page group: the sign-in form, signing in and out. Served
+ * The contracts of the console's session page group: the sign-in form, signing in and out, and the
+ * stylesheet of every console page. Served
  * by one function (functions/console/session.ts); contract.ts says what the groups share.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { defineRoute, type RouteContract } from '#shared/http/contract.ts';
 import { consoleGroup, Text } from './contract.ts';
 
@@ -39,6 +40,18 @@ export const routes = {
     status: 303,
     page: { form: true },
     query: SignInQuery,
+    ...common,
+  }),
+  'GET /console/style.css': defineRoute({
+    method: 'GET',
+    path: '/console/style.css',
+    operationId: 'consoleStylesheet',
+    auth: 'none',
+    summary: "The console's stylesheet",
+    description:
+      'The one stylesheet every console page links to (the Content-Security-Policy allows no other style), cached by the browser for an hour.',
+    status: 200,
+    page: { contentType: 'text/css; charset=utf-8' },
     ...common,
   }),
   'POST /console/sign-out': post('/console/sign-out', 'consoleSignOut', 'Signs out: the session is deleted'),

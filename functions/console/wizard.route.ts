@@ -3,7 +3,7 @@
  * steps, up to sending it. Served by one function (functions/console/wizard.ts); contract.ts says
  * what the groups share.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { route as cancelMailing } from '#functions/api/cancel-mailing.route.ts';
 import { route as createList } from '#functions/api/create-list.route.ts';
 import { route as createMailing } from '#functions/api/create-mailing.route.ts';

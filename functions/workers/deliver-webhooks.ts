@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
-import { isoDateTime } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { isoDateTime } from '#shared/schema/z.ts';
 import { eventTypes, testEventType } from '#shared/domain/events.ts';
 import { logger } from '#shared/observability/logger.ts';
 import type { DeliveryMessage } from '#shared/use-cases/outgoing-events.ts';
@@ -20,7 +20,7 @@ const Message = z.object({
   n: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
   c: ms,
   nb: z.optional(ms),
-}) satisfies z.ZodMiniType<DeliveryMessage>;
+}) satisfies z.Schema<DeliveryMessage>;
 
 const parse = (body: string) => {
   try {

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { planMailing, requeueUnfinished } from '#shared/use-cases/planning.ts';

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import { coercedNumber } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { coercedNumber } from '#shared/schema/z.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { defaultStalledAfterMs, reconcile } from '#shared/use-cases/reconcile.ts';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
 import { runExportStep } from '#shared/use-cases/export-run.ts';
 import { sqsWorker } from '#shared/workers/sqs-worker.ts';

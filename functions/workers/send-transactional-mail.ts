@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { clock } from '#shared/adapters/clock.ts';
 import {
   SesOutcomeUnknown,

@@ -2,19 +2,20 @@
  * `npm start`: the whole stack on localhost with demo data. See docs/api.md, "Local stack", for the
  * variables: PORT, SES_PORT, SMTP_PORT, UNSUBSCRIBE_ADDRESS, LOCAL_ADMIN_API_KEY, DATA_DIR, SEED_DEMO, …
  */
-import * as z from 'zod';
+import * as z from '#shared/schema/z.ts';
 import { loadConfig, mailboxAddress } from '#shared/config/env.ts';
 import { PortInUseError, startLocalStack } from './stack.ts';
 
 const started = performance.now();
+const port = () => z.coercedNumber().check(z.int(), z.minimum(0), z.maximum(65535));
 const env = loadConfig({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  SES_PORT: z.coerce.number().int().min(0).max(65535).default(8005),
-  SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  PORT: z._default(port(), 3000),
+  SES_PORT: z._default(port(), 8005),
+  SMTP_PORT: z._default(port(), 2525),
   UNSUBSCRIBE_ADDRESS: z._default(mailboxAddress, 'unsubscribe@localhost'),
-  DATA_DIR: z.string().min(1).default('.data'),
-  LOCAL_ADMIN_API_KEY: z.string().min(20).max(200).optional(),
-  SEED_DEMO: z.enum(['true', 'false']).default('true'),
+  DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
+  LOCAL_ADMIN_API_KEY: z.optional(z.string().check(z.minLength(20), z.maxLength(200))),
+  SEED_DEMO: z._default(z.enum(['true', 'false']), 'true'),
 });
 
 const out = (line = '') => process.stdout.write(`${line}\n`);

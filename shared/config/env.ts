@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 
 /**
  * Environment variables are the only contract between infra and code. Each handler calls this at
@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
  * The adapters and use cases most functions load read theirs with the plain checks of settings.ts
  * instead (same rules, same error), so that a function using zod for nothing else does not carry it.
  */
-export const loadConfig = <S extends z.core.$ZodShape>(shape: S, env: NodeJS.ProcessEnv = process.env) => {
+export const loadConfig = <S extends z.Shape>(shape: S, env: NodeJS.ProcessEnv = process.env) => {
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

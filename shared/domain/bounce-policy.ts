@@ -7,7 +7,7 @@
  * suppress it (a successful delivery in between starts the count again); a complaint suppresses the
  * address and withdraws e-marketing consent at once.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import type { ReputationPause } from './mailing.ts';
 import type { SesEvent } from './ses-events.ts';
 

@@ -13,7 +13,7 @@
  *
  * Nothing here returns or logs an address; reasons are fixed codes.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import type { MailEvidence } from './contact.ts';
 
 /** One of SES's verdicts (`PASS`, `FAIL`, `GRAY`, `PROCESSING_FAILED`; SES may add others). */

@@ -10,8 +10,8 @@
  * Nothing here ever puts an e-mail address into a reason or a log field: events carry addresses,
  * and parse failures are described by path and expectation only.
  */
-import * as z from 'zod/mini';
-import { isoDateTime } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { isoDateTime } from '#shared/schema/z.ts';
 // Beside the bounce policy, so what reads the policy needs none of the event schemas here.
 import { isComplaint } from './bounce-policy.ts';
 
@@ -168,7 +168,7 @@ export type ParsedNotification =
   | { ok: false; reason: string };
 
 /** Issues by path and expectation, never the offending value (it may be an address). */
-const describe = (error: z.core.$ZodError) =>
+const describe = (error: z.SchemaError) =>
   error.issues
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)

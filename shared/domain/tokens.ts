@@ -12,7 +12,7 @@
  * action, `u` a tracked link's target URL.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 
 /** What a token lets its bearer do. Each purpose is verified only as itself. */
 export const tokenPurposes = ['unsubscribe', 'preferences', 'link', 'confirm', 'magic'] as const;

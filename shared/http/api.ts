@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod/mini';
+import type * as z from '#shared/schema/z.ts';
 import type { TableName } from '#infra/tables.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import type { Actor } from '#shared/domain/api-key.ts';
@@ -11,7 +11,7 @@ import { notFound, toErrorResponse } from './errors.ts';
 import type { Scope, StoredResponse } from './idempotency.ts';
 import { header, parseJsonBody, queryObject, type RequestMeta, requestMeta, validate } from './request.ts';
 
-type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
+type Out<S> = S extends z.Schema ? z.output<S> : undefined;
 
 /** What a handler receives: validated input typed from its contract's schemas, and who called. */
 export interface ApiInput<C extends RouteContract> {

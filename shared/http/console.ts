@@ -10,8 +10,9 @@
  *   key neither deleted nor revoked) before anything else is looked up; without one, a 303 to the
  *   sign-in page that leads back to where the person was; every POST must carry the session's
  *   CSRF token (403 otherwise, nothing done);
- * - security headers on every answer: a CSP allowing the one inline style block (by hash) and
- *   nothing else — no script, no request to another host, no framing, forms only to ourselves;
+ * - security headers on every answer: a CSP allowing the console's own stylesheet and nothing
+ *   else — no script, no inline style, no request to another host, no framing, forms only to
+ *   ourselves;
  * - errors as console pages by the one table of errors.ts (a 500 is logged, never shown). The
  *   API key typed at sign-in is in the form only: never logged, never put in a URL or a page.
  */
@@ -21,7 +22,6 @@ import type { TableName } from '#infra/tables.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';
 import { clearCookie, parseCookies, sameSecret, sessionCookie } from '#shared/domain/console-session.ts';
 import { logger } from '#shared/observability/logger.ts';
-import { consoleStyleSource } from '#shared/console/layout.ts';
 import { type ConsoleLanguage, consoleLanguage } from '#shared/console/strings.ts';
 import { type LiveSession, liveSession } from '#shared/use-cases/console-sessions.ts';
 import { type RouteContract, routeTables } from './contract.ts';
@@ -54,7 +54,9 @@ export interface ConsoleInput {
 export type ConsoleResponse =
   | { kind: 'html'; status: number; html: string; cookies?: string[] }
   | { kind: 'redirect'; location: string; cookies?: string[] }
-  | { kind: 'file'; filename: string; contentType: string; body: string };
+  | { kind: 'file'; filename: string; contentType: string; body: string }
+  /** A static part of the console (its stylesheet), cached by the browser for `maxAgeSeconds`. */
+  | { kind: 'asset'; contentType: string; body: string; maxAgeSeconds: number };
 
 export const html = (body: string, status = 200, cookies?: string[]): ConsoleResponse => ({
   kind: 'html',
@@ -71,7 +73,8 @@ export const seeOther = (location: string, cookies?: string[]): ConsoleResponse 
 });
 
 const securityHeaders: Record<string, string> = {
-  'content-security-policy': `default-src 'none'; style-src ${consoleStyleSource}; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -111,6 +114,16 @@ const toResult = (response: ConsoleResponse): Result => {
       headers: { location: response.location, ...securityHeaders },
       ...(response.cookies?.length ? { cookies: response.cookies } : {}),
       body: '',
+    };
+  if (response.kind === 'asset')
+    return {
+      statusCode: 200,
+      headers: {
+        ...securityHeaders,
+        'content-type': response.contentType,
+        'cache-control': `public, max-age=${response.maxAgeSeconds}`,
+      },
+      body: response.body,
     };
   if (response.kind === 'file')
     return {

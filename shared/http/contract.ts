@@ -5,7 +5,7 @@
  * carries only its own schemas; infra/routes.ts composes the route table from all of them for CDK,
  * the local gateway, the OpenAPI document and the tests.
  */
-import type * as z from 'zod/mini';
+import type * as z from '#shared/schema/z.ts';
 import type { BucketName } from '#infra/buckets.ts';
 import type { QueueName } from '#infra/queues.ts';
 import type { TableName } from '#infra/tables.ts';
@@ -38,15 +38,15 @@ export interface RouteContract {
   readonly tag: string;
   /** Success status. */
   readonly status: number;
-  readonly params?: z.ZodMiniType;
-  readonly query?: z.ZodMiniType;
+  readonly params?: z.Schema;
+  readonly query?: z.Schema;
   /** JSON request body; unknown fields are rejected (422). */
-  readonly body?: z.ZodMiniType;
+  readonly body?: z.Schema;
   /** The success body, documented and checked against every answer the tests receive. */
-  readonly response?: z.ZodMiniType;
+  readonly response?: z.Schema;
   /** Other answers the route gives beside its success and the usual errors, by status. */
   readonly otherResponses?: Readonly<
-    Record<number, { readonly description: string; readonly schema?: z.ZodMiniType }>
+    Record<number, { readonly description: string; readonly schema?: z.Schema }>
   >;
   /** Tables the handler touches; CDK grants exactly this and sets each table's env var. */
   readonly tables: Partial<Record<TableName, Access>>;
@@ -76,6 +76,8 @@ export interface RouteContract {
     readonly purposes?: readonly TokenPurpose[];
     /** Reads a form body. */
     readonly form?: boolean;
+    /** What it answers instead of HTML (the console's stylesheet: `text/css`). */
+    readonly contentType?: string;
   };
 }
 

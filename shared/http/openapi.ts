@@ -9,7 +9,9 @@
  * is what `GET /openapi.json` serves and what the typed client is generated from; `npm test`
  * checks that file is current and validates it with independent tools.
  */
-import * as z from 'zod/mini';
+import * as zod from 'zod/mini';
+import { toZod } from '#shared/schema/to-zod.ts';
+import type * as z from '#shared/schema/z.ts';
 import type { RouteContract } from './contract.ts';
 import { ErrorBody } from './schemas/error.ts';
 
@@ -67,12 +69,13 @@ class Components {
   readonly schemas: Record<string, Json> = {};
 
   /** JSON Schema of `type`, with every schema that has an id moved into components. */
-  convert(type: z.core.$ZodType, io: 'input' | 'output'): Json {
+  convert(schema: z.Schema, io: 'input' | 'output'): Json {
+    const type = toZod(schema);
     const {
       $schema: _schema,
       $defs,
       ...root
-    } = z.toJSONSchema(type, {
+    } = zod.toJSONSchema(type, {
       target: 'draft-2020-12',
       io,
       unrepresentable: 'any',
@@ -95,7 +98,7 @@ class Components {
     };
     const defs = { ...($defs ?? {}) };
     // A root with an id is named too, so the operation refers to it.
-    const rootId = z.globalRegistry.get(type)?.id;
+    const rootId = zod.globalRegistry.get(type)?.id;
     // zod answers a root with an id as a reference into $defs, or (some versions) inline.
     if (rootId && !defs[rootId]) defs[rootId] = root;
     // Output forms own the plain names (the document converts every response first); an input
@@ -155,7 +158,12 @@ const pageResponses = (route: RouteContract): Json => {
             : 'Redirect to the signed target',
           headers: location,
         }
-      : page('An HTML page'),
+      : route.page?.contentType
+        ? {
+            description: 'The file',
+            content: { [route.page.contentType.split(';')[0] as string]: { schema: { type: 'string' } } },
+          }
+        : page('An HTML page'),
     400: page('A malformed request or form'),
   };
   // Answers the route gives beside its success: a page, or a redirect.

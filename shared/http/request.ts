@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod/mini';
+import type * as z from '#shared/schema/z.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import { malformedJson, payloadTooLarge, unsupportedMediaType } from './errors.ts';
 
@@ -33,7 +33,7 @@ export const parseJsonBody = (event: APIGatewayProxyEventV2): unknown => {
 };
 
 /** zod issues as the `details` of a 422: each names the field (`path`) and what is wrong. */
-export const validate = <S extends z.ZodMiniType>(
+export const validate = <S extends z.Schema>(
   schema: S,
   value: unknown,
   where: 'body' | 'query',

@@ -59,8 +59,8 @@
  * measures it.
  */
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod/mini';
-import { coercedNumber } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { coercedNumber } from '#shared/schema/z.ts';
 import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import * as bouncePolicies from '#shared/adapters/dynamodb/bounce-policy.ts';
 import * as bounceRecords from '#shared/adapters/dynamodb/bounce-records.ts';

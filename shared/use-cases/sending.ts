@@ -27,8 +27,8 @@
  * `pausedReason` (a resume continues); rejected → rows `failed` with SES's reason; no answer after
  * the request may have reached SES → `failed/outcome_unknown`, never sent again.
  */
-import * as z from 'zod/mini';
-import { coercedNumber } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { coercedNumber } from '#shared/schema/z.ts';
 import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { batchGetAll } from '#shared/adapters/dynamodb/batch.ts';
 import { tableName } from '#shared/adapters/dynamodb/client.ts';

@@ -21,7 +21,7 @@
  * token) and dropped, so SES does not retry it. Only a failing dependency (S3, DynamoDB) throws, and
  * the asynchronous invocation is retried.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { inboundMessageKey, inboundMessages } from '#shared/adapters/dynamodb/inbound-messages.ts';
 import { readHeaders } from '#shared/adapters/mail/mime-headers.ts';
 import { readHead } from '#shared/adapters/s3/client.ts';

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod/mini';
+import type * as z from '#shared/schema/z.ts';
 import { maxReceiveCounts } from '#infra/queue-receives.ts';
 import type { QueueName } from '#infra/queues.ts';
 import { sendMessage } from '#shared/adapters/sqs/client.ts';
@@ -40,7 +40,7 @@ export interface WorkerOptions<M, B> {
  * not validate can never succeed: it fails every time, which is how it reaches the DLQ with its
  * reason in the log.
  */
-export const sqsWorker = <S extends z.ZodMiniType, B = undefined>(
+export const sqsWorker = <S extends z.Schema, B = undefined>(
   name: string,
   schema: S,
   // `Promise<void>`: a function with nothing to hand back need not say so.

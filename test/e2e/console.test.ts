@@ -454,6 +454,32 @@ describe('console sessions', () => {
     await close();
   }, 180_000);
 
+  it('styles every page with its one stylesheet under the page’s own Content-Security-Policy', async () => {
+    const { page, requests, console: messages, close } = await open();
+    await signIn(page, marketer);
+    const answer = await page.request.get(url('/console/style.css'));
+    expect(answer.status()).toBe(200);
+    expect(answer.headers()['content-type']).toBe('text/css; charset=utf-8');
+    expect(answer.headers()['cache-control']).toBe('public, max-age=3600');
+    // The header's dark background comes from the stylesheet alone: it loaded and the CSP let it.
+    for (const path of ['/console', '/console/contacts', '/console/types', '/console/settings']) {
+      await page.goto(url(path));
+      const background = await page
+        .locator('header')
+        .evaluate(
+          (el) =>
+            (
+              globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+            ).getComputedStyle(el).backgroundColor,
+        );
+      expect(background).toBe('rgb(31, 41, 55)');
+    }
+    expect(requests.filter((r) => r.endsWith('/console/style.css')).length).toBeGreaterThan(0);
+    expect(requests.filter((r) => new URL(r).origin !== new URL(stack().apiUrl).origin)).toEqual([]);
+    expect(messages.filter((m) => /Content Security Policy|Refused/i.test(m))).toEqual([]);
+    await close();
+  }, 180_000);
+
   it('ends when the key is revoked, and returns to where the marketer was after signing in again', async () => {
     const temp = await request<{ id: string; key: string }>('POST', '/api-keys', {
       body: { name: 'Temporary marketer', role: 'marketer' },

@@ -16,7 +16,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
+import * as zod from 'zod/mini';
+import type * as z from '#shared/schema/z.ts';
+import { toZod } from '#shared/schema/to-zod.ts';
 import { type RouteDefinition, type RouteKey, routeList } from '#infra/routes.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { isDocumentedError, type JsonSchema, sample } from '#test/helpers/fuzz.ts';
@@ -54,8 +56,8 @@ beforeAll(async () => {
 
 const idFor = (route: Route, param: string) => fixtures.idFor(route, param);
 
-const jsonSchema = (schema: z.ZodMiniType) =>
-  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+const jsonSchema = (schema: z.Schema) =>
+  zod.toJSONSchema(toZod(schema), { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
 
 const sampleContext = {
   ids: { type: '', list: '', contact: '', mailing: '' },

@@ -16,7 +16,9 @@
 import { randomBytes } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
+import * as zod from 'zod/mini';
+import type * as z from '#shared/schema/z.ts';
+import { toZod } from '#shared/schema/to-zod.ts';
 import { type RouteDefinition, type RouteKey, routeList } from '#infra/routes.ts';
 import { dynamo } from '#shared/adapters/dynamodb/client.ts';
 import { signingKeys } from '#shared/adapters/secrets/signing-keys.ts';
@@ -66,8 +68,8 @@ const pick = <T>(values: readonly T[], count: number): T[] => {
   return out;
 };
 
-const jsonSchema = (schema: z.ZodMiniType): JsonSchema =>
-  z.toJSONSchema(schema, {
+const jsonSchema = (schema: z.Schema): JsonSchema =>
+  zod.toJSONSchema(toZod(schema), {
     target: 'draft-2020-12',
     io: 'input',
     unrepresentable: 'any',

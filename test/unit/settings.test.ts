@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { loadConfig } from '#shared/config/env.ts';
+import { _coercedNumber } from 'zod/v4/core';
 import {
   oneOf,
   optional,
@@ -15,7 +15,15 @@ import {
   wholeNumber,
   withDefault,
 } from '#shared/config/settings.ts';
-import { coercedNumber } from '#shared/config/zod-kinds.ts';
+
+/** zod's own coerced number: these checks replaced zod schemas, so zod is the reference. */
+const coercedNumber = () => _coercedNumber(z.ZodMiniNumber);
+
+const loadConfig = (shape: Record<string, z.ZodMiniType>, env: Record<string, string | undefined>) => {
+  const parsed = z.object(shape).safeParse(env);
+  if (!parsed.success) throw new Error('refused');
+  return parsed.data;
+};
 
 const outcome = (read: () => Record<string, unknown>) => {
   try {

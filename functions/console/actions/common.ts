@@ -3,7 +3,7 @@
  * role of the API route the action stands for: no second copy of who-may-do-what), and turning
  * the API's validation and rule errors into messages beside the form's fields.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import type { Role } from '#shared/domain/api-key.ts';
 import {
@@ -48,7 +48,7 @@ export const valuesOf = (form: Form, names: readonly string[]): Record<string, s
   Object.fromEntries(names.map((name) => [name, form.get(name) ?? '']));
 
 /** Checks a request body with the API route's own schema (the API's 422 and its messages). */
-export const checkBody = <S extends z.ZodMiniType>(schema: S | undefined, body: unknown): z.output<S> => {
+export const checkBody = <S extends z.Schema>(schema: S | undefined, body: unknown): z.output<S> => {
   if (!schema) throw new Error('The API route has no body schema');
   return validate(schema, body, 'body');
 };

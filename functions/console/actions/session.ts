@@ -15,6 +15,7 @@ import {
 } from '#shared/domain/console-session.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { signInPage } from '#shared/console/session-pages.ts';
+import { consoleCss } from '#shared/console/style.ts';
 import { consoleStrings } from '#shared/console/strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
 import { signIn, signOut } from '#shared/use-cases/console-sessions.ts';
@@ -74,3 +75,11 @@ export const signOutNow = async (raw: ConsoleInput): Promise<ConsoleResponse> =>
   await signOut(input.session.id);
   return seeOther('/console/sign-in?out=1', [clearCookie(sessionCookie, secureCookies())]);
 };
+
+/** The stylesheet of every console page: an hour in the browser's cache, then asked for again. */
+export const stylesheet = async (): Promise<ConsoleResponse> => ({
+  kind: 'asset',
+  contentType: 'text/css; charset=utf-8',
+  body: consoleCss,
+  maxAgeSeconds: 3600,
+});

@@ -12,7 +12,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { loadConfig } from '#shared/config/env.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import { classifyAddress, isIpLiteral } from '#shared/domain/network-address.ts';

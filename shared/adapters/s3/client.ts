@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { type BucketName, buckets } from '#infra/buckets.ts';
 import { loadConfig } from '#shared/config/env.ts';
 

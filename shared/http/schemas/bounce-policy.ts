@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { bouncePolicySchema, bounceRuleSchema } from '#shared/domain/bounce-policy.ts';
 import { Timestamp } from './common.ts';
 

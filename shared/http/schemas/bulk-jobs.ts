@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { Timestamp } from './common.ts';
 
 /** A problem with one row (line 0: the file as a whole). */

@@ -1,7 +1,6 @@
-import * as z from 'zod/mini';
-import { coercedNumber, isoDateTime } from '#shared/config/zod-kinds.ts';
+import * as z from '#shared/schema/z.ts';
+import { coercedNumber, isoDateTime } from '#shared/schema/z.ts';
 import { idPattern } from '#shared/domain/ids.ts';
-import './messages.ts';
 
 export const Id = z.string().check(z.regex(idPattern, 'Not an id'));
 
@@ -21,7 +20,7 @@ export const pageFields = {
 export const PageQuery = z.object(pageFields);
 
 /** A cursor page: `{items, nextCursor}`; `nextCursor` is null on the last page. */
-export const page = <T extends z.core.$ZodType>(item: T) =>
+export const page = <T extends z.Schema>(item: T) =>
   z.object({
     items: z.array(item),
     nextCursor: z.nullable(

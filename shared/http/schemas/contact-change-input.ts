@@ -2,7 +2,7 @@
  * The bodies of the routes that change one part of a contact (its consent, one subscription), apart
  * from contact-input.ts: a handler of these routes does not carry the schemas of whole contacts.
  */
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { Id, Source } from './common.ts';
 import { LegalBasis } from './contact.ts';
 import { Evidence } from './evidence.ts';

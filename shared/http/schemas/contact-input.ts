@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { maxInterests } from '#shared/domain/contact.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import { Id, Locale, pageFields, Source } from './common.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { consentStatuses, legalBases } from '#shared/domain/contact.ts';
 import { Source, Timestamp } from './common.ts';
 

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { maxEmailLength, parseEmail } from '#shared/domain/email.ts';
 
 /** Validated here (422 naming the field); stored trimmed with the domain lowercased. */

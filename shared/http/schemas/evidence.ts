@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 
 /** What proves a person's act, as a form or app captured it (GDPR Art. 7(1)). */
 export const Evidence = z

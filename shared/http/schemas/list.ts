@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { Id, Timestamp } from './common.ts';
 
 const Tag = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));

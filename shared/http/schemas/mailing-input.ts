@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { linkNamePattern, maxTrackedLinks, unknownMergeFields } from '#shared/domain/mailing.ts';
 import { isHttpUrl, linkActionSchema, linkTokenFits, maxLinkTargetLength } from '#shared/domain/tokens.ts';
 import { Id } from './common.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { countNames, mailingStatuses, pauseCodes } from '#shared/domain/mailing.ts';
 import { linkActionKinds } from '#shared/domain/tokens.ts';
 import { Timestamp } from './common.ts';
@@ -19,7 +19,7 @@ const TrackedLink = z
 export const Counts = z.object(
   Object.fromEntries(countNames.map((n) => [n, z.number().check(z.int())])) as Record<
     (typeof countNames)[number],
-    z.ZodMiniNumber
+    z.ZodNumber
   >,
 );
 

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { Timestamp } from './common.ts';
 
 export const Settings = z

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { Locale } from './common.ts';
 
 const strict = 'Unknown fields are rejected with 422.';

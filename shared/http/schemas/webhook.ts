@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as z from '#shared/schema/z.ts';
 import { eventTypes } from '#shared/domain/events.ts';
 import { deliveryStatuses, failedReasons } from '#shared/domain/webhook-delivery.ts';
 import { Timestamp } from './common.ts';
