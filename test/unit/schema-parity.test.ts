@@ -210,7 +210,11 @@ describe('checks, one by one', () => {
       z.isoDateTime(),
       ['2026-12-05T12:00:00Z', '2026-12-05T12:00Z', '2026-02-29T00:00:00Z', 'now'],
     ],
-    ['url', z.url(), [' https://example.com ', 'https://exa\tmple.com/', 'example.com', 'mailto:a@b.example']],
+    [
+      'url',
+      z.url(),
+      [' https://example.com ', 'https://exa\tmple.com/', 'example.com', 'mailto:a@b.example'],
+    ],
   ];
 
   it.each(cases)('%s', (_name, schema, inputs) => {
