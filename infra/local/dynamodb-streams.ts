@@ -419,7 +419,8 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     }
   };
 
-  const batchWrite = async (req: IncomingMessage, request: Json): Promise<Answer> => {
+  /** `body`: the request as the client sent it (`request` parsed), passed on as it is. */
+  const batchWrite = async (req: IncomingMessage, request: Json, body: Buffer): Promise<Answer> => {
     const byTable = (request.RequestItems ?? {}) as Record<
       string,
       Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>
@@ -439,7 +440,6 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
         else if (write.DeleteRequest?.Key) touched.push({ stream, keys: write.DeleteRequest.Key, at });
       });
     }
-    const body = Buffer.from(JSON.stringify(request));
     if (!touched.length) return forward(req, body);
     const release = await lock(touched.map((t) => lockName(t.stream, t.keys)));
     try {
@@ -763,7 +763,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       case 'DeleteItem':
         return writeWithImages(req, operation, request);
       case 'BatchWriteItem':
-        return batchWrite(req, request);
+        return batchWrite(req, request, body);
       case 'BatchExecuteStatement':
         return batchExecute(request);
       case 'DescribeTable':
