@@ -7,18 +7,22 @@
  * - **DynamoDB** requests go to dynalite unchanged, except that a table created (or updated) with a
  *   `StreamSpecification` gets a stream, which DescribeTable then reports (`LatestStreamArn`).
  * - **Writes to a table with a stream** (PutItem, UpdateItem, DeleteItem, BatchWriteItem) are
- *   serialized per item key, and the item's image is read before and after, so each committed write
- *   that changed an item appends one record — INSERT, MODIFY or REMOVE with its keys and, as
- *   `NEW_AND_OLD_IMAGES` says, both images — exactly as DynamoDB appends it when it commits. A write
- *   whose condition fails, or that changes nothing, appends nothing (as in DynamoDB). Every write of
- *   the local stack passes here, so nothing can change an item between its two reads.
+ *   serialized per item key, and the item's image before and after is known (handed back by the
+ *   write itself — PutItem and DeleteItem with `ALL_OLD`, a batch by dynalite's own batch write of
+ *   ./dynalite-local.ts — or read), so each committed write that changed an item appends one record —
+ *   INSERT, MODIFY or REMOVE with its keys and, as `NEW_AND_OLD_IMAGES` says, both images — exactly
+ *   as DynamoDB appends it when it commits. A write whose condition fails, or that changes nothing,
+ *   appends nothing (as in DynamoDB). Every write of the local stack passes here, so nothing can
+ *   change an item between its two images.
  * - **BatchExecuteStatement** (dynalite has no PartiQL) runs batches of PartiQL inserts —
  *   `INSERT INTO "table" VALUE {'name': ?, …}`, the only statement the local stack knows — as
  *   DynamoDB does: each statement on its own (no transaction), an item whose key exists already
  *   answered with the statement's `DuplicateItem` error and left as it is. On a table with a stream
- *   the batch's keys are locked, read in one BatchGetItem and the new items written in one
- *   BatchWriteItem (nothing else writes them in between: every write takes the same locks); on a
- *   table without one, each statement is a conditional PutItem.
+ *   the batch's keys are locked and the items written in one request that writes each only where no
+ *   item is (./dynalite-local.ts; without it, the keys are read in one BatchGetItem and the new items
+ *   written in one BatchWriteItem — nothing else writes them in between: every write takes the same
+ *   locks): an insert that succeeds is an INSERT record with no old image, one that fails none; on a
+ *   table without a stream, each statement is a conditional PutItem.
  * - **DynamoDB Streams** (`DynamoDBStreams_20120810.*`: ListStreams, DescribeStream,
  *   GetShardIterator, GetRecords) serves the records: one shard per stream (DynamoDB has several, and
  *   orders records per item key only: consumers may rely on nothing more), 24 hours of retention,
