@@ -33,28 +33,24 @@ if (process.argv[2] === '--server') {
   const { default: dynalite } = await import('dynalite');
   const { startDynamoProxy } = await import('#infra/local/dynamodb-streams.ts');
   const { startDynaliteThread } = await import('#infra/local/dynalite-thread.ts');
-  const { callHandler } = await import('#infra/local/handler-call.ts');
   const mode = process.argv[3];
   let url: string;
   if (mode === 'proxy') {
     // As the in-memory local stack wires them (infra/local/emulators.ts): dynalite on its own thread.
     const thread = await startDynaliteThread();
-    url = (await startDynamoProxy({ upstream: 'http://127.0.0.1:0', handle: thread.handle })).url;
+    url = (
+      await startDynamoProxy({ upstream: 'http://127.0.0.1:0', handle: thread.handle, ownOperations: true })
+    ).url;
+  } else if (mode === 'one-thread') {
+    // As with a data folder (in memory here): dynalite on the proxy's thread.
+    const { createDynalite } = await import('#infra/local/dynalite-local.ts');
+    const { handle } = createDynalite();
+    url = (await startDynamoProxy({ upstream: 'http://127.0.0.1:0', handle, ownOperations: true })).url;
   } else {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    const inner = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const handler = server.listeners('request')[0] as Parameters<typeof callHandler>[0];
-    url =
-      mode === 'direct'
-        ? inner
-        : (
-            await startDynamoProxy({
-              upstream: inner,
-              handle: (headers, body, method, path) => callHandler(handler, headers, body, method, path),
-            })
-          ).url;
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   }
   process.send?.({ url });
   process.on('message', (m: { type: string }) => {

@@ -7,7 +7,7 @@
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import type { IncomingHttpHeaders } from 'node:http';
-import { callHandler, type HandlerAnswer, type RequestHandler } from './handler-call.ts';
+import type { HandlerAnswer } from './handler-call.ts';
 
 interface Call {
   id: number;
@@ -69,12 +69,26 @@ export const startDynaliteThread = async (): Promise<DynaliteThread> => {
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  const { default: dynalite } = await import('dynalite');
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const handler = server.listeners('request')[0] as RequestHandler;
+  const { createDynalite } = await import('./dynalite-local.ts');
+  const { handle } = createDynalite();
   port.on('message', (call: Call) => {
-    void callHandler(handler, call.headers, call.body, call.method, call.url).then((answer) =>
-      port.postMessage({ id: call.id, answer }),
+    void handle(call.headers, call.body, call.method, call.url).then(
+      (answer) => port.postMessage({ id: call.id, answer }),
+      // A request it could not run is answered (the proxy passes the 500 on), not left waiting.
+      (error: unknown) =>
+        port.postMessage({
+          id: call.id,
+          answer: {
+            status: 500,
+            headers: { 'content-type': 'application/x-amz-json-1.0' },
+            payload: Buffer.from(
+              JSON.stringify({
+                __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+                message: (error as Error)?.message ?? 'internal error',
+              }),
+            ),
+          } satisfies HandlerAnswer,
+        }),
     );
   });
 }

@@ -7,18 +7,22 @@
  * - **DynamoDB** requests go to dynalite unchanged, except that a table created (or updated) with a
  *   `StreamSpecification` gets a stream, which DescribeTable then reports (`LatestStreamArn`).
  * - **Writes to a table with a stream** (PutItem, UpdateItem, DeleteItem, BatchWriteItem) are
- *   serialized per item key, and the item's image is read before and after, so each committed write
- *   that changed an item appends one record — INSERT, MODIFY or REMOVE with its keys and, as
- *   `NEW_AND_OLD_IMAGES` says, both images — exactly as DynamoDB appends it when it commits. A write
- *   whose condition fails, or that changes nothing, appends nothing (as in DynamoDB). Every write of
- *   the local stack passes here, so nothing can change an item between its two reads.
+ *   serialized per item key, and the item's image before and after is known (handed back by the
+ *   write itself — PutItem and DeleteItem with `ALL_OLD`, a batch by dynalite's own batch write of
+ *   ./dynalite-local.ts — or read), so each committed write that changed an item appends one record —
+ *   INSERT, MODIFY or REMOVE with its keys and, as `NEW_AND_OLD_IMAGES` says, both images — exactly
+ *   as DynamoDB appends it when it commits. A write whose condition fails, or that changes nothing,
+ *   appends nothing (as in DynamoDB). Every write of the local stack passes here, so nothing can
+ *   change an item between its two images.
  * - **BatchExecuteStatement** (dynalite has no PartiQL) runs batches of PartiQL inserts —
  *   `INSERT INTO "table" VALUE {'name': ?, …}`, the only statement the local stack knows — as
  *   DynamoDB does: each statement on its own (no transaction), an item whose key exists already
  *   answered with the statement's `DuplicateItem` error and left as it is. On a table with a stream
- *   the batch's keys are locked, read in one BatchGetItem and the new items written in one
- *   BatchWriteItem (nothing else writes them in between: every write takes the same locks); on a
- *   table without one, each statement is a conditional PutItem.
+ *   the batch's keys are locked and the items written in one request that writes each only where no
+ *   item is (./dynalite-local.ts; without it, the keys are read in one BatchGetItem and the new items
+ *   written in one BatchWriteItem — nothing else writes them in between: every write takes the same
+ *   locks): an insert that succeeds is an INSERT record with no old image, one that fails none; on a
+ *   table without a stream, each statement is a conditional PutItem.
  * - **DynamoDB Streams** (`DynamoDBStreams_20120810.*`: ListStreams, DescribeStream,
  *   GetShardIterator, GetRecords) serves the records: one shard per stream (DynamoDB has several, and
  *   orders records per item key only: consumers may rely on nothing more), 24 hours of retention,
@@ -160,6 +164,11 @@ export interface DynamoProxyOptions {
     method: string,
     url: string,
   ) => Promise<Answer>;
+  /**
+   * `handle` runs the stack's own batch writes that hand back the images before
+   * (./dynalite-local.ts): the proxy then needs no read before a batch write.
+   */
+  ownOperations?: boolean;
   port?: number;
   /** Folder keeping streams and their records across restarts; in memory when absent. */
   dataDir?: string;
@@ -342,16 +351,21 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
   const forward = (req: IncomingMessage, body: Buffer) =>
     send(req.headers, body, req.method ?? 'POST', req.url ?? '/');
 
-  /** A request of the proxy's own (images, existence checks); throws dynalite's error as the SDK would name it. */
+  const ownHeaders = (target: string) => ({
+    'content-type': 'application/x-amz-json-1.0',
+    'x-amz-target': target,
+    'x-amz-date': '20240101T000000Z',
+    authorization:
+      'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
+  });
+
+  /**
+   * A request of the proxy's own (images, existence checks; `operation` with a dot is one of
+   * ./dynalite-local.ts); throws dynalite's error as the SDK would name it.
+   */
   const call = async <T = Json>(operation: string, request: Json): Promise<T> => {
     const answer = await send(
-      {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `DynamoDB_20120810.${operation}`,
-        'x-amz-date': '20240101T000000Z',
-        authorization:
-          'AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0',
-      },
+      ownHeaders(operation.includes('.') ? operation : `DynamoDB_20120810.${operation}`),
       Buffer.from(JSON.stringify(request)),
     );
     const parsed = JSON.parse(answer.payload.toString('utf8') || '{}') as Json;
@@ -409,29 +423,44 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     }
   };
 
-  const batchWrite = async (req: IncomingMessage, request: Json): Promise<Answer> => {
+  /** `body`: the request as the client sent it (`request` parsed), passed on as it is. */
+  const batchWrite = async (req: IncomingMessage, request: Json, body: Buffer): Promise<Answer> => {
     const byTable = (request.RequestItems ?? {}) as Record<
       string,
       Array<{ PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }>
     >;
-    const touched: Array<{ stream: Stream; keys: Item; newImage?: Item }> = [];
+    const touched: Array<{ stream: Stream; keys: Item; newImage?: Item; at: number }> = [];
     for (const [table, writes] of Object.entries(byTable)) {
       const stream = streamOf(table);
       if (!stream || !Array.isArray(writes)) continue;
-      for (const write of writes) {
+      writes.forEach((write, at) => {
         if (write.PutRequest?.Item)
           touched.push({
             stream,
             keys: keysOf(stream, write.PutRequest.Item),
             newImage: write.PutRequest.Item,
+            at,
           });
-        else if (write.DeleteRequest?.Key) touched.push({ stream, keys: write.DeleteRequest.Key });
-      }
+        else if (write.DeleteRequest?.Key) touched.push({ stream, keys: write.DeleteRequest.Key, at });
+      });
     }
-    const body = Buffer.from(JSON.stringify(request));
     if (!touched.length) return forward(req, body);
     const release = await lock(touched.map((t) => lockName(t.stream, t.keys)));
     try {
+      if (options.ownOperations) {
+        // One request: dynalite's BatchWriteItem that hands back each item as it was before.
+        const answer = await send(ownHeaders('LocalDynamo.BatchWriteItem'), body);
+        if (answer.status !== 200)
+          return { status: answer.status, ...rewrite(answer.headers, answer.payload) };
+        const done = JSON.parse(answer.payload.toString('utf8')) as {
+          Answer: Json;
+          Results: Record<string, Array<{ Old?: Item }>>;
+        };
+        // dynalite writes every item of a batch (none unprocessed) and refuses a key twice in one.
+        for (const t of touched)
+          append(t.stream, t.keys, done.Results[t.stream.tableName]?.[t.at]?.Old, t.newImage);
+        return ownAnswer(200, done.Answer);
+      }
       const before = new Map<string, Item>();
       const wanted: Record<string, { Keys: Item[]; ConsistentRead: boolean }> = {};
       for (const t of touched) {
@@ -441,7 +470,15 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       }
       let pending: typeof wanted | undefined = wanted;
       while (pending && Object.keys(pending).length) {
-        const got = await call<BatchGot>('BatchGetItem', { RequestItems: pending });
+        let got: BatchGot;
+        try {
+          got = await call<BatchGot>('BatchGetItem', { RequestItems: pending });
+        } catch (error) {
+          // Keys dynalite refuses (of the wrong type, of no table): the caller's mistake, nothing written.
+          const { name, message, $metadata } = error as Error & { $metadata?: { httpStatusCode?: number } };
+          if ($metadata?.httpStatusCode !== 400) throw error;
+          return ownAnswer(400, { __type: `com.amazonaws.dynamodb.v20120810#${name}`, message });
+        }
         for (const [table, items] of Object.entries(got.Responses ?? {})) {
           const stream = streams.get(table) as Stream;
           for (const item of items) before.set(lockName(stream, keysOf(stream, item)), item);
@@ -493,6 +530,48 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     },
   });
 
+  /**
+   * Inserts under their keys' locks in one request that writes each key's first insert only where no
+   * item is (./dynalite-local.ts): an insert that succeeds had no item before it (its record an
+   * INSERT, its old image none, nothing to read first); one that finds an item is DuplicateItem.
+   */
+  const insertAtOnce = async (
+    stream: Stream,
+    named: Array<{ at: number; item: Item; statement: Statement; keys: Item; name: string }>,
+    answers: StatementAnswer[],
+  ): Promise<number> => {
+    const first = new Map<string, (typeof named)[number]>();
+    for (const n of named) if (!first.has(n.name)) first.set(n.name, n);
+    const sent = [...first.values()];
+    const done = await call<{
+      Answer: { ConsumedCapacity?: Array<{ CapacityUnits?: number }> };
+      Results: Record<string, Array<{ Existing?: Item }>>;
+    }>('LocalDynamo.BatchInsertItem', {
+      RequestItems: { [stream.tableName]: sent.map((n) => ({ PutRequest: { Item: n.item } })) },
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    // Billed: each write, and each insert that found an item (a failed conditional write).
+    let units = (done.Answer.ConsumedCapacity ?? []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+    const results = done.Results[stream.tableName] ?? [];
+    const there = new Map<string, Item>();
+    sent.forEach((n, i) => {
+      const existing = results[i]?.Existing;
+      there.set(n.name, existing ?? n.item);
+      if (existing) answers[n.at] = duplicate(stream.tableName, existing, n.statement);
+      else answers[n.at] = { TableName: stream.tableName };
+    });
+    // In request order: a second insert of one key in the batch finds the first (or what was there).
+    for (const n of named) {
+      if (first.get(n.name) === n) {
+        if (!answers[n.at]?.Error) append(stream, n.keys, undefined, n.item);
+        continue;
+      }
+      answers[n.at] = duplicate(stream.tableName, there.get(n.name), n.statement);
+      units += 1;
+    }
+    return units;
+  };
+
   /** Inserts into a table with a stream: under the keys' locks, one read of them all, one write of the new. */
   const insertWithStream = async (
     stream: Stream,
@@ -505,6 +584,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
     });
     const release = await lock(named.map((n) => n.name));
     try {
+      if (options.ownOperations) return await insertAtOnce(stream, named, answers);
       const existing = new Map<string, Item>();
       const unique = [...new Map(named.map((n) => [n.name, n.keys])).values()];
       let pending: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = {
@@ -687,7 +767,7 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
       case 'DeleteItem':
         return writeWithImages(req, operation, request);
       case 'BatchWriteItem':
-        return batchWrite(req, request);
+        return batchWrite(req, request, body);
       case 'BatchExecuteStatement':
         return batchExecute(request);
       case 'DescribeTable':
@@ -849,7 +929,10 @@ export const startDynamoProxy = async (options: DynamoProxyOptions): Promise<Dyn
             message: error.message,
           });
         }
-      } else answer = await dynamoOperation(req, operation, body);
+      } else if (api === 'LocalDynamo')
+        // The proxy's own requests to dynalite (./dynalite-local.ts), not a client's.
+        answer = ownAnswer(400, { __type: 'com.amazon.coral.service#UnknownOperationException' });
+      else answer = await dynamoOperation(req, operation, body);
     } catch (error) {
       answer = ownAnswer(500, {
         __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',

@@ -13,12 +13,11 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
 import { createSqsServer } from 'local-aws-sqs';
 import { createRequire } from 'node:module';
+import { createDynalite, type LocalDynalite } from './dynalite-local.ts';
 import { startDynaliteThread } from './dynalite-thread.ts';
 import { type DynamoProxy, startDynamoProxy } from './dynamodb-streams.ts';
-import { callHandler, type RequestHandler } from './handler-call.ts';
 import { LocalSuppressionList } from './ses-suppression-list.ts';
 
 const require = createRequire(import.meta.url);
@@ -165,17 +164,13 @@ export const startEmulators = async (options: EmulatorOptions = {}): Promise<Emu
   // In memory, dynalite gets a thread of its own; with a data folder it stays on this one (with its
   // port), its LevelDB files opened and closed with the stack.
   const dynamoThread = options.dynamoPath ? undefined : await startDynaliteThread();
-  const dynamo: Server | undefined = options.dynamoPath
-    ? dynalite({ path: options.dynamoPath, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
-    : undefined;
+  const dynamoHere = options.dynamoPath ? createDynalite(options.dynamoPath) : undefined;
+  const dynamo: Server | undefined = dynamoHere?.server;
   const innerDynamoPort = dynamo ? await listen(dynamo, 0) : 0;
-  const dynamoHandler = dynamo?.listeners('request')[0] as RequestHandler | undefined;
   const dynamoProxy = await startDynamoProxy({
     upstream: `http://127.0.0.1:${innerDynamoPort}`,
-    handle:
-      dynamoThread?.handle ??
-      ((headers, body, method, url) =>
-        callHandler(dynamoHandler as RequestHandler, headers, body, method, url)),
+    handle: (dynamoThread ?? (dynamoHere as LocalDynalite)).handle,
+    ownOperations: true,
     ...(options.dynamoPort ? { port: options.dynamoPort } : {}),
     ...(options.streamsPath ? { dataDir: options.streamsPath } : {}),
   });
