@@ -16,11 +16,10 @@
  *
  * Anything else goes to dynalite's own request handler unchanged.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { callHandler, type HandlerAnswer, type RequestHandler } from './handler-call.ts';
+import { callHandler, type HandleRequest, type RequestHandler } from './handler-call.ts';
 
 type Item = Record<string, AttributeValue>;
 type Callback<T> = (error: DynaliteError | null | undefined, value?: T) => void;
@@ -202,12 +201,7 @@ const batchWrite = async (
 export interface LocalDynalite {
   /** dynalite's HTTP server (not listening): its `close` closes the store. */
   server: ReturnType<typeof dynalite>;
-  handle: (
-    headers: IncomingHttpHeaders,
-    body: Uint8Array,
-    method: string,
-    url: string,
-  ) => Promise<HandlerAnswer>;
+  handle: HandleRequest;
 }
 
 /** dynalite (in memory, or in LevelDB files under `path`) with the stack's own operations. */

@@ -7,7 +7,7 @@
  */
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { HandlerAnswer } from './handler-call.ts';
+import type { HandleRequest, HandlerAnswer } from './handler-call.ts';
 
 interface Call {
   id: number;
@@ -18,12 +18,7 @@ interface Call {
 }
 
 export interface DynaliteThread {
-  handle: (
-    headers: IncomingHttpHeaders,
-    body: Uint8Array,
-    method: string,
-    url: string,
-  ) => Promise<HandlerAnswer>;
+  handle: HandleRequest;
   stop: () => Promise<void>;
 }
 

@@ -15,6 +15,14 @@ export interface HandlerAnswer {
 
 export type RequestHandler = (req: EventEmitter, res: unknown) => void;
 
+/** A request handed over as its parts, answered in full: dynalite's handler however it is reached. */
+export type HandleRequest = (
+  headers: IncomingHttpHeaders,
+  body: Uint8Array,
+  method: string,
+  url: string,
+) => Promise<HandlerAnswer>;
+
 export const callHandler = (
   handler: RequestHandler,
   headers: IncomingHttpHeaders,
