@@ -58,23 +58,29 @@ import { documentedRoute as getWebhook } from '#functions/api/get-webhook.route.
 import { documentedRoute as listWebhookDeliveries } from '#functions/api/list-webhook-deliveries.route.ts';
 import { documentedRoute as listWebhooks } from '#functions/api/list-webhooks.route.ts';
 import { documentedRoute as testWebhook } from '#functions/api/test-webhook.route.ts';
-import { route as confirmLink } from '#functions/pages/confirm-link.route.ts';
-import { routes as consoleAdminRoutes } from '#functions/console/admin.route.ts';
-import { routes as consoleContactRoutes } from '#functions/console/contacts.route.ts';
-import { routes as consoleMailingRoutes } from '#functions/console/mailings.route.ts';
-import { routes as consoleSessionRoutes } from '#functions/console/session.route.ts';
-import { routes as consoleTypeRoutes } from '#functions/console/types.route.ts';
-import { routes as consoleWizardRoutes } from '#functions/console/wizard.route.ts';
+import { documentedRoute as confirmLink } from '#functions/pages/confirm-link.route.ts';
+import { documentedRoutes as consoleAdminRoutes } from '#functions/console/admin.route.ts';
+import { documentedRoutes as consoleContactRoutes } from '#functions/console/contacts.route.ts';
+import { documentedRoutes as consoleMailingRoutes } from '#functions/console/mailings.route.ts';
+import { documentedRoutes as consoleSessionRoutes } from '#functions/console/session.route.ts';
+import { documentedRoutes as consoleTypeRoutes } from '#functions/console/types.route.ts';
+import { documentedRoutes as consoleWizardRoutes } from '#functions/console/wizard.route.ts';
 import { documentedRoute as followLink } from '#functions/pages/follow-link.route.ts';
-import { route as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
-import { route as requestMagicLink } from '#functions/pages/request-magic-link.route.ts';
-import { route as savePreferences } from '#functions/pages/save-preferences.route.ts';
-import { route as showMagicLinkForm } from '#functions/pages/show-magic-link-form.route.ts';
-import { route as showPreferences } from '#functions/pages/show-preferences.route.ts';
-import { route as showUnsubscribe } from '#functions/pages/show-unsubscribe.route.ts';
-import type { RouteContract } from '#shared/http/contract.ts';
+import { documentedRoute as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
+import { documentedRoute as requestMagicLink } from '#functions/pages/request-magic-link.route.ts';
+import { documentedRoute as savePreferences } from '#functions/pages/save-preferences.route.ts';
+import { documentedRoute as showMagicLinkForm } from '#functions/pages/show-magic-link-form.route.ts';
+import { documentedRoute as showPreferences } from '#functions/pages/show-preferences.route.ts';
+import { documentedRoute as showUnsubscribe } from '#functions/pages/show-unsubscribe.route.ts';
+import type { DocumentedRoute } from '#shared/http/contract.ts';
 
-export type { Access, Auth, Method, RouteContract } from '#shared/http/contract.ts';
+export type {
+  Access,
+  Auth,
+  DocumentedRoute,
+  Method,
+  RouteContract,
+} from '#shared/http/contract.ts';
 export { routeTables } from '#shared/http/contract.ts';
 
 /** Every route by `METHOD /path` (a test checks each key against its contract). */
@@ -146,13 +152,13 @@ export const routes = {
   ...consoleContactRoutes,
   ...consoleTypeRoutes,
   ...consoleAdminRoutes,
-} as const satisfies Record<string, RouteContract>;
+} as const satisfies Record<string, DocumentedRoute>;
 
 export type RouteKey = keyof typeof routes;
 export type Route<K extends RouteKey> = (typeof routes)[K];
 /** A route of the table with its key. */
-export type RouteDefinition = RouteContract;
+export type RouteDefinition = DocumentedRoute;
 
 /** Every route as a list, for CDK, the local gateway, OpenAPI and the generated tests. */
-export const routeList = (): Array<RouteContract & { key: RouteKey }> =>
+export const routeList = (): Array<DocumentedRoute & { key: RouteKey }> =>
   (Object.keys(routes) as RouteKey[]).map((key) => ({ key, ...routes[key] }));

@@ -9,8 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/cancel-mailing.ts',
   operationId: 'cancelMailing',
   auth: 'marketer',
-  summary: 'Stop everything not yet handed to SES',
-  description: 'Stops everything not yet handed to SES; what SES has accepted goes out.',
   tag: 'mailings',
   status: 200,
   params: IdParams,
@@ -18,7 +16,9 @@ export const route = defineRoute({
   queues: ['plan'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Stop everything not yet handed to SES',
+  description: 'Stops everything not yet handed to SES; what SES has accepted goes out.',
   response: Mailing,
 }));

@@ -24,9 +24,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-api-key.ts',
   operationId: 'createApiKey',
   auth: 'admin',
-  summary: 'Create an API key (the key is shown once)',
-  description:
-    'Creates a key with the role `admin` (everything) or `marketer` (everything but the admin routes and consent-override sends). The secret `key` is in this response only: only its SHA-256 is stored. Recorded in the audit log.',
   tag: 'api-keys',
   status: 201,
   body: CreateApiKey,
@@ -37,7 +34,10 @@ export const route = defineRoute({
   secrets: ['signing'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Create an API key (the key is shown once)',
+  description:
+    'Creates a key with the role `admin` (everything) or `marketer` (everything but the admin routes and consent-override sends). The secret `key` is in this response only: only its SHA-256 is stored. Recorded in the audit log.',
   response: CreatedApiKey,
 }));

@@ -9,9 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-contact.ts',
   operationId: 'createContact',
   auth: 'marketer',
-  summary: 'Create a contact; 409 when a contact has the address (compared case-insensitively)',
-  description:
-    'Creates a contact with its consent, subscriptions and interests, each recorded in its history with source and evidence. 409 when a contact has the address (compared case-insensitively). A double opt-in type asked for is `pending` and the confirmation mail goes out.',
   tag: 'contacts',
   status: 201,
   body: CreateContact,
@@ -21,7 +18,10 @@ export const route = defineRoute({
   sendsEmail: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Create a contact; 409 when a contact has the address (compared case-insensitively)',
+  description:
+    'Creates a contact with its consent, subscriptions and interests, each recorded in its history with source and evidence. 409 when a contact has the address (compared case-insensitively). A double opt-in type asked for is `pending` and the confirmation mail goes out.',
   response: Contact,
 }));

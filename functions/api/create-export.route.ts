@@ -31,9 +31,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-export.ts',
   operationId: 'createExport',
   auth: 'marketer',
-  summary: 'Start a CSV export of contacts, or of a mailing’s recipient report',
-  description:
-    '`contacts`: every contact (optionally those subscribed to a type, or with a consent status) with consent, legal basis, source and time, and each subscription type’s status, source and time. `recipients`: every row of a mailing’s recipient report with verdict, reason and status. Streamed to S3, any size; cells that a spreadsheet would run as a formula are escaped. Follow the job with `GET /exports/{id}`, which hands out a download URL (valid 1 hour) once done.',
   tag: 'exports',
   status: 201,
   body: CreateExport,
@@ -42,7 +39,10 @@ export const route = defineRoute({
   idempotent: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Start a CSV export of contacts, or of a mailing’s recipient report',
+  description:
+    '`contacts`: every contact (optionally those subscribed to a type, or with a consent status) with consent, legal basis, source and time, and each subscription type’s status, source and time. `recipients`: every row of a mailing’s recipient report with verdict, reason and status. Streamed to S3, any size; cells that a spreadsheet would run as a formula are escaped. Follow the job with `GET /exports/{id}`, which hands out a download URL (valid 1 hour) once done.',
   response: ExportJob,
 }));

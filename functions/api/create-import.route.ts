@@ -76,9 +76,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-import.ts',
   operationId: 'createImport',
   auth: 'marketer',
-  summary: 'Start a CSV import (with the CSV, or answering an upload URL)',
-  description:
-    'Creates an import job. With `csv` in the body (up to 1 MB) the job starts at once; otherwise the answer carries `upload.url`, a presigned PUT for a file of up to 200 MB / 1,000,000 rows, and the upload starts the job. Columns are read by header (e-mail, names, locale, `fields.<name>`, consent and its source and evidence, subscription types by id or name, interests), UTF-8 with or without BOM, comma or semicolon. No import ever downgrades consent or a subscription, or overrides a choice the person made themselves: such rows are skipped with the reason. `dryRun` answers the same counts and errors without writing. Follow the job with `GET /imports/{id}`.',
   tag: 'imports',
   status: 201,
   body: CreateImport,
@@ -87,7 +84,10 @@ export const route = defineRoute({
   idempotent: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Start a CSV import (with the CSV, or answering an upload URL)',
+  description:
+    'Creates an import job. With `csv` in the body (up to 1 MB) the job starts at once; otherwise the answer carries `upload.url`, a presigned PUT for a file of up to 200 MB / 1,000,000 rows, and the upload starts the job. Columns are read by header (e-mail, names, locale, `fields.<name>`, consent and its source and evidence, subscription types by id or name, interests), UTF-8 with or without BOM, comma or semicolon. No import ever downgrades consent or a subscription, or overrides a choice the person made themselves: such rows are skipped with the reason. `dryRun` answers the same counts and errors without writing. Follow the job with `GET /imports/{id}`.',
   response: ImportJob,
 }));

@@ -26,9 +26,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-list.ts',
   operationId: 'createList',
   auth: 'marketer',
-  summary: 'Create a target list: a selection (criteria), a static set of contacts, or both',
-  description:
-    'Creates a target list: a selection (subscribed to a type, interests, locale), a static set of contacts, or both. A selection must be readable from an index (a type or an interest).',
   tag: 'lists',
   status: 201,
   body: CreateList,
@@ -36,7 +33,10 @@ export const route = defineRoute({
   idempotent: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Create a target list: a selection (criteria), a static set of contacts, or both',
+  description:
+    'Creates a target list: a selection (subscribed to a type, interests, locale), a static set of contacts, or both. A selection must be readable from an index (a type or an interest).',
   response: TargetList,
 }));

@@ -9,9 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-mailing.ts',
   operationId: 'createMailing',
   auth: 'marketer',
-  summary: 'Create a mailing (a draft)',
-  description:
-    "Creates a mailing as a draft: sender, subject, text and HTML with merge fields, tracked links, its subscription type and target list, and the consent override with its reason. The answer shows the preview counts, as GET does. 422 when one recipient's message, with its merge fields at their longest, would exceed what SES takes, or the mailing would not fit one stored item (400 KB).",
   tag: 'mailings',
   status: 201,
   body: CreateMailing,
@@ -19,7 +16,10 @@ export const route = defineRoute({
   idempotent: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Create a mailing (a draft)',
+  description:
+    "Creates a mailing as a draft: sender, subject, text and HTML with merge fields, tracked links, its subscription type and target list, and the consent override with its reason. The answer shows the preview counts, as GET does. 422 when one recipient's message, with its merge fields at their longest, would exceed what SES takes, or the mailing would not fit one stored item (400 KB).",
   response: Mailing,
 }));

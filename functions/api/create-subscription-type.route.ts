@@ -9,9 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-subscription-type.ts',
   operationId: 'createSubscriptionType',
   auth: 'marketer',
-  summary: 'Create a subscription type (mailing type)',
-  description:
-    'Creates a subscription type (a kind of mailing, such as a monthly newsletter), with its text on the preference page in each language and whether subscribing needs a confirmation click (double opt-in).',
   tag: 'subscription-types',
   status: 201,
   body: CreateSubscriptionType,
@@ -19,7 +16,10 @@ export const route = defineRoute({
   idempotent: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Create a subscription type (mailing type)',
+  description:
+    'Creates a subscription type (a kind of mailing, such as a monthly newsletter), with its text on the preference page in each language and whether subscribing needs a confirmation click (double opt-in).',
   response: SubscriptionType,
 }));

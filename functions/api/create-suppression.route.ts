@@ -17,10 +17,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-suppression.ts',
   operationId: 'createSuppression',
   auth: 'admin',
-  summary:
-    'Suppress an address by hand: no mailing reaches it again, override or not (409 if it is suppressed already; recorded in the audit log)',
-  description:
-    'Suppresses an address by hand: no mailing reaches it again, consent override or not. 409 when it is suppressed already. Recorded in the audit log.',
   tag: 'suppressions',
   status: 201,
   body: CreateSuppression,
@@ -30,7 +26,11 @@ export const route = defineRoute({
   idempotent: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary:
+    'Suppress an address by hand: no mailing reaches it again, override or not (409 if it is suppressed already; recorded in the audit log)',
+  description:
+    'Suppresses an address by hand: no mailing reaches it again, consent override or not. 409 when it is suppressed already. Recorded in the audit log.',
   response: Suppression,
 }));

@@ -31,8 +31,6 @@ export const route = defineRoute({
   entry: 'functions/api/create-webhook.ts',
   operationId: 'createWebhook',
   auth: 'admin',
-  summary: 'Register a webhook endpoint (its signing secret is shown once)',
-  description: `Registers an endpoint for outgoing events: every event of the listed types is POSTed to \`url\`, signed as Standard Webhooks says (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">\` with the \`secret\`), retried with backoff for 27 hours. The secret is in this response only. 422 for a URL that is not https (the local stack also takes http://localhost), whose host does not resolve or resolves to any address that is not public (private, loopback, link-local, metadata), for an unknown event type, and past ${maxWebhookEndpoints} endpoints. Takes no Idempotency-Key: a replayed answer would keep the secret in clear. Recorded in the audit log.`,
   tag: 'webhooks',
   status: 201,
   body: CreateWebhook,
@@ -40,7 +38,9 @@ export const route = defineRoute({
   secrets: ['signing'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Register a webhook endpoint (its signing secret is shown once)',
+  description: `Registers an endpoint for outgoing events: every event of the listed types is POSTed to \`url\`, signed as Standard Webhooks says (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">\` with the \`secret\`), retried with backoff for 27 hours. The secret is in this response only. 422 for a URL that is not https (the local stack also takes http://localhost), whose host does not resolve or resolves to any address that is not public (private, loopback, link-local, metadata), for an unknown event type, and past ${maxWebhookEndpoints} endpoints. Takes no Idempotency-Key: a replayed answer would keep the secret in clear. Recorded in the audit log.`,
   response: CreatedWebhook,
 }));

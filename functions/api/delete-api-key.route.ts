@@ -9,16 +9,16 @@ export const route = defineRoute({
   entry: 'functions/api/delete-api-key.ts',
   operationId: 'revokeApiKey',
   auth: 'admin',
-  summary: 'Revoke an API key; it stops working at once',
-  description:
-    'Revokes a key: from now on it answers 401. Revoking again changes nothing. Recorded in the audit log.',
   tag: 'api-keys',
   status: 200,
   params: IdParams,
   tables: { app: 'write' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Revoke an API key; it stops working at once',
+  description:
+    'Revokes a key: from now on it answers 401. Revoking again changes nothing. Recorded in the audit log.',
   response: ApiKey,
 }));

@@ -13,10 +13,6 @@ export const route = defineRoute({
   entry: 'functions/api/delete-contact.ts',
   operationId: 'eraseContact',
   auth: 'admin',
-  summary:
-    'Erase a contact (GDPR Art. 17): personal data is removed everywhere; the address stays suppressed (reason `erased`) by a keyed fingerprint until the person grants consent again. Recorded in the audit log.',
-  description:
-    'Erases a contact (GDPR Art. 17): the profile, history, memberships and address claims go; only a keyed fingerprint of the address stays, as a suppression with reason `erased`, until the person grants consent again. Recorded in the audit log.',
   tag: 'contacts',
   status: 200,
   params: IdParams,
@@ -24,7 +20,11 @@ export const route = defineRoute({
   secrets: ['signing'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary:
+    'Erase a contact (GDPR Art. 17): personal data is removed everywhere; the address stays suppressed (reason `erased`) by a keyed fingerprint until the person grants consent again. Recorded in the audit log.',
+  description:
+    'Erases a contact (GDPR Art. 17): the profile, history, memberships and address claims go; only a keyed fingerprint of the address stays, as a suppression with reason `erased`, until the person grants consent again. Recorded in the audit log.',
   response: ErasedContact,
 }));

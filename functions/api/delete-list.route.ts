@@ -8,16 +8,16 @@ export const route = defineRoute({
   entry: 'functions/api/delete-list.ts',
   operationId: 'deleteList',
   auth: 'marketer',
-  summary: 'Delete a list no mailing uses',
-  description:
-    'Deletes a list. 409 while a mailing that is a draft, planned, sending or paused uses it (the error details name them). Recorded in the audit log.',
   tag: 'lists',
   status: 200,
   params: IdParams,
   tables: { app: 'write' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Delete a list no mailing uses',
+  description:
+    'Deletes a list. 409 while a mailing that is a draft, planned, sending or paused uses it (the error details name them). Recorded in the audit log.',
   response: Deleted,
 }));

@@ -8,16 +8,16 @@ export const route = defineRoute({
   entry: 'functions/api/delete-mailing.ts',
   operationId: 'deleteMailing',
   auth: 'marketer',
-  summary: 'Delete a draft',
-  description:
-    'Deletes a draft; 409 for a mailing that was ever sent (cancel one that is being sent). Recorded in the audit log.',
   tag: 'mailings',
   status: 200,
   params: IdParams,
   tables: { app: 'write' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Delete a draft',
+  description:
+    'Deletes a draft; 409 for a mailing that was ever sent (cancel one that is being sent). Recorded in the audit log.',
   response: Deleted,
 }));

@@ -25,10 +25,6 @@ export const route = defineRoute({
   entry: 'functions/api/delete-suppression.ts',
   operationId: 'deleteSuppression',
   auth: 'admin',
-  summary:
-    "Lift a suppression (recorded in the audit log): the contact's mirror is cleared and the address's bounce counts start over; consent is not touched",
-  description:
-    "Lifts a suppression: the contact's mirror is cleared and the address's bounce counts start over; consent is not touched. Recorded in the audit log.",
   tag: 'suppressions',
   status: 200,
   params: SuppressionParams,
@@ -38,7 +34,11 @@ export const route = defineRoute({
   mirrorsSuppressions: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary:
+    "Lift a suppression (recorded in the audit log): the contact's mirror is cleared and the address's bounce counts start over; consent is not touched",
+  description:
+    "Lifts a suppression: the contact's mirror is cleared and the address's bounce counts start over; consent is not touched. Recorded in the audit log.",
   response: Suppression,
 }));

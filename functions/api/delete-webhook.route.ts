@@ -8,16 +8,16 @@ export const route = defineRoute({
   entry: 'functions/api/delete-webhook.ts',
   operationId: 'deleteWebhook',
   auth: 'admin',
-  summary: 'Delete a webhook endpoint',
-  description:
-    'Nothing more is sent to it: deliveries still under way end `failed` (`endpoint_deleted`). Recorded in the audit log.',
   tag: 'webhooks',
   status: 200,
   params: IdParams,
   tables: { app: 'write' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Delete a webhook endpoint',
+  description:
+    'Nothing more is sent to it: deliveries still under way end `failed` (`endpoint_deleted`). Recorded in the audit log.',
   response: Deleted,
 }));

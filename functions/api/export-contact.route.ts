@@ -9,10 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/export-contact.ts',
   operationId: 'exportContact',
   auth: 'marketer',
-  summary:
-    'Everything stored about a contact (GDPR Art. 15/20): profile, history, memberships, suppression, mailings',
-  description:
-    'Everything stored about a contact (GDPR Art. 15/20): profile, history, list-building memberships, suppression, and the mailings it was a recipient of.',
   tag: 'contacts',
   status: 200,
   params: IdParams,
@@ -20,7 +16,11 @@ export const route = defineRoute({
   secrets: ['signing'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary:
+    'Everything stored about a contact (GDPR Art. 15/20): profile, history, memberships, suppression, mailings',
+  description:
+    'Everything stored about a contact (GDPR Art. 15/20): profile, history, list-building memberships, suppression, and the mailings it was a recipient of.',
   response: ContactExport,
 }));

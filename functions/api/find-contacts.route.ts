@@ -10,15 +10,15 @@ export const route = defineRoute({
   entry: 'functions/api/find-contacts.ts',
   operationId: 'findContacts',
   auth: 'marketer',
-  summary: 'Find the contact with an e-mail address: a list of zero or one',
-  description: 'Finds the contact with an address (compared case-insensitively): a list of zero or one.',
   tag: 'contacts',
   status: 200,
   query: FindContactsQuery,
   tables: { contacts: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Find the contact with an e-mail address: a list of zero or one',
+  description: 'Finds the contact with an address (compared case-insensitively): a list of zero or one.',
   response: page(Contact),
 }));

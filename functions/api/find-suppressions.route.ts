@@ -13,9 +13,6 @@ export const route = defineRoute({
   entry: 'functions/api/find-suppressions.ts',
   operationId: 'findSuppressions',
   auth: 'marketer',
-  summary: "The address's suppression entry, found by its fingerprint: a list of zero or one",
-  description:
-    'Finds the suppression entry of an address by its keyed fingerprint: a list of zero or one. The address is never stored in the entry.',
   tag: 'suppressions',
   status: 200,
   query: FindSuppressionsQuery,
@@ -23,7 +20,10 @@ export const route = defineRoute({
   secrets: ['signing'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: "The address's suppression entry, found by its fingerprint: a list of zero or one",
+  description:
+    'Finds the suppression entry of an address by its keyed fingerprint: a list of zero or one. The address is never stored in the entry.',
   response: page(Suppression),
 }));

@@ -8,15 +8,15 @@ export const route = defineRoute({
   entry: 'functions/api/get-bounce-policy.ts',
   operationId: 'getBouncePolicy',
   auth: 'marketer',
-  summary: 'The bounce policy: for hard bounces, soft bounces and complaints, how many trigger which action',
-  description:
-    'The bounce policy: for hard bounces, soft bounces and complaints, how many within how many days lead to which action. The defaults apply until an admin sets one.',
   tag: 'settings',
   status: 200,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'The bounce policy: for hard bounces, soft bounces and complaints, how many trigger which action',
+  description:
+    'The bounce policy: for hard bounces, soft bounces and complaints, how many within how many days lead to which action. The defaults apply until an admin sets one.',
   response: BouncePolicySetting,
 }));

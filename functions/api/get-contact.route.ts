@@ -9,15 +9,15 @@ export const route = defineRoute({
   entry: 'functions/api/get-contact.ts',
   operationId: 'getContact',
   auth: 'marketer',
-  summary: 'A contact',
-  description: 'A contact with its profile, custom fields, interests, consent and subscriptions.',
   tag: 'contacts',
   status: 200,
   params: IdParams,
   tables: { contacts: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'A contact',
+  description: 'A contact with its profile, custom fields, interests, consent and subscriptions.',
   response: Contact,
 }));

@@ -9,9 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/get-export.ts',
   operationId: 'getExport',
   auth: 'marketer',
-  summary: 'An export job, with its download URL once done',
-  description:
-    '`status` moves `created → running → done` (or `failed`). Once done, `url` downloads the CSV (UTF-8 with a BOM, comma-separated); each answer signs a fresh URL, valid for 1 hour. Files are kept 7 days.',
   tag: 'exports',
   status: 200,
   params: IdParams,
@@ -19,7 +16,10 @@ export const route = defineRoute({
   buckets: { exports: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'An export job, with its download URL once done',
+  description:
+    '`status` moves `created → running → done` (or `failed`). Once done, `url` downloads the CSV (UTF-8 with a BOM, comma-separated); each answer signs a fresh URL, valid for 1 hour. Files are kept 7 days.',
   response: ExportJob,
 }));

@@ -8,14 +8,14 @@ export const route = defineRoute({
   entry: 'functions/api/get-health.ts',
   operationId: 'getHealth',
   auth: 'none',
-  summary: 'Liveness check',
-  description: 'Answers `{"ok": true}` once the API can serve. Needs no key; reads nothing stored.',
   tag: 'meta',
   status: 200,
   tables: {},
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Liveness check',
+  description: 'Answers `{"ok": true}` once the API can serve. Needs no key; reads nothing stored.',
   response: z.object({ ok: z.literal(true) }).check(z.meta({ id: 'Health' })),
 }));

@@ -9,9 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/get-import.ts',
   operationId: 'getImport',
   auth: 'marketer',
-  summary: 'An import job: status, counts, errors, results file',
-  description:
-    '`status` moves `uploading → parsing → running → done` (or `failed`, with `error`: the file as a whole could not be imported and nothing was written). Counts grow as the job runs; `errors` and `skips` show the first 100 rows with problems, and `resultsUrl` (once done) downloads every failed and skipped row with why.',
   tag: 'imports',
   status: 200,
   params: IdParams,
@@ -19,7 +16,10 @@ export const route = defineRoute({
   buckets: { imports: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'An import job: status, counts, errors, results file',
+  description:
+    '`status` moves `uploading → parsing → running → done` (or `failed`, with `error`: the file as a whole could not be imported and nothing was written). Counts grow as the job runs; `errors` and `skips` show the first 100 rows with problems, and `resultsUrl` (once done) downloads every failed and skipped row with why.',
   response: ImportJob,
 }));

@@ -9,15 +9,15 @@ export const route = defineRoute({
   entry: 'functions/api/get-list.ts',
   operationId: 'getList',
   auth: 'marketer',
-  summary: 'A target list',
-  description: 'One target list: its selection criteria and its static contacts.',
   tag: 'lists',
   status: 200,
   params: IdParams,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'A target list',
+  description: 'One target list: its selection criteria and its static contacts.',
   response: TargetList,
 }));

@@ -9,16 +9,16 @@ export const route = defineRoute({
   entry: 'functions/api/get-mailing.ts',
   operationId: 'getMailing',
   auth: 'marketer',
-  summary: 'A mailing with its counts (a draft: the preview of what sending would do)',
-  description:
-    'A mailing with its counts. For a draft, the counts are a preview: the list resolved now and judged by the eligibility rule as it stands.',
   tag: 'mailings',
   status: 200,
   params: IdParams,
   tables: { app: 'read', contacts: 'read', recipients: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'A mailing with its counts (a draft: the preview of what sending would do)',
+  description:
+    'A mailing with its counts. For a draft, the counts are a preview: the list resolved now and judged by the eligibility rule as it stands.',
   response: Mailing,
 }));

@@ -8,16 +8,16 @@ export const route = defineRoute({
   entry: 'functions/api/get-openapi.ts',
   operationId: 'getOpenApiDocument',
   auth: 'none',
-  summary: 'This API as an OpenAPI 3.1 document',
-  description:
-    'This document: the API as OpenAPI 3.1, generated from the route contracts and their schemas. Needs no key.',
   tag: 'meta',
   status: 200,
   tables: {},
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'This API as an OpenAPI 3.1 document',
+  description:
+    'This document: the API as OpenAPI 3.1, generated from the route contracts and their schemas. Needs no key.',
   response: z
     .looseObject({
       openapi: z.literal('3.1.0'),

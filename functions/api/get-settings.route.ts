@@ -8,14 +8,14 @@ export const route = defineRoute({
   entry: 'functions/api/get-settings.ts',
   operationId: 'getSettings',
   auth: 'marketer',
-  summary: 'Account settings',
-  description: 'The account settings: whether the e-marketing privacy filter is on, and who changed it when.',
   tag: 'settings',
   status: 200,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Account settings',
+  description: 'The account settings: whether the e-marketing privacy filter is on, and who changed it when.',
   response: Settings,
 }));

@@ -59,8 +59,6 @@ export const route = defineRoute({
   entry: 'functions/api/get-subscription-type-report.ts',
   operationId: 'getSubscriptionTypeReport',
   auth: 'marketer',
-  summary: "A subscription type's audience, day by day: subscribes, unsubscribes by source, the total",
-  description: `A subscription type's audience, day by day (UTC) from \`from\` to \`to\` (at most ${maxReportDays} days; by default the last 30): subscriptions that became active, active ones that ended (by source) and the total at the end of each day. Read from counters kept as changes happen (one small item per day with a change), never by reading the history; they count from the day the counting was deployed. 422 for a date that is not a calendar date \`YYYY-MM-DD\`, \`from\` after \`to\` or after today, or a longer range.`,
   tag: 'subscription-types',
   status: 200,
   params: IdParams,
@@ -68,7 +66,9 @@ export const route = defineRoute({
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: "A subscription type's audience, day by day: subscribes, unsubscribes by source, the total",
+  description: `A subscription type's audience, day by day (UTC) from \`from\` to \`to\` (at most ${maxReportDays} days; by default the last 30): subscriptions that became active, active ones that ended (by source) and the total at the end of each day. Read from counters kept as changes happen (one small item per day with a change), never by reading the history; they count from the day the counting was deployed. 422 for a date that is not a calendar date \`YYYY-MM-DD\`, \`from\` after \`to\` or after today, or a longer range.`,
   response: SubscriptionTypeReport,
 }));

@@ -9,16 +9,16 @@ export const route = defineRoute({
   entry: 'functions/api/get-subscription-type.ts',
   operationId: 'getSubscriptionType',
   auth: 'marketer',
-  summary: 'A subscription type',
-  description:
-    'One subscription type, with its translations and whether it is public, double opt-in or archived.',
   tag: 'subscription-types',
   status: 200,
   params: IdParams,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'A subscription type',
+  description:
+    'One subscription type, with its translations and whether it is public, double opt-in or archived.',
   response: SubscriptionType,
 }));

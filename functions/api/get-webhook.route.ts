@@ -9,16 +9,16 @@ export const route = defineRoute({
   entry: 'functions/api/get-webhook.ts',
   operationId: 'getWebhook',
   auth: 'admin',
-  summary: 'Read a webhook endpoint',
-  description:
-    'The endpoint, its event types and its status (disabled after a 410, or 3 days of failures); never its secret.',
   tag: 'webhooks',
   status: 200,
   params: IdParams,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Read a webhook endpoint',
+  description:
+    'The endpoint, its event types and its status (disabled after a 410, or 3 days of failures); never its secret.',
   response: WebhookEndpoint,
 }));

@@ -23,9 +23,6 @@ export const route = defineRoute({
   entry: 'functions/api/import-contacts.ts',
   operationId: 'importContacts',
   auth: 'marketer',
-  summary: 'Upsert up to 1000 contacts by e-mail address; one result per item (200 even if some failed)',
-  description:
-    "Creates or updates up to 1000 contacts by address, each validated on its own: one result per item, 200 even when some failed. An import never downgrades a choice the person made themselves. Double opt-in confirmations are queued and mailed at the account's SES rate.",
   tag: 'contacts',
   status: 200,
   body: ImportContacts,
@@ -35,7 +32,10 @@ export const route = defineRoute({
   queues: ['mail'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Upsert up to 1000 contacts by e-mail address; one result per item (200 even if some failed)',
+  description:
+    "Creates or updates up to 1000 contacts by address, each validated on its own: one result per item, 200 even when some failed. An import never downgrades a choice the person made themselves. Double opt-in confirmations are queued and mailed at the account's SES rate.",
   response: ImportResults,
 }));

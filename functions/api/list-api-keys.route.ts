@@ -9,16 +9,16 @@ export const route = defineRoute({
   entry: 'functions/api/list-api-keys.ts',
   operationId: 'listApiKeys',
   auth: 'admin',
-  summary: 'List API keys (never the keys themselves)',
-  description:
-    'Every API key with its name, role, creator and revocation, in cursor pages; never the secrets.',
   tag: 'api-keys',
   status: 200,
   query: PageQuery,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'List API keys (never the keys themselves)',
+  description:
+    'Every API key with its name, role, creator and revocation, in cursor pages; never the secrets.',
   response: page(ApiKey),
 }));

@@ -53,16 +53,16 @@ export const route = defineRoute({
   entry: 'functions/api/list-audit-entries.ts',
   operationId: 'listAuditEntries',
   auth: 'admin',
-  summary: 'The audit log, newest first',
-  description:
-    'The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes, webhook endpoints registered, deleted or disabled) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.',
   tag: 'audit',
   status: 200,
   query: AuditQuery,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'The audit log, newest first',
+  description:
+    'The audit log, newest first: who (the API key) did what (keys, settings, overrides, erasure, suppressions, deletions, pauses and resumes, webhook endpoints registered, deleted or disabled) and when, filterable by action and time. It holds ids and facts, never an address or a name of a person.',
   response: page(AuditEntry),
 }));

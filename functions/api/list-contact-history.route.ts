@@ -9,9 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/list-contact-history.ts',
   operationId: 'listContactHistory',
   auth: 'marketer',
-  summary: 'Every consent, subscription and profile change of a contact, newest first',
-  description:
-    'Every consent, subscription and profile change of a contact, newest first, with who, when, how and the evidence: the proof a regulator asks for.',
   tag: 'contacts',
   status: 200,
   params: IdParams,
@@ -19,7 +16,10 @@ export const route = defineRoute({
   tables: { contacts: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Every consent, subscription and profile change of a contact, newest first',
+  description:
+    'Every consent, subscription and profile change of a contact, newest first, with who, when, how and the evidence: the proof a regulator asks for.',
   response: page(HistoryEntry),
 }));

@@ -26,9 +26,6 @@ export const route = defineRoute({
   entry: 'functions/api/list-list-contacts.ts',
   operationId: 'listListContacts',
   auth: 'marketer',
-  summary: 'The list resolved now, page by page (`total=true` also counts every member)',
-  description:
-    'The list resolved now, page by page; `total=true` also counts every member (which reads the whole list).',
   tag: 'lists',
   status: 200,
   params: IdParams,
@@ -36,7 +33,10 @@ export const route = defineRoute({
   tables: { app: 'read', contacts: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'The list resolved now, page by page (`total=true` also counts every member)',
+  description:
+    'The list resolved now, page by page; `total=true` also counts every member (which reads the whole list).',
   response: z.extend(page(ListMember), { total: z.optional(z.number().check(z.int())) }),
 }));

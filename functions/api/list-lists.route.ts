@@ -9,15 +9,15 @@ export const route = defineRoute({
   entry: 'functions/api/list-lists.ts',
   operationId: 'listLists',
   auth: 'marketer',
-  summary: 'Target lists, newest first',
-  description: 'Every target list, newest first, in cursor pages.',
   tag: 'lists',
   status: 200,
   query: PageQuery,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Target lists, newest first',
+  description: 'Every target list, newest first, in cursor pages.',
   response: page(TargetList),
 }));

@@ -29,9 +29,6 @@ export const route = defineRoute({
   entry: 'functions/api/list-mailing-recipients.ts',
   operationId: 'listMailingRecipients',
   auth: 'marketer',
-  summary: 'One row per list member: verdict, reason, status (before sending: the preview)',
-  description:
-    'One row per list member: verdict, eligibility reason and delivery status, filterable. Before sending, this is the preview of who would get it and why the others would not.',
   tag: 'mailings',
   status: 200,
   params: IdParams,
@@ -39,7 +36,10 @@ export const route = defineRoute({
   tables: { app: 'read', contacts: 'read', recipients: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'One row per list member: verdict, reason, status (before sending: the preview)',
+  description:
+    'One row per list member: verdict, eligibility reason and delivery status, filterable. Before sending, this is the preview of who would get it and why the others would not.',
   response: page(RecipientRow),
 }));

@@ -17,16 +17,16 @@ export const route = defineRoute({
   entry: 'functions/api/list-mailings.ts',
   operationId: 'listMailings',
   auth: 'marketer',
-  summary: 'Mailings, newest first',
-  description:
-    'Mailings newest first, in cursor pages, optionally only those with a `status` or a `subscriptionTypeId`. Bodies and counts are in GET /mailings/{id}.',
   tag: 'mailings',
   status: 200,
   query: ListMailingsQuery,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Mailings, newest first',
+  description:
+    'Mailings newest first, in cursor pages, optionally only those with a `status` or a `subscriptionTypeId`. Bodies and counts are in GET /mailings/{id}.',
   response: page(MailingSummary),
 }));

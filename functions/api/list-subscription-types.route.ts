@@ -9,15 +9,15 @@ export const route = defineRoute({
   entry: 'functions/api/list-subscription-types.ts',
   operationId: 'listSubscriptionTypes',
   auth: 'marketer',
-  summary: 'List subscription types, oldest first (archived ones included)',
-  description: 'Every subscription type, oldest first, archived ones included, in cursor pages.',
   tag: 'subscription-types',
   status: 200,
   query: PageQuery,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'List subscription types, oldest first (archived ones included)',
+  description: 'Every subscription type, oldest first, archived ones included, in cursor pages.',
   response: page(SubscriptionType),
 }));

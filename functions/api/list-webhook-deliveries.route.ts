@@ -16,9 +16,6 @@ export const route = defineRoute({
   entry: 'functions/api/list-webhook-deliveries.ts',
   operationId: 'listWebhookDeliveries',
   auth: 'admin',
-  summary: "An endpoint's deliveries: attempts, status codes, next retry",
-  description:
-    'One record per event sent to the endpoint, newest event first (optionally of one `status`): `pending` (waiting for the endpoint to recover), `retrying` (with `nextAttemptAt`), `delivered` or `failed` (`failedReason`), with the first and latest attempts — their time, the status code or error, the duration. Ids and outcomes only: event bodies are never kept. Records are kept 30 days.',
   tag: 'webhooks',
   status: 200,
   params: IdParams,
@@ -26,7 +23,10 @@ export const route = defineRoute({
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: "An endpoint's deliveries: attempts, status codes, next retry",
+  description:
+    'One record per event sent to the endpoint, newest event first (optionally of one `status`): `pending` (waiting for the endpoint to recover), `retrying` (with `nextAttemptAt`), `delivered` or `failed` (`failedReason`), with the first and latest attempts — their time, the status code or error, the duration. Ids and outcomes only: event bodies are never kept. Records are kept 30 days.',
   response: page(WebhookDelivery),
 }));

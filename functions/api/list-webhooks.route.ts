@@ -9,15 +9,15 @@ export const route = defineRoute({
   entry: 'functions/api/list-webhooks.ts',
   operationId: 'listWebhooks',
   auth: 'admin',
-  summary: 'List webhook endpoints (never their secrets)',
-  description: 'Every registered endpoint, newest first, with its status; never a secret.',
   tag: 'webhooks',
   status: 200,
   query: PageQuery,
   tables: { app: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'List webhook endpoints (never their secrets)',
+  description: 'Every registered endpoint, newest first, with its status; never a secret.',
   response: page(WebhookEndpoint),
 }));

@@ -8,16 +8,16 @@ export const route = defineRoute({
   entry: 'functions/api/put-bounce-policy.ts',
   operationId: 'putBouncePolicy',
   auth: 'admin',
-  summary: 'Replace the bounce policy (recorded in the audit log); it applies to feedback from now on',
-  description:
-    'Replaces the bounce policy; it applies to SES feedback from now on. A complaint must at least suppress the address. Recorded in the audit log.',
   tag: 'settings',
   status: 200,
   body: PutBouncePolicy,
   tables: { app: 'write' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Replace the bounce policy (recorded in the audit log); it applies to feedback from now on',
+  description:
+    'Replaces the bounce policy; it applies to SES feedback from now on. A complaint must at least suppress the address. Recorded in the audit log.',
   response: BouncePolicySetting,
 }));

@@ -10,10 +10,6 @@ export const route = defineRoute({
   entry: 'functions/api/put-contact-consent.ts',
   operationId: 'putContactConsent',
   auth: 'marketer',
-  summary:
-    'Grant or withdraw e-marketing consent, with legal basis, source and evidence; withdrawal stops all marketing',
-  description:
-    'Grants or withdraws e-marketing consent, with legal basis, source and evidence. A withdrawal stops all marketing, whatever the subscriptions.',
   tag: 'contacts',
   status: 200,
   params: IdParams,
@@ -22,7 +18,11 @@ export const route = defineRoute({
   secrets: ['signing'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary:
+    'Grant or withdraw e-marketing consent, with legal basis, source and evidence; withdrawal stops all marketing',
+  description:
+    'Grants or withdraws e-marketing consent, with legal basis, source and evidence. A withdrawal stops all marketing, whatever the subscriptions.',
   response: Contact,
 }));

@@ -9,10 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/put-contact-subscription.ts',
   operationId: 'putContactSubscription',
   auth: 'marketer',
-  summary:
-    'Subscribe or unsubscribe one type (other types are untouched; double opt-in types become `pending`)',
-  description:
-    'Subscribes or unsubscribes one type; other types are untouched. A double opt-in type becomes `pending` and the confirmation mail goes out.',
   tag: 'contacts',
   status: 200,
   params: ContactTypeParams,
@@ -22,7 +18,11 @@ export const route = defineRoute({
   sendsEmail: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary:
+    'Subscribe or unsubscribe one type (other types are untouched; double opt-in types become `pending`)',
+  description:
+    'Subscribes or unsubscribes one type; other types are untouched. A double opt-in type becomes `pending` and the confirmation mail goes out.',
   response: Contact,
 }));

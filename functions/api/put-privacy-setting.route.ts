@@ -11,16 +11,16 @@ export const route = defineRoute({
   entry: 'functions/api/put-privacy-setting.ts',
   operationId: 'putPrivacySetting',
   auth: 'admin',
-  summary: 'Switch the e-marketing privacy filter on or off (recorded in the audit log)',
-  description:
-    "Switches the e-marketing privacy filter. On: recipients without consent and a subscription to the mailing's type are filtered out. Off: consent and subscriptions are ignored (suppressions still apply). Recorded in the audit log.",
   tag: 'settings',
   status: 200,
   body: PutPrivacy,
   tables: { app: 'write' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Switch the e-marketing privacy filter on or off (recorded in the audit log)',
+  description:
+    "Switches the e-marketing privacy filter. On: recipients without consent and a subscription to the mailing's type are filtered out. Off: consent and subscriptions are ignored (suppressions still apply). Recorded in the audit log.",
   response: Settings,
 }));

@@ -9,10 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/resume-mailing.ts',
   operationId: 'resumeMailing',
   auth: 'admin',
-  summary:
-    'Resume a paused mailing (reputation guard, SES quota or pause), or bring back its chunks from the dead-letter queue (admin: these protect the whole account)',
-  description:
-    'Resumes a mailing that is `paused` (`pausedReason`: the reputation guard, or SES stopped taking mail from the account: daily quota, sending paused, account suspended), or one whose chunks went to the send queue’s dead-letter queue (`deadLetters` on `GET /mailings/{id}`). Every unfinished chunk is queued again; recipients already handed to SES are never mailed twice. Answers 409 for a mailing that is neither. Admin only, since these protect the whole account. Recorded in the audit log.',
   tag: 'mailings',
   status: 200,
   params: IdParams,
@@ -20,7 +16,11 @@ export const route = defineRoute({
   queues: ['plan'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary:
+    'Resume a paused mailing (reputation guard, SES quota or pause), or bring back its chunks from the dead-letter queue (admin: these protect the whole account)',
+  description:
+    'Resumes a mailing that is `paused` (`pausedReason`: the reputation guard, or SES stopped taking mail from the account: daily quota, sending paused, account suspended), or one whose chunks went to the send queue’s dead-letter queue (`deadLetters` on `GET /mailings/{id}`). Every unfinished chunk is queued again; recipients already handed to SES are never mailed twice. Answers 409 for a mailing that is neither. Admin only, since these protect the whole account. Recorded in the audit log.',
   response: Mailing,
 }));

@@ -17,9 +17,6 @@ export const route = defineRoute({
   entry: 'functions/api/send-mailing.ts',
   operationId: 'sendMailing',
   auth: 'marketer',
-  summary: 'Send: 202, planning and sending run in the background (overrideConsent needs an admin key)',
-  description:
-    "Sends a draft: 202, then planning and sending run in the background, paced to the account's SES rate. A mailing with the consent override needs an admin key (and is audited).",
   tag: 'mailings',
   status: 202,
   params: IdParams,
@@ -27,7 +24,10 @@ export const route = defineRoute({
   queues: ['plan'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Send: 202, planning and sending run in the background (overrideConsent needs an admin key)',
+  description:
+    "Sends a draft: 202, then planning and sending run in the background, paced to the account's SES rate. A mailing with the consent override needs an admin key (and is audited).",
   response: SendAccepted,
 }));

@@ -9,9 +9,6 @@ export const route = defineRoute({
   entry: 'functions/api/send-privacy-email.ts',
   operationId: 'sendPrivacyEmail',
   auth: 'marketer',
-  summary: 'Send the contact the "manage your subscriptions" e-mail with a personal preference link',
-  description:
-    'Mails the contact a "manage your subscriptions" message with a personal preference-page link. 202: SES has accepted it.',
   tag: 'contacts',
   status: 202,
   params: IdParams,
@@ -20,8 +17,11 @@ export const route = defineRoute({
   sendsEmail: true,
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Send the contact the "manage your subscriptions" e-mail with a personal preference link',
+  description:
+    'Mails the contact a "manage your subscriptions" message with a personal preference-page link. 202: SES has accepted it.',
   response: z
     .object({
       contactId: z.string(),

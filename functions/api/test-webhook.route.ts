@@ -19,8 +19,6 @@ export const route = defineRoute({
   entry: 'functions/api/test-webhook.ts',
   operationId: 'testWebhook',
   auth: 'admin',
-  summary: 'Send a test event to an endpoint',
-  description: `Queues one \`${testEventType}\` event (data \`{webhookId}\`) for this endpoint, whatever types it subscribed to: signed, delivered and retried like any other, listed among its deliveries. 202; 409 for a disabled endpoint.`,
   tag: 'webhooks',
   status: 202,
   params: IdParams,
@@ -28,7 +26,9 @@ export const route = defineRoute({
   queues: ['webhooks'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Send a test event to an endpoint',
+  description: `Queues one \`${testEventType}\` event (data \`{webhookId}\`) for this endpoint, whatever types it subscribed to: signed, delivered and retried like any other, listed among its deliveries. 202; 409 for a disabled endpoint.`,
   response: TestQueued,
 }));

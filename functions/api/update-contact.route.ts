@@ -10,9 +10,6 @@ export const route = defineRoute({
   entry: 'functions/api/update-contact.ts',
   operationId: 'updateContact',
   auth: 'marketer',
-  summary: 'Change address, profile, custom fields or interests (add/remove or replace)',
-  description:
-    'Changes the address, the name, the locale, custom fields or interests (added, removed or replaced). Which attributes changed is recorded in the history, never their values.',
   tag: 'contacts',
   status: 200,
   params: IdParams,
@@ -21,7 +18,10 @@ export const route = defineRoute({
   secrets: ['signing'],
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Change address, profile, custom fields or interests (add/remove or replace)',
+  description:
+    'Changes the address, the name, the locale, custom fields or interests (added, removed or replaced). Which attributes changed is recorded in the history, never their values.',
   response: Contact,
 }));

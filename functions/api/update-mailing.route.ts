@@ -10,9 +10,6 @@ export const route = defineRoute({
   entry: 'functions/api/update-mailing.ts',
   operationId: 'updateMailing',
   auth: 'marketer',
-  summary: 'Edit a draft (409 once it is being sent)',
-  description:
-    'Edits a draft; 409 once it is being sent. 422 when the edited mailing would be too large for SES or for one stored item, as on create.',
   tag: 'mailings',
   status: 200,
   params: IdParams,
@@ -20,7 +17,10 @@ export const route = defineRoute({
   tables: { app: 'write', contacts: 'read' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Edit a draft (409 once it is being sent)',
+  description:
+    'Edits a draft; 409 once it is being sent. 422 when the edited mailing would be too large for SES or for one stored item, as on create.',
   response: Mailing,
 }));

@@ -10,9 +10,6 @@ export const route = defineRoute({
   entry: 'functions/api/update-subscription-type.ts',
   operationId: 'updateSubscriptionType',
   auth: 'marketer',
-  summary: 'Change a subscription type; `{"archived": true}` archives it (no new subscriptions or mailings)',
-  description:
-    'Changes the fields given. `{"archived": true}` archives the type: it takes no new subscriptions or mailings, and unsubscribing from it still works.',
   tag: 'subscription-types',
   status: 200,
   params: IdParams,
@@ -20,7 +17,10 @@ export const route = defineRoute({
   tables: { app: 'write' },
 });
 
-/** The route with its documented answers, for the route table (see `documented`). */
+/** The route with its documentation and answers, for the route table (see `documented`). */
 export const documentedRoute = /* @__PURE__ */ documented(route, () => ({
+  summary: 'Change a subscription type; `{"archived": true}` archives it (no new subscriptions or mailings)',
+  description:
+    'Changes the fields given. `{"archived": true}` archives the type: it takes no new subscriptions or mailings, and unsubscribing from it still works.',
   response: SubscriptionType,
 }));

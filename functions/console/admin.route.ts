@@ -10,7 +10,7 @@ import { route as getSettings } from '#functions/api/get-settings.route.ts';
 import { route as putBouncePolicy } from '#functions/api/put-bounce-policy.route.ts';
 import { route as putPrivacySetting } from '#functions/api/put-privacy-setting.route.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
-import { consoleGroup, DoneQuery, EmailQuery } from './contract.ts';
+import { consoleGroup, documentedGroup, DoneQuery, EmailQuery } from './contract.ts';
 
 /** The API routes this group stands in for, by what the console calls them. */
 export const api = {
@@ -27,28 +27,18 @@ const { get, post } = consoleGroup('functions/console/admin.ts', api);
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
-  'GET /console/suppressions': get(
-    '/console/suppressions',
-    'consoleSuppressions',
-    'Find a suppressed address',
-    {
-      query: EmailQuery,
-    },
-  ),
-  'POST /console/suppressions': post(
-    '/console/suppressions',
-    'consoleSuppressionAction',
-    'Suppresses an address, or lifts a suppression (admins)',
-  ),
-  'GET /console/settings': get(
-    '/console/settings',
-    'consoleSettings',
-    'Settings: the privacy filter (who changed it when) and the bounce policy',
-    { query: DoneQuery },
-  ),
-  'POST /console/settings': post(
-    '/console/settings',
-    'consoleSaveSettings',
-    'Switches the privacy filter or saves the bounce policy (admins)',
-  ),
+  'GET /console/suppressions': get('/console/suppressions', 'consoleSuppressions', {
+    query: EmailQuery,
+  }),
+  'POST /console/suppressions': post('/console/suppressions', 'consoleSuppressionAction'),
+  'GET /console/settings': get('/console/settings', 'consoleSettings', { query: DoneQuery }),
+  'POST /console/settings': post('/console/settings', 'consoleSaveSettings'),
 } as const satisfies Record<string, RouteContract>;
+
+/** The group's routes with their words, for the route table (see `documentedGroup`). */
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+  'GET /console/suppressions': 'Find a suppressed address',
+  'POST /console/suppressions': 'Suppresses an address, or lifts a suppression (admins)',
+  'GET /console/settings': 'Settings: the privacy filter (who changed it when) and the bounce policy',
+  'POST /console/settings': 'Switches the privacy filter or saves the bounce policy (admins)',
+}));

@@ -12,7 +12,13 @@
  */
 import * as z from '#shared/schema/z.ts';
 import type { TableName } from '#infra/tables.ts';
-import { type Access, defineRoute, type RouteContract } from '#shared/http/contract.ts';
+import {
+  type Access,
+  defineRoute,
+  documented,
+  type RouteContract,
+  type RouteDocs,
+} from '#shared/http/contract.ts';
 
 /** The union of what a group's API routes may touch, plus the sessions (app-table items). */
 export const grantsOf = (api: Readonly<Record<string, RouteContract>>) => {
@@ -52,7 +58,6 @@ export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteCo
   const get = <const P extends string, const Q extends z.Schema | undefined = undefined>(
     path: P,
     operationId: string,
-    summary: string,
     extra: { params?: z.Schema; query?: Q } = {},
   ) =>
     defineRoute({
@@ -60,8 +65,6 @@ export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteCo
       path,
       operationId,
       auth: 'session',
-      summary,
-      description: `${summary}. HTML for people, server-rendered, usable without JavaScript.`,
       status: 200,
       page: {},
       ...common,
@@ -69,14 +72,12 @@ export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteCo
     });
 
   /** A form post of a signed-in person: 303 to the next page when done, the form again when not. */
-  const post = <const P extends string>(path: P, operationId: string, summary: string, params?: z.Schema) =>
+  const post = <const P extends string>(path: P, operationId: string, params?: z.Schema) =>
     defineRoute({
       method: 'POST',
       path,
       operationId,
       auth: 'session',
-      summary,
-      description: `${summary}. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.`,
       status: 303,
       page: { form: true },
       ...common,
@@ -84,4 +85,35 @@ export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteCo
     });
 
   return { common, get, post };
+};
+
+/** What the route table says of a console route: one line, or the line and a description. */
+export type PageWords = string | { readonly summary: string; readonly description: string };
+
+/**
+ * A group's routes with their documentation, for the route table (infra/routes.ts). A route given
+ * one line gets the description every page or form post of the console shares. The words are given
+ * as a function and the call is marked pure where it is made, so a handler's bundle drops them.
+ */
+export const documentedGroup = <const R extends Readonly<Record<string, RouteContract>>>(
+  routes: R,
+  words: () => { readonly [K in keyof R]: PageWords },
+): { readonly [K in keyof R]: R[K] & RouteDocs } => {
+  const all = words();
+  return Object.fromEntries(
+    Object.entries(routes).map(([key, route]) => {
+      const said: PageWords = all[key as keyof R];
+      const docs: RouteDocs =
+        typeof said !== 'string'
+          ? said
+          : {
+              summary: said,
+              description:
+                route.method === 'GET'
+                  ? `${said}. HTML for people, server-rendered, usable without JavaScript.`
+                  : `${said}. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.`,
+            };
+      return [key, documented(route, () => docs)];
+    }),
+  ) as { readonly [K in keyof R]: R[K] & RouteDocs };
 };

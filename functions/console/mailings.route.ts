@@ -9,7 +9,7 @@ import { route as listMailings } from '#functions/api/list-mailings.route.ts';
 import { route as resumeMailing } from '#functions/api/resume-mailing.route.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
-import { CursorQuery, consoleGroup, DoneQuery } from './contract.ts';
+import { CursorQuery, consoleGroup, documentedGroup, DoneQuery } from './contract.ts';
 
 /** The API routes this group stands in for, by what the console calls them. */
 export const api = {
@@ -23,19 +23,20 @@ const { get, post } = consoleGroup('functions/console/mailings.ts', api);
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
-  'GET /console': get('/console', 'consoleHome', 'The console: mailings, newest first', {
+  'GET /console': get('/console', 'consoleHome', {
     query: CursorQuery,
   }),
-  'GET /console/mailings/{id}': get(
-    '/console/mailings/{id}',
-    'consoleMailingProgress',
-    'A mailing: its progress (counts, outcomes, rates against SES’s review thresholds), or its wizard while a draft',
-    { params: IdParams, query: DoneQuery },
-  ),
-  'POST /console/mailings/{id}': post(
-    '/console/mailings/{id}',
-    'consoleMailingAction',
-    'Cancels or resumes a mailing',
-    IdParams,
-  ),
+  'GET /console/mailings/{id}': get('/console/mailings/{id}', 'consoleMailingProgress', {
+    params: IdParams,
+    query: DoneQuery,
+  }),
+  'POST /console/mailings/{id}': post('/console/mailings/{id}', 'consoleMailingAction', IdParams),
 } as const satisfies Record<string, RouteContract>;
+
+/** The group's routes with their words, for the route table (see `documentedGroup`). */
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+  'GET /console': 'The console: mailings, newest first',
+  'GET /console/mailings/{id}':
+    'A mailing: its progress (counts, outcomes, rates against SES’s review thresholds), or its wizard while a draft',
+  'POST /console/mailings/{id}': 'Cancels or resumes a mailing',
+}));

@@ -5,7 +5,7 @@
  */
 import * as z from '#shared/schema/z.ts';
 import { defineRoute, type RouteContract } from '#shared/http/contract.ts';
-import { consoleGroup, Text } from './contract.ts';
+import { consoleGroup, documentedGroup, Text } from './contract.ts';
 
 /** The API routes this group stands in for, by what the console calls them. */
 export const api = {} as const satisfies Record<string, RouteContract>;
@@ -21,9 +21,6 @@ export const routes = {
     path: '/console/sign-in',
     operationId: 'consoleSignInForm',
     auth: 'none',
-    summary: 'The sign-in form: one field labelled "API key"',
-    description:
-      'The sign-in form of the console: one field labelled "API key". `next` is the console page to return to after signing in.',
     status: 200,
     page: {},
     query: SignInQuery,
@@ -34,9 +31,6 @@ export const routes = {
     path: '/console/sign-in',
     operationId: 'consoleSignIn',
     auth: 'none',
-    summary: 'Signs in with an API key: a session cookie (HttpOnly, SameSite=Strict, 8 hours)',
-    description:
-      'Exchanges an API key for a console session stored server-side (its id hashed): an HttpOnly, SameSite=Strict cookie (Secure over HTTPS) for 8 hours, then 303 to `next`. The form carries the token of its own cookie (login CSRF). An unknown or revoked key gets the form again (401); the key is never logged or shown.',
     status: 303,
     page: { form: true },
     query: SignInQuery,
@@ -47,12 +41,29 @@ export const routes = {
     path: '/console/style.css',
     operationId: 'consoleStylesheet',
     auth: 'none',
-    summary: "The console's stylesheet",
-    description:
-      'The one stylesheet every console page links to (the Content-Security-Policy allows no other style), cached by the browser for an hour.',
     status: 200,
     page: { contentType: 'text/css; charset=utf-8' },
     ...common,
   }),
-  'POST /console/sign-out': post('/console/sign-out', 'consoleSignOut', 'Signs out: the session is deleted'),
+  'POST /console/sign-out': post('/console/sign-out', 'consoleSignOut'),
 } as const satisfies Record<string, RouteContract>;
+
+/** The group's routes with their words, for the route table (see `documentedGroup`). */
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+  'GET /console/sign-in': {
+    summary: 'The sign-in form: one field labelled "API key"',
+    description:
+      'The sign-in form of the console: one field labelled "API key". `next` is the console page to return to after signing in.',
+  },
+  'POST /console/sign-in': {
+    summary: 'Signs in with an API key: a session cookie (HttpOnly, SameSite=Strict, 8 hours)',
+    description:
+      'Exchanges an API key for a console session stored server-side (its id hashed): an HttpOnly, SameSite=Strict cookie (Secure over HTTPS) for 8 hours, then 303 to `next`. The form carries the token of its own cookie (login CSRF). An unknown or revoked key gets the form again (401); the key is never logged or shown.',
+  },
+  'GET /console/style.css': {
+    summary: "The console's stylesheet",
+    description:
+      'The one stylesheet every console page links to (the Content-Security-Policy allows no other style), cached by the browser for an hour.',
+  },
+  'POST /console/sign-out': 'Signs out: the session is deleted',
+}));

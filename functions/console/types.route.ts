@@ -16,7 +16,7 @@ import { route as listSubscriptionTypes } from '#functions/api/list-subscription
 import { route as updateSubscriptionType } from '#functions/api/update-subscription-type.route.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import { IdParams } from '#shared/http/schemas/common.ts';
-import { consoleGroup, CursorQuery, DoneQuery } from './contract.ts';
+import { consoleGroup, documentedGroup, CursorQuery, DoneQuery } from './contract.ts';
 
 /** The API routes this group stands in for, by what the console calls them. */
 export const api = {
@@ -37,24 +37,30 @@ const { get, post } = consoleGroup('functions/console/types.ts', api);
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
-  'GET /console/types': get('/console/types', 'consoleTypes', 'Subscription types', { query: CursorQuery }),
-  'POST /console/types': post('/console/types', 'consoleCreateType', 'Creates a subscription type'),
-  'GET /console/types/{id}': get(
-    '/console/types/{id}',
-    'consoleType',
-    'A subscription type: its settings and translations, subscribers and unsubscribes by source',
-    { params: IdParams, query: DoneQuery },
-  ),
-  'POST /console/types/{id}': post(
-    '/console/types/{id}',
-    'consoleUpdateType',
-    'Changes a subscription type: name, description, translations, public, archived',
-    IdParams,
-  ),
-  'GET /console/lists': get('/console/lists', 'consoleLists', 'Target lists', { query: CursorQuery }),
-  'POST /console/lists': post('/console/lists', 'consoleCreateList', 'Creates a target list'),
-  'GET /console/lists/{id}': get('/console/lists/{id}', 'consoleList', 'A target list and its members', {
+  'GET /console/types': get('/console/types', 'consoleTypes', { query: CursorQuery }),
+  'POST /console/types': post('/console/types', 'consoleCreateType'),
+  'GET /console/types/{id}': get('/console/types/{id}', 'consoleType', {
+    params: IdParams,
+    query: DoneQuery,
+  }),
+  'POST /console/types/{id}': post('/console/types/{id}', 'consoleUpdateType', IdParams),
+  'GET /console/lists': get('/console/lists', 'consoleLists', { query: CursorQuery }),
+  'POST /console/lists': post('/console/lists', 'consoleCreateList'),
+  'GET /console/lists/{id}': get('/console/lists/{id}', 'consoleList', {
     params: IdParams,
     query: CursorQuery,
   }),
 } as const satisfies Record<string, RouteContract>;
+
+/** The group's routes with their words, for the route table (see `documentedGroup`). */
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+  'GET /console/types': 'Subscription types',
+  'POST /console/types': 'Creates a subscription type',
+  'GET /console/types/{id}':
+    'A subscription type: its settings and translations, subscribers and unsubscribes by source',
+  'POST /console/types/{id}':
+    'Changes a subscription type: name, description, translations, public, archived',
+  'GET /console/lists': 'Target lists',
+  'POST /console/lists': 'Creates a target list',
+  'GET /console/lists/{id}': 'A target list and its members',
+}));

@@ -17,7 +17,7 @@ import { route as sendMailing } from '#functions/api/send-mailing.route.ts';
 import { route as updateMailing } from '#functions/api/update-mailing.route.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
 import { Id } from '#shared/http/schemas/common.ts';
-import { consoleGroup, Text } from './contract.ts';
+import { consoleGroup, documentedGroup, Text } from './contract.ts';
 
 /** The API routes this group stands in for, by what the console calls them. */
 export const api = {
@@ -44,26 +44,26 @@ const ReportQuery = z.object({ reason: Text(40), cursor: Text(2048) });
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
-  'GET /console/mailings/new': get(
-    '/console/mailings/new',
-    'consoleNewMailing',
-    'The mailing wizard, step 1: configuration',
-  ),
-  'POST /console/mailings/new': post(
-    '/console/mailings/new',
-    'consoleNewMailingStep',
-    'The mailing wizard for a new mailing, steps 1–3 (configuration, content with a preview, target list); the draft is created at step 3',
-  ),
-  'GET /console/mailings/{id}/{step}': get(
-    '/console/mailings/{id}/{step}',
-    'consoleMailingStep',
-    'A step of the mailing wizard for a draft: configuration, content, target list, recipients (the recipient report), send',
-    { params: StepParams, query: ReportQuery },
-  ),
+  'GET /console/mailings/new': get('/console/mailings/new', 'consoleNewMailing'),
+  'POST /console/mailings/new': post('/console/mailings/new', 'consoleNewMailingStep'),
+  'GET /console/mailings/{id}/{step}': get('/console/mailings/{id}/{step}', 'consoleMailingStep', {
+    params: StepParams,
+    query: ReportQuery,
+  }),
   'POST /console/mailings/{id}/{step}': post(
     '/console/mailings/{id}/{step}',
     'consoleMailingStepSave',
-    'Saves a step of the mailing wizard; at the recipients step the consent override (admins); at the send step, sends',
     StepParams,
   ),
 } as const satisfies Record<string, RouteContract>;
+
+/** The group's routes with their words, for the route table (see `documentedGroup`). */
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+  'GET /console/mailings/new': 'The mailing wizard, step 1: configuration',
+  'POST /console/mailings/new':
+    'The mailing wizard for a new mailing, steps 1–3 (configuration, content with a preview, target list); the draft is created at step 3',
+  'GET /console/mailings/{id}/{step}':
+    'A step of the mailing wizard for a draft: configuration, content, target list, recipients (the recipient report), send',
+  'POST /console/mailings/{id}/{step}':
+    'Saves a step of the mailing wizard; at the recipients step the consent override (admins); at the send step, sends',
+}));

@@ -30,10 +30,6 @@ export interface RouteContract {
   readonly auth: Auth;
   /** The OpenAPI operationId, and the method name a generated client gives the route. */
   readonly operationId: string;
-  /** One line. */
-  readonly summary: string;
-  /** What it does, what it answers, and the rules that decide (Markdown). */
-  readonly description: string;
   /** The OpenAPI tag the route is listed under; CDK also groups the route's function by it. */
   readonly tag: string;
   /** Success status. */
@@ -84,19 +80,30 @@ export interface RouteContract {
 /** Declares a route's contract, keeping its literal types (the handler's input is typed from them). */
 export const defineRoute = <const T extends RouteContract>(contract: T): T => contract;
 
-/** What a route answers, as documented: the parts of its contract only the route table reads. */
-export type RouteAnswers = Pick<RouteContract, 'response' | 'otherResponses'>;
+/**
+ * The parts of a contract only the route table reads (the OpenAPI document and the tests): the
+ * route's words and its documented answers.
+ */
+export interface RouteDocs extends Pick<RouteContract, 'response' | 'otherResponses'> {
+  /** One line. */
+  readonly summary: string;
+  /** What it does, what it answers, and the rules that decide (Markdown). */
+  readonly description: string;
+}
+
+/** A contract with its documentation: what the route table holds. */
+export type DocumentedRoute = RouteContract & RouteDocs;
 
 /**
- * A contract with its documented answers, for the route table (infra/routes.ts: the OpenAPI
- * document and the tests). The handler imports the contract without them: the answers are given
- * as a function and the call is marked pure where it is made, so a bundle that does not use the
- * result drops it, and with it the schemas that only describe the answers.
+ * A contract with its documentation, for the route table (infra/routes.ts). The handler imports
+ * the contract without it: the documentation is given as a function and the call is marked pure
+ * where it is made, so a bundle that does not use the result drops it, and with it the words and
+ * the schemas that only describe the answers.
  */
-export const documented = <const C extends RouteContract, const A extends RouteAnswers>(
+export const documented = <const C extends RouteContract, const D extends RouteDocs>(
   contract: C,
-  answers: () => A,
-): C & A => ({ ...contract, ...answers() });
+  docs: () => D,
+): C & D => ({ ...contract, ...docs() });
 
 /**
  * The tables a route's function may touch: what it declares, plus reading API keys (app table)

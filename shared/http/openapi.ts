@@ -12,7 +12,7 @@
 import * as zod from 'zod/mini';
 import { toZod } from '#shared/schema/to-zod.ts';
 import type * as z from '#shared/schema/z.ts';
-import type { RouteContract } from './contract.ts';
+import type { DocumentedRoute, RouteContract } from './contract.ts';
 import { ErrorBody } from './schemas/error.ts';
 
 type Json = Record<string, unknown>;
@@ -220,7 +220,7 @@ const formBody = {
  * The document for `routes`. Its server is `serverUrl` (the API's base URL) when given, else `/`:
  * the committed document is the same for every deployment.
  */
-export const openApiDocument = (routes: ReadonlyArray<RouteContract>, serverUrl?: string): Json => {
+export const openApiDocument = (routes: ReadonlyArray<DocumentedRoute>, serverUrl?: string): Json => {
   const components = new Components();
   const errorRef = components.convert(ErrorBody, 'output');
   for (const route of routes) {

@@ -4,7 +4,7 @@
  * esbuild's metafile of the real bundles, built as CDK builds them).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '#infra/local/lambda.ts';
@@ -49,7 +49,7 @@ describe('route contracts', () => {
     }
   });
 
-  it('bundles each handler with its own contract only (a console page group: and the API routes it stands in for), never the route table', async () => {
+  it('bundles each handler with its own contract only (a console page group: and the API routes it stands in for), never the route table nor any route documentation', async () => {
     const result = await build({
       // Routes that share a handler (the console) share its bundle: each entry is built once.
       entryPoints: Object.fromEntries(
@@ -73,8 +73,23 @@ describe('route contracts', () => {
         .filter((o) => o.entryPoint)
         .map((o) => [o.entryPoint ?? '', Object.keys(o.inputs)]),
     );
+    const textOf = new Map(
+      Object.entries(result.metafile.outputs)
+        .filter(([, o]) => o.entryPoint)
+        .map(([file, o]) => [
+          o.entryPoint ?? '',
+          result.outputFiles.find((f) => f.path === resolve(file))?.text ?? '',
+        ]),
+    );
+    // A summary as the bundle would hold it: esbuild writes non-ASCII and quotes escaped.
+    const plain = routes.map((r) => r.summary).filter((s) => s.length >= 40 && /^[\x20-\x7e]+$/.test(s) && !/['"`\\]/.test(s));
+    expect(plain.length).toBeGreaterThan(routes.length / 2);
     for (const route of routes) {
       const inputs = byEntry.get(route.entry) ?? [];
+      const text = textOf.get(route.entry) ?? '';
+      expect(text.length, route.key).toBeGreaterThan(1000);
+      // The words are the route table's (`documented`): no handler carries them.
+      for (const summary of plain) expect(text.includes(summary), `${route.key}: ${summary}`).toBe(false);
       expect(inputs.length, route.key).toBeGreaterThan(0);
       const contracts = inputs.filter((input) => input.endsWith('.route.ts'));
       // The console stands in for API routes: their contracts (role, schemas) are what it checks.
