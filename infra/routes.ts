@@ -61,6 +61,7 @@ import { documentedRoute as testWebhook } from '#functions/api/test-webhook.rout
 import { documentedRoute as confirmLink } from '#functions/pages/confirm-link.route.ts';
 import { documentedRoutes as consoleAdminRoutes } from '#functions/console/admin.route.ts';
 import { documentedRoutes as consoleContactRoutes } from '#functions/console/contacts.route.ts';
+import { documentedRoutes as consoleListRoutes } from '#functions/console/lists.route.ts';
 import { documentedRoutes as consoleMailingRoutes } from '#functions/console/mailings.route.ts';
 import { documentedRoutes as consoleSessionRoutes } from '#functions/console/session.route.ts';
 import { documentedRoutes as consoleTypeRoutes } from '#functions/console/types.route.ts';
@@ -151,6 +152,7 @@ export const routes = {
   ...consoleWizardRoutes,
   ...consoleContactRoutes,
   ...consoleTypeRoutes,
+  ...consoleListRoutes,
   ...consoleAdminRoutes,
 } as const satisfies Record<string, DocumentedRoute>;
 

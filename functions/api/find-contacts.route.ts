@@ -1,7 +1,10 @@
+import * as z from '#shared/schema/z.ts';
 import { defineRoute, documented } from '#shared/http/contract.ts';
-import { page } from '#shared/http/schemas/common.ts';
+import { page, pageFields } from '#shared/http/schemas/common.ts';
 import { Contact } from '#shared/http/schemas/contact.ts';
-import { FindContactsQuery } from '#shared/http/schemas/contact-input.ts';
+import { Email } from '#shared/http/schemas/email.ts';
+
+const FindContactsQuery = z.object({ ...pageFields, email: Email });
 
 /** The contract of `GET /contacts`: see shared/http/contract.ts. */
 export const route = defineRoute({

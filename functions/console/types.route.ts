@@ -1,16 +1,11 @@
 /**
- * The contracts of the console's types page group: the subscription types (with their report and
- * latest mailings) and the target lists. Served by one function (functions/console/types.ts);
- * contract.ts says what the groups share.
+ * The contracts of the console's types page group: the subscription types, with their report and
+ * latest mailings. Served by one function (functions/console/types.ts); contract.ts says what the
+ * groups share.
  */
-import { route as createList } from '#functions/api/create-list.route.ts';
 import { route as createSubscriptionType } from '#functions/api/create-subscription-type.route.ts';
-import { route as findContacts } from '#functions/api/find-contacts.route.ts';
-import { route as getList } from '#functions/api/get-list.route.ts';
 import { route as getMailing } from '#functions/api/get-mailing.route.ts';
 import { route as getSubscriptionType } from '#functions/api/get-subscription-type.route.ts';
-import { route as listListContacts } from '#functions/api/list-list-contacts.route.ts';
-import { route as listLists } from '#functions/api/list-lists.route.ts';
 import { route as listMailings } from '#functions/api/list-mailings.route.ts';
 import { route as listSubscriptionTypes } from '#functions/api/list-subscription-types.route.ts';
 import { route as updateSubscriptionType } from '#functions/api/update-subscription-type.route.ts';
@@ -20,14 +15,9 @@ import { consoleGroup, documentedGroup, CursorQuery, DoneQuery } from './contrac
 
 /** The API routes this group stands in for, by what the console calls them. */
 export const api = {
-  createList,
   createSubscriptionType,
-  findContacts,
-  getList,
   getMailing,
   getSubscriptionType,
-  listListContacts,
-  listLists,
   listMailings,
   listSubscriptionTypes,
   updateSubscriptionType,
@@ -44,12 +34,6 @@ export const routes = {
     query: DoneQuery,
   }),
   'POST /console/types/{id}': post('/console/types/{id}', 'consoleUpdateType', IdParams),
-  'GET /console/lists': get('/console/lists', 'consoleLists', { query: CursorQuery }),
-  'POST /console/lists': post('/console/lists', 'consoleCreateList'),
-  'GET /console/lists/{id}': get('/console/lists/{id}', 'consoleList', {
-    params: IdParams,
-    query: CursorQuery,
-  }),
 } as const satisfies Record<string, RouteContract>;
 
 /** The group's routes with their words, for the route table (see `documentedGroup`). */
@@ -60,7 +44,4 @@ export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
     'A subscription type: its settings and translations, subscribers and unsubscribes by source',
   'POST /console/types/{id}':
     'Changes a subscription type: name, description, translations, public, archived',
-  'GET /console/lists': 'Target lists',
-  'POST /console/lists': 'Creates a target list',
-  'GET /console/lists/{id}': 'A target list and its members',
 }));

@@ -1,4 +1,4 @@
-/** The console's subscription type and list pages (see group.ts). */
+/** The console's subscription type pages (see group.ts). */
 import * as types from './actions/types.ts';
 import { consoleFunction } from './group.ts';
 import { routes } from './types.route.ts';
@@ -8,7 +8,4 @@ export const handler = consoleFunction(routes, {
   'POST /console/types': types.createType,
   'GET /console/types/{id}': types.type,
   'POST /console/types/{id}': types.updateType,
-  'GET /console/lists': types.lists,
-  'POST /console/lists': types.createListAction,
-  'GET /console/lists/{id}': types.list,
 });

@@ -3,6 +3,7 @@
  * every page shows (strings.ts). Pure.
  */
 import { type ConsoleLanguage, type ConsoleStrings, consoleStrings } from './strings.ts';
+import { type SuppressionWords, suppressionWords } from './suppression-strings.ts';
 
 const en = {
   email: 'E-mail address',
@@ -91,9 +92,9 @@ const sv: typeof en = {
   bounceSaved: 'Studspolicyn är sparad.',
 };
 
-export type AdminStrings = ConsoleStrings & typeof en;
+export type AdminStrings = ConsoleStrings & SuppressionWords & typeof en;
 
 export const adminStrings: Record<ConsoleLanguage, AdminStrings> = {
-  en: { ...consoleStrings.en, ...en },
-  sv: { ...consoleStrings.sv, ...sv },
+  en: { ...consoleStrings.en, ...suppressionWords.en, ...en },
+  sv: { ...consoleStrings.sv, ...suppressionWords.sv, ...sv },
 };

@@ -5,6 +5,7 @@
 import type { Actor } from '#shared/domain/api-key.ts';
 import { input } from './forms.ts';
 import { consolePage, escapeHtml, notice } from './layout.ts';
+import { sessionStrings } from './session-strings.ts';
 import { type ConsoleLanguage, consoleStrings } from './strings.ts';
 
 const e = escapeHtml;
@@ -18,7 +19,7 @@ export const signInPage = (options: {
   message?: { text: string; tone: 'ok' | 'warn' | 'bad' } | undefined;
   error?: string | undefined;
 }): string => {
-  const t = consoleStrings[options.language];
+  const t = sessionStrings[options.language];
   const action = `/console/sign-in${options.next ? `?next=${encodeURIComponent(options.next)}` : ''}`;
   return consolePage({
     language: options.language,

@@ -46,17 +46,6 @@ const en = {
   tooManyTitle: 'Too many requests',
   tooManyText: 'Please wait a moment and try again.',
   toConsole: 'Back to the console',
-  // Sign-in
-  signInTitle: 'Sign in',
-  signInIntro:
-    'Sign in with your API key. An administrator creates keys; the local stack prints an admin key when it starts. The key is checked once and never shown again; your session lasts 8 hours.',
-  apiKey: 'API key',
-  signIn: 'Sign in',
-  keyRefused: 'This key is unknown or has been revoked.',
-  keyRequired: 'Enter your API key.',
-  sessionEnded: 'Your session has ended. Sign in again to go back to where you were.',
-  signInExpired: 'The sign-in form expired. Please sign in again.',
-  signedOut: 'You are signed out.',
   columns: {
     name: 'Name',
     status: 'Status',
@@ -84,15 +73,6 @@ const en = {
     subscribers: 'Subscribers',
   },
   chooseType: 'Choose a type',
-  listChoice: 'Which list?',
-  buildSelection: 'A new selection: everyone subscribed to a type',
-  buildStatic: 'A new static list: these contacts',
-  newListName: 'Name of the new list',
-  selectionType: 'Subscribed to',
-  selectionInterests: 'With any of these interests (optional, comma-separated)',
-  selectionLocale: 'Language (optional, such as sv)',
-  staticAddresses: 'Addresses, one per line',
-  unknownAddresses: 'No contact has these addresses: {emails}',
   counts: {
     eligible: 'To be sent',
     excluded: 'Excluded',
@@ -109,14 +89,6 @@ const en = {
   name: 'Name',
   locale: 'Language',
   interests: 'Interests',
-  suppressionReasons: {
-    manual: 'Added by hand',
-    hard_bounce: 'Hard bounce',
-    soft_bounce: 'Repeated soft bounces',
-    complaint: 'Complaint',
-    erased: 'Erased contact',
-    ses_suppressed: 'On SES’s suppression list',
-  } as Record<string, string>,
 };
 
 export type ConsoleStrings = typeof en;
@@ -152,16 +124,6 @@ const sv: ConsoleStrings = {
   tooManyTitle: 'För många förfrågningar',
   tooManyText: 'Vänta en stund och försök igen.',
   toConsole: 'Tillbaka till konsolen',
-  signInTitle: 'Logga in',
-  signInIntro:
-    'Logga in med din API-nyckel. En administratör skapar nycklar; den lokala stacken skriver ut en administratörsnyckel när den startar. Nyckeln kontrolleras en gång och visas aldrig igen; sessionen varar i 8 timmar.',
-  apiKey: 'API-nyckel',
-  signIn: 'Logga in',
-  keyRefused: 'Nyckeln är okänd eller har återkallats.',
-  keyRequired: 'Skriv din API-nyckel.',
-  sessionEnded: 'Din session har tagit slut. Logga in igen för att komma tillbaka dit du var.',
-  signInExpired: 'Inloggningsformuläret har gått ut. Logga in igen.',
-  signedOut: 'Du är utloggad.',
   columns: {
     name: 'Namn',
     status: 'Status',
@@ -189,15 +151,6 @@ const sv: ConsoleStrings = {
     subscribers: 'Prenumeranter',
   },
   chooseType: 'Välj en typ',
-  listChoice: 'Vilken lista?',
-  buildSelection: 'Ett nytt urval: alla som prenumererar på en typ',
-  buildStatic: 'En ny statisk lista: de här kontakterna',
-  newListName: 'Den nya listans namn',
-  selectionType: 'Prenumererar på',
-  selectionInterests: 'Med något av dessa intressen (valfritt, kommaseparerat)',
-  selectionLocale: 'Språk (valfritt, t.ex. sv)',
-  staticAddresses: 'Adresser, en per rad',
-  unknownAddresses: 'Ingen kontakt har de här adresserna: {emails}',
   counts: {
     eligible: 'Ska skickas',
     excluded: 'Uteslutna',
@@ -214,14 +167,19 @@ const sv: ConsoleStrings = {
   name: 'Namn',
   locale: 'Språk',
   interests: 'Intressen',
-  suppressionReasons: {
-    manual: 'Tillagd för hand',
-    hard_bounce: 'Hård studs',
-    soft_bounce: 'Upprepade mjuka studsar',
-    complaint: 'Klagomål',
-    erased: 'Raderad kontakt',
-    ses_suppressed: 'På SES spärrlista',
-  },
 };
 
 export const consoleStrings: Record<ConsoleLanguage, ConsoleStrings> = { en, sv };
+
+/**
+ * A page group's words over those every page shows, by language (a second set adds to the first).
+ * Call it marked pure: a module every group imports (session-pages.ts) can then hold words only one
+ * group's bundle keeps.
+ */
+export const withSharedWords = <A extends object, B extends object = Record<never, never>>(
+  words: Record<ConsoleLanguage, A>,
+  more?: Record<ConsoleLanguage, B>,
+): Record<ConsoleLanguage, ConsoleStrings & A & B> => ({
+  en: { ...consoleStrings.en, ...words.en, ...(more?.en as B) },
+  sv: { ...consoleStrings.sv, ...words.sv, ...(more?.sv as B) },
+});

@@ -1,5 +1,5 @@
 /**
- * The words of the subscription type and list pages, in English and Swedish, with the words
+ * The words of the subscription type pages, in English and Swedish, with the words
  * every page shows (strings.ts). Pure.
  */
 import { type ConsoleLanguage, type ConsoleStrings, consoleStrings } from './strings.ts';
@@ -25,15 +25,6 @@ const en = {
   typeMailings: 'Latest mailings of this type',
   typeMailingsCaption: 'Sent and delivered per mailing',
   unsubscribesBySource: 'Unsubscribes by source',
-  // Lists
-  listsTitle: 'Lists',
-  createList: 'Create a list',
-  listCreated: 'The list is created.',
-  listTitle: 'List',
-  criteria: 'Selection',
-  staticMembers: 'Static members',
-  noMembers: 'Nobody on this list.',
-  moreMembers: 'More members',
 };
 
 const sv: typeof en = {
@@ -56,14 +47,6 @@ const sv: typeof en = {
   typeMailings: 'Typens senaste utskick',
   typeMailingsCaption: 'Skickade och levererade per utskick',
   unsubscribesBySource: 'Avregistreringar per källa',
-  listsTitle: 'Listor',
-  createList: 'Skapa en lista',
-  listCreated: 'Listan är skapad.',
-  listTitle: 'Lista',
-  criteria: 'Urval',
-  staticMembers: 'Statiska medlemmar',
-  noMembers: 'Ingen på listan.',
-  moreMembers: 'Fler medlemmar',
 };
 
 export type TypeStrings = ConsoleStrings & typeof en;

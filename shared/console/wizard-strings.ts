@@ -5,6 +5,8 @@
 import { type MailingStrings, mailingStrings } from './mailing-strings.ts';
 import type { ConsoleLanguage } from './strings.ts';
 
+import { type ListWords, listWords } from './list-strings.ts';
+import { type SuppressionWords, suppressionWords } from './suppression-strings.ts';
 const en = {
   back: 'Back',
   // The wizard
@@ -170,9 +172,9 @@ const sv: typeof en = {
   notDraft: 'Utskicket är inte längre ett utkast: nu kan det bara följas.',
 };
 
-export type WizardStrings = MailingStrings & typeof en;
+export type WizardStrings = MailingStrings & ListWords & SuppressionWords & typeof en;
 
 export const wizardStrings: Record<ConsoleLanguage, WizardStrings> = {
-  en: { ...mailingStrings.en, ...en },
-  sv: { ...mailingStrings.sv, ...sv },
+  en: { ...mailingStrings.en, ...listWords.en, ...suppressionWords.en, ...en },
+  sv: { ...mailingStrings.sv, ...listWords.sv, ...suppressionWords.sv, ...sv },
 };

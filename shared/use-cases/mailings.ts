@@ -327,6 +327,9 @@ const recordedCounts = async (id: string) => {
   return { counts, reasons, countsComplete: true, unsubscribes: mailingOptOuts(sending).unsubscribes };
 };
 
+/** The counts of a mailing past its draft, as `getMailing` shows them (a draft's are all 0). */
+export const getRecordedCounts = async (id: string): Promise<Counts> => (await recordedCounts(id)).counts;
+
 /** A mailing as the API shows it: without who created it (an internal key id). */
 const mailingView = (
   mailing: Omit<Mailing, 'counts' | 'reasons'>,
@@ -346,12 +349,32 @@ const mailingView = (
   };
 };
 
-export const getMailing = async (id: string) => {
+const storedMailing = async (id: string) => {
   const mailing = await mailings.getStored(id);
   if (!mailing) throw new NotFoundError('Mailing not found');
-  if (mailing.status === 'draft') return mailingView(mailing, await previewCounts(mailing));
-  const [tally, deadLetters] = await Promise.all([recordedCounts(id), deadLetterReport(id)]);
+  return mailing;
+};
+
+/** A mailing past its draft, with the counts recorded while it is planned and sent. */
+const progressView = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+  const [tally, deadLetters] = await Promise.all([recordedCounts(mailing.id), deadLetterReport(mailing.id)]);
   return { ...mailingView(mailing, tally), ...(deadLetters ? { deadLetters } : {}) };
+};
+
+/** A mailing as the API shows it: a draft with a preview of its counts, any other with its progress. */
+export const getMailing = async (id: string) => {
+  const mailing = await storedMailing(id);
+  if (mailing.status === 'draft') return mailingView(mailing, await previewCounts(mailing));
+  return progressView(mailing);
+};
+
+/**
+ * A mailing past its draft as `getMailing` shows it, or `undefined` for a draft: for a caller that
+ * shows a draft elsewhere (the console's progress page), without resolving its list for a preview.
+ */
+export const getMailingProgress = async (id: string) => {
+  const mailing = await storedMailing(id);
+  return mailing.status === 'draft' ? undefined : progressView(mailing);
 };
 
 /**
@@ -443,7 +466,7 @@ export const cancelMailing = async (id: string, actor: Actor) => {
   // A paused mailing's parked chunks go through the sender once more, which records them cancelled.
   if (mailing.status === 'paused') await sendMessage('plan', JSON.stringify({ mailingId: id, requeue: {} }));
   await mailings.clearActive(id);
-  return getMailing(id);
+  return progressView(await storedMailing(id));
 };
 
 /**
@@ -483,7 +506,7 @@ export const resumeMailing = async (id: string, actor: Actor) => {
   );
   await sendMessage('plan', JSON.stringify({ mailingId: id, requeue: {} }));
   await mailings.clearDeadLetters(id, deadLetters);
-  return getMailing(id);
+  return progressView(await storedMailing(id));
 };
 
 /** The noted dead-lettered chunks that are still not done. */

@@ -12,6 +12,7 @@ import { api as adminApi } from '#functions/console/admin.route.ts';
 import { api as contactsApi } from '#functions/console/contacts.route.ts';
 import { api as mailingsApi } from '#functions/console/mailings.route.ts';
 import { api as sessionApi } from '#functions/console/session.route.ts';
+import { api as listsApi } from '#functions/console/lists.route.ts';
 import { api as typesApi } from '#functions/console/types.route.ts';
 import { api as wizardApi } from '#functions/console/wizard.route.ts';
 import type { RouteContract } from '#shared/http/contract.ts';
@@ -27,6 +28,7 @@ const consoleApis: Record<string, Readonly<Record<string, RouteContract>>> = {
   'functions/console/wizard.ts': wizardApi,
   'functions/console/contacts.ts': contactsApi,
   'functions/console/types.ts': typesApi,
+  'functions/console/lists.ts': listsApi,
   'functions/console/admin.ts': adminApi,
 };
 
@@ -82,7 +84,9 @@ describe('route contracts', () => {
         ]),
     );
     // A summary as the bundle would hold it: esbuild writes non-ASCII and quotes escaped.
-    const plain = routes.map((r) => r.summary).filter((s) => s.length >= 40 && /^[\x20-\x7e]+$/.test(s) && !/['"`\\]/.test(s));
+    const plain = routes
+      .map((r) => r.summary)
+      .filter((s) => s.length >= 40 && /^[\x20-\x7e]+$/.test(s) && !/['"`\\]/.test(s));
     expect(plain.length).toBeGreaterThan(routes.length / 2);
     for (const route of routes) {
       const inputs = byEntry.get(route.entry) ?? [];

@@ -2,6 +2,7 @@
  * Making a target list from a console form, for the wizard's list step and the lists page alike.
  */
 import { ValidationError } from '#shared/domain/errors.ts';
+import { listWords } from '#shared/console/list-strings.ts';
 import { consoleStrings } from '#shared/console/strings.ts';
 import { findContacts } from '#shared/use-cases/contacts.ts';
 import { createList } from '#shared/use-cases/lists.ts';
@@ -17,7 +18,7 @@ export const resolveNewList = async (
   input: SignedIn,
   values: Record<string, string>,
 ): Promise<{ listId: string } | { errors: Record<string, string> }> => {
-  const t = consoleStrings[input.language];
+  const t = { ...consoleStrings[input.language], ...listWords[input.language] };
   const kind = values.listKind;
   const listFieldsMap = {
     name: 'listName',

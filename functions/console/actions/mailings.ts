@@ -10,7 +10,12 @@ import { isCancellable } from '#shared/domain/mailing.ts';
 import { mailingsPage, progressPage } from '#shared/console/mailing-pages.ts';
 import { mailingStrings } from '#shared/console/mailing-strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
-import { cancelMailing, getMailing, listMailings, resumeMailing } from '#shared/use-cases/mailings.ts';
+import {
+  cancelMailing,
+  getMailingProgress,
+  listMailings,
+  resumeMailing,
+} from '#shared/use-cases/mailings.ts';
 import { may, mustMay, type SignedIn, signedIn, viewerOf } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -32,7 +37,9 @@ export const progress = async (
   message?: { text: string; tone: 'ok' | 'warn' | 'bad' },
   status = 200,
 ): Promise<ConsoleResponse> => {
-  const mailing = await getMailing(id);
+  const mailing = await getMailingProgress(id);
+  // A draft has no progress yet: its wizard shows what it would reach.
+  if (!mailing) return seeOther(`/console/mailings/${id}/recipients`);
   const counts = mailing.counts as typeof mailing.counts & { unsubscribed?: number };
   return html(
     progressPage(viewerOf(input), {
@@ -50,8 +57,6 @@ export const showMailing = async (raw: ConsoleInput): Promise<ConsoleResponse> =
   const input = signedIn(raw);
   const { id } = input.params as { id: string };
   const done = (input.query as { done?: string }).done;
-  const mailing = await getMailing(id);
-  if (mailing.status === 'draft') return seeOther(`/console/mailings/${id}/recipients`);
   const t = mailingStrings[input.language];
   const messages: Record<string, { text: string; tone: 'ok' | 'warn' }> = {
     sent: { text: t.sentNotice, tone: 'ok' },

@@ -16,7 +16,7 @@ import {
 import { logger } from '#shared/observability/logger.ts';
 import { signInPage } from '#shared/console/session-pages.ts';
 import { consoleCss } from '#shared/console/style.ts';
-import { consoleStrings } from '#shared/console/strings.ts';
+import { sessionStrings } from '#shared/console/session-strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
 import { signIn, signOut } from '#shared/use-cases/console-sessions.ts';
 import { secureCookies, signedIn } from './common.ts';
@@ -42,7 +42,7 @@ const freshForm = (
 };
 
 export const signInForm = async (input: ConsoleInput): Promise<ConsoleResponse> => {
-  const t = consoleStrings[input.language];
+  const t = sessionStrings[input.language];
   const query = input.query as SignInQuery;
   const message = query.ended
     ? { text: t.sessionEnded, tone: 'warn' as const }
@@ -53,7 +53,7 @@ export const signInForm = async (input: ConsoleInput): Promise<ConsoleResponse> 
 };
 
 export const signInWithKey = async (input: ConsoleInput): Promise<ConsoleResponse> => {
-  const t = consoleStrings[input.language];
+  const t = sessionStrings[input.language];
   if (!sameSecret(input.form.get('signin'), input.cookies.get(signInCookie)))
     return freshForm(input, 400, { text: t.signInExpired, tone: 'warn' });
   const key = input.form.get('apiKey') ?? '';

@@ -1,21 +1,13 @@
 /**
- * The subscription type and list pages. Each action calls the use case its JSON route calls, after
+ * The subscription type pages. Each action calls the use case its JSON route calls, after
  * the same role check (the route's `auth`).
  */
-import {
-  listPage,
-  listsPage,
-  type TypeRow,
-  type TypeStats,
-  typePage,
-  typesPage,
-} from '#shared/console/type-pages.ts';
+import { type TypeRow, type TypeStats, typePage, typesPage } from '#shared/console/type-pages.ts';
 import type { FormState } from '#shared/console/forms.ts';
 import { typeStrings } from '#shared/console/type-strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
 import { subscriptionTypeReport } from '#shared/use-cases/audience-counts.ts';
-import { getList, listContacts, listLists } from '#shared/use-cases/lists.ts';
-import { getMailing, listMailings } from '#shared/use-cases/mailings.ts';
+import { getRecordedCounts, listMailings } from '#shared/use-cases/mailings.ts';
 import {
   createSubscriptionType,
   getSubscriptionType,
@@ -24,7 +16,6 @@ import {
 } from '#shared/use-cases/subscription-types.ts';
 import { typeAudience } from '#shared/use-cases/type-audience.ts';
 import { api } from '../types.route.ts';
-import { resolveNewList } from './lists.ts';
 import {
   checkBody,
   formErrors,
@@ -35,7 +26,6 @@ import {
   valuesOf,
   viewerOf,
 } from './common.ts';
-import { typeNames } from './type-names.ts';
 
 type Message = { text: string; tone: 'ok' | 'warn' | 'bad' };
 
@@ -143,10 +133,11 @@ const typeStats = async (_input: SignedIn, id: string): Promise<TypeStats> => {
     listMailings({ limit: 10, subscriptionTypeId: id }),
     subscriptionTypeReport(id, {}),
   ]);
+  // Drafts have sent nothing yet: only the others are shown, with their recorded counts.
   const sent = recent.items.filter((m) => m.status !== 'draft');
   const mailings = await Promise.all(
     sent.map(async (m) => {
-      const { counts } = await getMailing(m.id);
+      const counts = await getRecordedCounts(m.id);
       return { id: m.id, name: m.name, sent: counts.sent, delivered: counts.delivered };
     }),
   );
@@ -190,48 +181,4 @@ export const updateType = async (raw: ConsoleInput): Promise<ConsoleResponse> =>
   } catch (error) {
     return again(formErrors(error, typeFieldMap, 'name'));
   }
-};
-
-// ---------------------------------------------------------------------------------------------
-// Lists
-
-const listFields = ['listName', 'listKind', 'selectionType', 'interests', 'locale', 'addresses'];
-
-const listsList = async (input: SignedIn, state: FormState, status = 200) => {
-  const cursor = (input.query as { cursor?: string }).cursor;
-  const [page, names] = await Promise.all([listLists(50, cursor), listSubscriptionTypes(100)]);
-  const options = names.items.filter((t) => !t.archived).map((t) => ({ value: t.id, label: t.name }));
-  return html(listsPage(viewerOf(input), page.items, page.nextCursor, state, options), status);
-};
-
-export const lists = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
-  const input = signedIn(raw);
-  mustMay(input, api.listLists);
-  return listsList(input, stateOf({ listKind: 'selection' }));
-};
-
-export const createListAction = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
-  const input = signedIn(raw);
-  mustMay(input, api.createList);
-  const values = valuesOf(input.form, listFields);
-  const made = await resolveNewList(input, values);
-  if ('errors' in made) return listsList(input, stateOf(values, made.errors), 422);
-  return seeOther(`/console/lists/${made.listId}`);
-};
-
-export const list = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
-  const input = signedIn(raw);
-  mustMay(input, api.getList);
-  const { id } = input.params as { id: string };
-  const cursor = (input.query as { cursor?: string }).cursor;
-  const [found, members, names] = await Promise.all([getList(id), listContacts(id, 50, cursor), typeNames()]);
-  return html(
-    listPage(
-      viewerOf(input),
-      found,
-      members.items.map((m) => ({ contactId: m.id, email: m.email })),
-      members.nextCursor,
-      names,
-    ),
-  );
 };

@@ -1,7 +1,7 @@
 import * as z from '#shared/schema/z.ts';
 import { maxInterests } from '#shared/domain/contact.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
-import { Id, Locale, pageFields, Source } from './common.ts';
+import { Id, Locale, Source } from './common.ts';
 import { FieldValue, LegalBasis } from './contact.ts';
 import { Email } from './email.ts';
 import { Evidence } from './evidence.ts';
@@ -103,8 +103,6 @@ export const UpdateContact = z
     }),
     z.meta({ id: 'UpdateContactRequest', description: `Only the fields given change. ${strict}` }),
   );
-
-export const FindContactsQuery = z.object({ ...pageFields, email: Email });
 
 /**
  * Validates one batch item as POST /contacts would. A failure is a ValidationError naming fields as
