@@ -242,6 +242,37 @@ describe('the audience pages', () => {
     expect(overTime).not.toContain('does not have yet');
   });
 
+  it('counts a type’s subscribers across the shards of the members index, not those who left', async () => {
+    const counted = (
+      await request<{ id: string }>('POST', '/subscription-types', { body: { name: 'Counted' } })
+    ).body.id;
+    const ids = await Promise.all(
+      Array.from(
+        { length: 40 },
+        async (_, i) =>
+          (
+            await request<{ id: string }>('POST', '/contacts', {
+              body: {
+                email: `counted.${i}.${Date.now()}@example.com`,
+                consent: { status: 'granted', source: 'form' },
+                subscriptions: { [counted]: 'subscribed' },
+              },
+            })
+          ).body.id,
+      ),
+    );
+    for (const id of ids.slice(0, 7)) {
+      const left = await request('PUT', `/contacts/${id}/subscriptions/${counted}`, {
+        body: { status: 'unsubscribed', source: 'form' },
+      });
+      expect(left.status).toBe(200);
+    }
+    const b = browser();
+    await b.signIn(marketer);
+    const page = await b.send('GET', `/console/types/${counted}`);
+    expect(page.html).toContain('<span class="n">33</span>Subscribers now');
+  });
+
   it('creates a selection list and shows its members', async () => {
     const b = browser();
     await b.signIn(marketer);

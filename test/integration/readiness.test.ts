@@ -5,7 +5,7 @@
  * moment the port accepts, at /health and at a route that reads the database, all get their real
  * answer: never a 500.
  */
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
 
@@ -36,17 +36,22 @@ describe('a starting local stack', () => {
       const res = await fetch(base + path, key ? { headers: { authorization: `Bearer ${key}` } } : {});
       answers.push({ path, status: res.status, body: await res.text(), at: performance.now() });
     };
-    // Knock until the port accepts, then fire at once: health and a route that needs its table.
+    // Knock until the port accepts a connection, then fire at once: health and a route that needs
+    // its table. A TCP connect tells listening from not (refused) however slow the machine is.
+    const accepts = () =>
+      new Promise<boolean>((resolve) => {
+        const socket = connect({ host: 'localhost', port });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
     const inFlight: Promise<void>[] = [];
     const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        await fetch(`${base}/no-such-route`, { signal: AbortSignal.timeout(50) });
-      } catch (error) {
-        // Refused: not listening yet. Timed out: listening, holding requests until ready.
-        if ((error as Error).name !== 'TimeoutError' && Date.now() < deadline) continue;
-      }
-      break;
+    while (!(await accepts())) {
+      if (Date.now() > deadline) throw new Error(`Port ${port} never accepted a connection`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
     for (let i = 0; i < 5; i++)
       inFlight.push(ask('/health'), ask('/settings', adminKey), ask('/subscription-types', adminKey));

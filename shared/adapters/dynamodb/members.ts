@@ -59,3 +59,28 @@ export const queryMemberRange = async (
     if (!startKey || within.length < items.length) return { members, more: false };
   }
 };
+
+/**
+ * How many items one partition of the members index holds: `Select: COUNT`, so DynamoDB answers
+ * the number and no items (it still reads them: a page per 1 MB, the same read units as reading
+ * them back, without sending them).
+ */
+export const countMembers = async (gpk: string): Promise<number> => {
+  let count = 0;
+  let startKey: PageKey | undefined;
+  do {
+    const result = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName('contacts'),
+        IndexName: 'members',
+        KeyConditionExpression: 'gpk = :g',
+        ExpressionAttributeValues: { ':g': gpk },
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += result.Count ?? 0;
+    startKey = result.LastEvaluatedKey as PageKey | undefined;
+  } while (startKey);
+  return count;
+};
