@@ -65,6 +65,9 @@ import { documentedRoutes as consoleListRoutes } from '#functions/console/lists.
 import { documentedRoutes as consoleMailingRoutes } from '#functions/console/mailings.route.ts';
 import { documentedRoutes as consoleSessionRoutes } from '#functions/console/session.route.ts';
 import { documentedRoutes as consoleTypeRoutes } from '#functions/console/types.route.ts';
+import { documentedRoutes as consoleRecipientRoutes } from '#functions/console/recipients.route.ts';
+import { documentedRoutes as consoleSendRoutes } from '#functions/console/send.route.ts';
+import { documentedRoutes as consoleDraftRoutes } from '#functions/console/draft.route.ts';
 import { documentedRoutes as consoleWizardRoutes } from '#functions/console/wizard.route.ts';
 import { documentedRoute as followLink } from '#functions/pages/follow-link.route.ts';
 import { documentedRoute as oneClickUnsubscribe } from '#functions/pages/one-click-unsubscribe.route.ts';
@@ -150,6 +153,9 @@ export const routes = {
   ...consoleSessionRoutes,
   ...consoleMailingRoutes,
   ...consoleWizardRoutes,
+  ...consoleDraftRoutes,
+  ...consoleRecipientRoutes,
+  ...consoleSendRoutes,
   ...consoleContactRoutes,
   ...consoleTypeRoutes,
   ...consoleListRoutes,

@@ -23,7 +23,7 @@ export const api = {
   putPrivacySetting,
 } as const satisfies Record<string, RouteContract>;
 
-const { get, post } = consoleGroup('functions/console/admin.ts', api);
+const { get, post } = consoleGroup('functions/console/admin.ts');
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
@@ -36,7 +36,7 @@ export const routes = {
 } as const satisfies Record<string, RouteContract>;
 
 /** The group's routes with their words, for the route table (see `documentedGroup`). */
-export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, api, () => ({
   'GET /console/suppressions': 'Find a suppressed address',
   'POST /console/suppressions': 'Suppresses an address, or lifts a suppression (admins)',
   'GET /console/settings': 'Settings: the privacy filter (who changed it when) and the bounce policy',

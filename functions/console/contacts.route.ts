@@ -25,7 +25,7 @@ export const api = {
   sendPrivacyEmail,
 } as const satisfies Record<string, RouteContract>;
 
-const { get, post } = consoleGroup('functions/console/contacts.ts', api);
+const { get, post } = consoleGroup('functions/console/contacts.ts');
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
@@ -43,7 +43,7 @@ export const routes = {
 } as const satisfies Record<string, RouteContract>;
 
 /** The group's routes with their words, for the route table (see `documentedGroup`). */
-export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, api, () => ({
   'GET /console/contacts': 'Find a contact by address',
   'GET /console/contacts/{id}':
     'A contact: consent and subscriptions with their history (who, when, how, evidence)',

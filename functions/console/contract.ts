@@ -7,8 +7,11 @@
  * (API route, integration, permission).
  *
  * The console is another door to the same use cases as the JSON API: each action names the API
- * route it stands for (a group's `api`), whose role decides who may take it and whose schemas check
- * the form. A group's function is granted the union of its API routes' grants, and nothing more.
+ * route it stands for, whose role decides who may take it and whose schemas check the form. A
+ * group's `api` lists them all, and its function is granted the union of their grants, and nothing
+ * more. The grants are the route table's (`documentedGroup`): at run time a page needs only its
+ * method, path, schemas and the sessions, so a group's bundle holds the API contracts its actions
+ * use and no other.
  */
 import * as z from '#shared/schema/z.ts';
 import type { TableName } from '#infra/tables.ts';
@@ -45,14 +48,20 @@ export const grantsOf = (api: Readonly<Record<string, RouteContract>>) => {
   };
 };
 
+type Grants = ReturnType<typeof grantsOf>;
+
 export const Text = (max: number) => z.optional(z.string().check(z.maxLength(max)));
 export const CursorQuery = z.object({ cursor: Text(2048), done: Text(20) });
 export const DoneQuery = z.object({ done: Text(20) });
 export const EmailQuery = z.object({ email: Text(320), done: Text(20) });
 
-/** The route builders of one page group: its handler file and its grants on every route. */
-export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteContract>>) => {
-  const common = { entry, tag: 'console', ...grantsOf(api) } as const;
+/**
+ * The route builders of one page group: its handler file on every route, and what every page
+ * touches itself (the sessions, app-table items). The group's grants are added by
+ * `documentedGroup`, for the route table.
+ */
+export const consoleGroup = (entry: string) => {
+  const common = { entry, tag: 'console', tables: { app: 'write' } } as const;
 
   /** A page of a signed-in person. */
   const get = <const P extends string, const Q extends z.Schema | undefined = undefined>(
@@ -91,15 +100,19 @@ export const consoleGroup = (entry: string, api: Readonly<Record<string, RouteCo
 export type PageWords = string | { readonly summary: string; readonly description: string };
 
 /**
- * A group's routes with their documentation, for the route table (infra/routes.ts). A route given
- * one line gets the description every page or form post of the console shares. The words are given
- * as a function and the call is marked pure where it is made, so a handler's bundle drops them.
+ * A group's routes with their grants (the union of its API routes', `grantsOf`) and their
+ * documentation, for the route table (infra/routes.ts). A route given one line gets the
+ * description every page or form post of the console shares. The words are given as a function and
+ * the call is marked pure where it is made, so a handler's bundle drops them, and the API contracts
+ * only the grants name.
  */
 export const documentedGroup = <const R extends Readonly<Record<string, RouteContract>>>(
   routes: R,
+  api: Readonly<Record<string, RouteContract>>,
   words: () => { readonly [K in keyof R]: PageWords },
-): { readonly [K in keyof R]: R[K] & RouteDocs } => {
+): { readonly [K in keyof R]: Omit<R[K], keyof Grants> & Grants & RouteDocs } => {
   const all = words();
+  const grants = grantsOf(api);
   return Object.fromEntries(
     Object.entries(routes).map(([key, route]) => {
       const said: PageWords = all[key as keyof R];
@@ -113,7 +126,7 @@ export const documentedGroup = <const R extends Readonly<Record<string, RouteCon
                   ? `${said}. HTML for people, server-rendered, usable without JavaScript.`
                   : `${said}. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.`,
             };
-      return [key, documented(route, () => docs)];
+      return [key, documented({ ...route, ...grants }, () => docs)];
     }),
-  ) as { readonly [K in keyof R]: R[K] & RouteDocs };
+  ) as unknown as { readonly [K in keyof R]: Omit<R[K], keyof Grants> & Grants & RouteDocs };
 };

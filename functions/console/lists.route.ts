@@ -23,7 +23,7 @@ export const api = {
   listSubscriptionTypes,
 } as const satisfies Record<string, RouteContract>;
 
-const { get, post } = consoleGroup('functions/console/lists.ts', api);
+const { get, post } = consoleGroup('functions/console/lists.ts');
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
@@ -36,7 +36,7 @@ export const routes = {
 } as const satisfies Record<string, RouteContract>;
 
 /** The group's routes with their words, for the route table (see `documentedGroup`). */
-export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, api, () => ({
   'GET /console/lists': 'Target lists',
   'POST /console/lists': 'Creates a target list',
   'GET /console/lists/{id}': 'A target list and its members',

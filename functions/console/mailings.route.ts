@@ -19,7 +19,7 @@ export const api = {
   resumeMailing,
 } as const satisfies Record<string, RouteContract>;
 
-const { get, post } = consoleGroup('functions/console/mailings.ts', api);
+const { get, post } = consoleGroup('functions/console/mailings.ts');
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
@@ -34,7 +34,7 @@ export const routes = {
 } as const satisfies Record<string, RouteContract>;
 
 /** The group's routes with their words, for the route table (see `documentedGroup`). */
-export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, api, () => ({
   'GET /console': 'The console: mailings, newest first',
   'GET /console/mailings/{id}':
     'A mailing: its progress (counts, outcomes, rates against SES’s review thresholds), or its wizard while a draft',

@@ -10,7 +10,7 @@ import { consoleGroup, documentedGroup, Text } from './contract.ts';
 /** The API routes this group stands in for, by what the console calls them. */
 export const api = {} as const satisfies Record<string, RouteContract>;
 
-const { common, post } = consoleGroup('functions/console/session.ts', api);
+const { common, post } = consoleGroup('functions/console/session.ts');
 
 const SignInQuery = z.object({ next: Text(512), ended: Text(1), out: Text(1) });
 
@@ -49,7 +49,7 @@ export const routes = {
 } as const satisfies Record<string, RouteContract>;
 
 /** The group's routes with their words, for the route table (see `documentedGroup`). */
-export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, api, () => ({
   'GET /console/sign-in': {
     summary: 'The sign-in form: one field labelled "API key"',
     description:

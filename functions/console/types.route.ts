@@ -23,7 +23,7 @@ export const api = {
   updateSubscriptionType,
 } as const satisfies Record<string, RouteContract>;
 
-const { get, post } = consoleGroup('functions/console/types.ts', api);
+const { get, post } = consoleGroup('functions/console/types.ts');
 
 /** The routes of the group by `METHOD /path`; infra/routes.ts adds them to the route table. */
 export const routes = {
@@ -37,7 +37,7 @@ export const routes = {
 } as const satisfies Record<string, RouteContract>;
 
 /** The group's routes with their words, for the route table (see `documentedGroup`). */
-export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, () => ({
+export const documentedRoutes = /* @__PURE__ */ documentedGroup(routes, api, () => ({
   'GET /console/types': 'Subscription types',
   'POST /console/types': 'Creates a subscription type',
   'GET /console/types/{id}':

@@ -252,20 +252,76 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A step of the mailing wizard for a draft: configuration, content, target list, recipients (the recipient report), send
-         * @description A step of the mailing wizard for a draft: configuration, content, target list, recipients (the recipient report), send. HTML for people, server-rendered, usable without JavaScript.
+         * A step of the mailing wizard for a draft: configuration, content or target list
+         * @description A step of the mailing wizard for a draft: configuration, content or target list. HTML for people, server-rendered, usable without JavaScript.
          *
          *     No API key in the request: the console's session cookie (made at `/console/sign-in` from an API key). Without a live session the answer is a 303 to the sign-in page; the key's role decides each action.
          */
         get: operations["consoleMailingStep"];
         put?: never;
         /**
-         * Saves a step of the mailing wizard; at the recipients step the consent override (admins); at the send step, sends
-         * @description Saves a step of the mailing wizard; at the recipients step the consent override (admins); at the send step, sends. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.
+         * Saves the configuration, content or target list of a draft; a mailing that is no longer a draft answers 409
+         * @description Saves the configuration, content or target list of a draft; a mailing that is no longer a draft answers 409. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.
          *
          *     No API key in the request: the console's session cookie (made at `/console/sign-in` from an API key). Without a live session the answer is a 303 to the sign-in page; the key's role decides each action.
          */
         post: operations["consoleMailingStepSave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/mailings/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mailing wizard, step 4: the recipient report
+         * @description Step 4 of the mailing wizard: one row per list member with its verdict and reason, counts per reason, a filter by reason, cursor pages; for an admin and a draft, the consent override with how many more it would reach. For a mailing past its draft, the same report with its delivery statuses. HTML for people, server-rendered, usable without JavaScript.
+         *
+         *     No API key in the request: the console's session cookie (made at `/console/sign-in` from an API key). Without a live session the answer is a 303 to the sign-in page; the key's role decides each action.
+         */
+        get: operations["consoleMailingRecipients"];
+        put?: never;
+        /**
+         * Turns the consent override of a draft on (with its reason) or off; admins only; a mailing that is no longer a draft answers 409
+         * @description Turns the consent override of a draft on (with its reason) or off; admins only; a mailing that is no longer a draft answers 409. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.
+         *
+         *     No API key in the request: the console's session cookie (made at `/console/sign-in` from an API key). Without a live session the answer is a 303 to the sign-in page; the key's role decides each action.
+         */
+        post: operations["consoleMailingOverride"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/mailings/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The mailing wizard, step 5: the confirmation with the counts
+         * @description The mailing wizard, step 5: the confirmation with the counts. HTML for people, server-rendered, usable without JavaScript.
+         *
+         *     No API key in the request: the console's session cookie (made at `/console/sign-in` from an API key). Without a live session the answer is a 303 to the sign-in page; the key's role decides each action.
+         */
+        get: operations["consoleMailingSendStep"];
+        put?: never;
+        /**
+         * Sends the draft; a second send (another tab) answers 409 with the way to its progress, an override without an admin 403
+         * @description Sends the draft; a second send (another tab) answers 409 with the way to its progress, an override without an admin 403. A form post carrying the session's CSRF token; a form that breaks a rule comes back (422) with the API's message beside each field and what was typed kept.
+         *
+         *     No API key in the request: the console's session cookie (made at `/console/sign-in` from an API key). Without a live session the answer is a 303 to the sign-in page; the key's role decides each action.
+         */
+        post: operations["consoleSendMailing"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3549,14 +3605,11 @@ export interface operations {
     };
     consoleMailingStep: {
         parameters: {
-            query?: {
-                cursor?: string;
-                reason?: string;
-            };
+            query?: never;
             header?: never;
             path: {
                 id: string;
-                step: "configuration" | "content" | "list" | "recipients" | "send";
+                step: "configuration" | "content" | "list";
             };
             cookie?: never;
         };
@@ -3642,7 +3695,406 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                step: "configuration" | "content" | "list" | "recipients" | "send";
+                step: "configuration" | "content" | "list";
+            };
+            cookie?: never;
+        };
+        /** @description A form post, at most 64 KB. */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The page again: a preview, or what was done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Done, or no live session: on to the next page, or to the sign-in page that leads back here */
+            303: {
+                headers: {
+                    /** @description Where to go next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed request or form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form without its CSRF token, or an action the role may not take */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such page, or no such item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A change that raced another, or a mailing another tab already sent: a sentence */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Form over 64 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not a form */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form that breaks a rule: the form again, each message beside its field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    consoleMailingRecipients: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Done, or no live session: on to the next page, or to the sign-in page that leads back here */
+            303: {
+                headers: {
+                    /** @description Where to go next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed request or form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form without its CSRF token, or an action the role may not take */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such page, or no such item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A change that raced another, or a mailing another tab already sent: a sentence */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form that breaks a rule: the form again, each message beside its field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    consoleMailingOverride: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A form post, at most 64 KB. */
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    [key: string]: string;
+                };
+                "multipart/form-data": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The page again: a preview, or what was done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Done, or no live session: on to the next page, or to the sign-in page that leads back here */
+            303: {
+                headers: {
+                    /** @description Where to go next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed request or form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form without its CSRF token, or an action the role may not take */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such page, or no such item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A change that raced another, or a mailing another tab already sent: a sentence */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Form over 64 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not a form */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form that breaks a rule: the form again, each message beside its field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    consoleMailingSendStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Done, or no live session: on to the next page, or to the sign-in page that leads back here */
+            303: {
+                headers: {
+                    /** @description Where to go next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A malformed request or form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form without its CSRF token, or an action the role may not take */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No such page, or no such item */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A change that raced another, or a mailing another tab already sent: a sentence */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A form that breaks a rule: the form again, each message beside its field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Throttled */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    consoleSendMailing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
             };
             cookie?: never;
         };

@@ -2,8 +2,8 @@
  * The words of the suppression and settings pages, in English and Swedish, with the words
  * every page shows (strings.ts). Pure.
  */
-import { type ConsoleLanguage, type ConsoleStrings, consoleStrings } from './strings.ts';
-import { type SuppressionWords, suppressionWords } from './suppression-strings.ts';
+import { type ConsoleLanguage, withSharedWords } from './strings.ts';
+import { suppressionWords } from './suppression-strings.ts';
 
 const en = {
   email: 'E-mail address',
@@ -92,9 +92,6 @@ const sv: typeof en = {
   bounceSaved: 'Studspolicyn är sparad.',
 };
 
-export type AdminStrings = ConsoleStrings & SuppressionWords & typeof en;
+export const adminStrings = /* @__PURE__ */ withSharedWords(suppressionWords, { en, sv });
 
-export const adminStrings: Record<ConsoleLanguage, AdminStrings> = {
-  en: { ...consoleStrings.en, ...suppressionWords.en, ...en },
-  sv: { ...consoleStrings.sv, ...suppressionWords.sv, ...sv },
-};
+export type AdminStrings = (typeof adminStrings)[ConsoleLanguage];

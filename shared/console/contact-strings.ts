@@ -2,7 +2,19 @@
  * The words of the contact pages, in English and Swedish, with the words
  * every page shows (strings.ts). Pure.
  */
-import { type ConsoleLanguage, type ConsoleStrings, consoleStrings } from './strings.ts';
+import { type ConsoleLanguage, withSharedWords } from './strings.ts';
+import {
+  actorColumn,
+  changeColumn,
+  columnsOf,
+  evidenceColumn,
+  fromColumn,
+  sourceColumn,
+  statusColumn,
+  toColumn,
+  typeColumn,
+  whenColumn,
+} from './table-strings.ts';
 
 const en = {
   // Contacts
@@ -60,9 +72,19 @@ const sv: typeof en = {
     'Kontakten är raderad. Bara ett fingeravtryck av adressen finns kvar, så att den aldrig mejlas igen.',
 };
 
-export type ContactStrings = ConsoleStrings & typeof en;
+export const contactStrings = /* @__PURE__ */ withSharedWords(
+  /* @__PURE__ */ columnsOf({
+    actor: actorColumn,
+    change: changeColumn,
+    evidence: evidenceColumn,
+    from: fromColumn,
+    source: sourceColumn,
+    status: statusColumn,
+    to: toColumn,
+    type: typeColumn,
+    when: whenColumn,
+  }),
+  { en, sv },
+);
 
-export const contactStrings: Record<ConsoleLanguage, ContactStrings> = {
-  en: { ...consoleStrings.en, ...en },
-  sv: { ...consoleStrings.sv, ...sv },
-};
+export type ContactStrings = (typeof contactStrings)[ConsoleLanguage];

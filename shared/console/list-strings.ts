@@ -3,6 +3,7 @@
  * the wizard's list step adds to its own (wizard-strings.ts); and the words of the list pages. Pure.
  */
 import { type ConsoleLanguage, withSharedWords } from './strings.ts';
+import { columnsOf, createdColumn, emailColumn, membersColumn, nameColumn } from './table-strings.ts';
 
 const en = {
   listChoice: 'Which list?',
@@ -55,6 +56,15 @@ const pagesSv: typeof pagesEn = {
 };
 
 /** The list pages' words: those every page shows, making a list, and their own. */
-export const listPageStrings = /* @__PURE__ */ withSharedWords(listWords, { en: pagesEn, sv: pagesSv });
+export const listPageStrings = /* @__PURE__ */ withSharedWords(
+  listWords,
+  /* @__PURE__ */ columnsOf({
+    created: createdColumn,
+    email: emailColumn,
+    members: membersColumn,
+    name: nameColumn,
+  }),
+  { en: pagesEn, sv: pagesSv },
+);
 
 export type ListPageStrings = (typeof listPageStrings)[ConsoleLanguage];

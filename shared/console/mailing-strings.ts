@@ -2,12 +2,50 @@
  * The words of the mailing list and a mailing's progress, in English and Swedish, with the words
  * every page shows (strings.ts); the wizard adds its own (wizard-strings.ts). Pure.
  */
-import { type ConsoleLanguage, type ConsoleStrings, consoleStrings } from './strings.ts';
+import { type ConsoleLanguage, withSharedWords } from './strings.ts';
+import {
+  chartWords,
+  columnsOf,
+  countColumn,
+  createdColumn,
+  nameColumn,
+  outcomeColumn,
+  rateColumn,
+  statusColumn,
+  thresholdColumn,
+} from './table-strings.ts';
+
+/** The wizard's steps by name, and the way in: on the mailing pages and every step of the wizard. */
+const stepsEn = {
+  newMailing: 'New mailing',
+  steps: {
+    configuration: 'Configuration',
+    content: 'Content',
+    list: 'Target list',
+    recipients: 'Recipients',
+    send: 'Send',
+  },
+};
+
+export type StepWords = typeof stepsEn;
+
+export const stepWords: Record<ConsoleLanguage, StepWords> = {
+  en: stepsEn,
+  sv: {
+    newMailing: 'Nytt utskick',
+    steps: {
+      configuration: 'Inställningar',
+      content: 'Innehåll',
+      list: 'Mållista',
+      recipients: 'Mottagare',
+      send: 'Skicka',
+    },
+  },
+};
 
 const en = {
   // Mailings
   mailingsTitle: 'Mailings',
-  newMailing: 'New mailing',
   noMailings: 'No mailings yet.',
   olderMailings: 'Older mailings',
   statuses: {
@@ -17,13 +55,6 @@ const en = {
     sent: 'Sent',
     cancelled: 'Cancelled',
     paused: 'Paused',
-  },
-  steps: {
-    configuration: 'Configuration',
-    content: 'Content',
-    list: 'Target list',
-    recipients: 'Recipients',
-    send: 'Send',
   },
   // Progress
   progressTitle: 'Progress',
@@ -58,7 +89,6 @@ const en = {
 
 const sv: typeof en = {
   mailingsTitle: 'Utskick',
-  newMailing: 'Nytt utskick',
   noMailings: 'Inga utskick ännu.',
   olderMailings: 'Äldre utskick',
   statuses: {
@@ -68,13 +98,6 @@ const sv: typeof en = {
     sent: 'Skickat',
     cancelled: 'Avbrutet',
     paused: 'Pausat',
-  },
-  steps: {
-    configuration: 'Inställningar',
-    content: 'Innehåll',
-    list: 'Mållista',
-    recipients: 'Mottagare',
-    send: 'Skicka',
   },
   progressTitle: 'Förlopp',
   progressIntro:
@@ -106,9 +129,19 @@ const sv: typeof en = {
   underThreshold: 'under gränsen',
 };
 
-export type MailingStrings = ConsoleStrings & typeof en;
+export const mailingStrings = /* @__PURE__ */ withSharedWords(
+  stepWords,
+  /* @__PURE__ */ columnsOf({
+    count: countColumn,
+    created: createdColumn,
+    name: nameColumn,
+    outcome: outcomeColumn,
+    rate: rateColumn,
+    status: statusColumn,
+    threshold: thresholdColumn,
+  }),
+  chartWords,
+  { en, sv },
+);
 
-export const mailingStrings: Record<ConsoleLanguage, MailingStrings> = {
-  en: { ...consoleStrings.en, ...en },
-  sv: { ...consoleStrings.sv, ...sv },
-};
+export type MailingStrings = (typeof mailingStrings)[ConsoleLanguage];

@@ -46,45 +46,7 @@ const en = {
   tooManyTitle: 'Too many requests',
   tooManyText: 'Please wait a moment and try again.',
   toConsole: 'Back to the console',
-  columns: {
-    name: 'Name',
-    status: 'Status',
-    created: 'Created',
-    type: 'Subscription type',
-    email: 'E-mail',
-    verdict: 'Verdict',
-    reason: 'Reason',
-    count: 'People',
-    when: 'When',
-    change: 'Change',
-    from: 'From',
-    to: 'To',
-    source: 'How',
-    actor: 'Who',
-    evidence: 'Evidence',
-    members: 'Members',
-    description: 'Description',
-    public: 'Public',
-    archived: 'Archived',
-    outcome: 'Outcome',
-    rate: 'Rate',
-    threshold: 'SES review threshold',
-    date: 'Date',
-    subscribers: 'Subscribers',
-  },
   chooseType: 'Choose a type',
-  counts: {
-    eligible: 'To be sent',
-    excluded: 'Excluded',
-    queued: 'Queued',
-    sent: 'Sent',
-    delivered: 'Delivered',
-    bounced: 'Bounced',
-    complained: 'Complained',
-    failed: 'Failed',
-    unsubscribed: 'Unsubscribed',
-  } as Record<string, string>,
-  chartAlt: 'Bar chart: {summary}. The same figures are in the table beside it.',
   find: 'Find',
   name: 'Name',
   locale: 'Language',
@@ -124,45 +86,7 @@ const sv: ConsoleStrings = {
   tooManyTitle: 'För många förfrågningar',
   tooManyText: 'Vänta en stund och försök igen.',
   toConsole: 'Tillbaka till konsolen',
-  columns: {
-    name: 'Namn',
-    status: 'Status',
-    created: 'Skapat',
-    type: 'Prenumerationstyp',
-    email: 'E-post',
-    verdict: 'Beslut',
-    reason: 'Skäl',
-    count: 'Personer',
-    when: 'När',
-    change: 'Ändring',
-    from: 'Från',
-    to: 'Till',
-    source: 'Hur',
-    actor: 'Vem',
-    evidence: 'Bevis',
-    members: 'Medlemmar',
-    description: 'Beskrivning',
-    public: 'Publik',
-    archived: 'Arkiverad',
-    outcome: 'Utfall',
-    rate: 'Andel',
-    threshold: 'SES granskningsgräns',
-    date: 'Datum',
-    subscribers: 'Prenumeranter',
-  },
   chooseType: 'Välj en typ',
-  counts: {
-    eligible: 'Ska skickas',
-    excluded: 'Uteslutna',
-    queued: 'I kö',
-    sent: 'Skickade',
-    delivered: 'Levererade',
-    bounced: 'Studsade',
-    complained: 'Klagomål',
-    failed: 'Misslyckade',
-    unsubscribed: 'Avregistrerade',
-  },
-  chartAlt: 'Stapeldiagram: {summary}. Samma siffror finns i tabellen bredvid.',
   find: 'Sök',
   name: 'Namn',
   locale: 'Språk',
@@ -171,15 +95,20 @@ const sv: ConsoleStrings = {
 
 export const consoleStrings: Record<ConsoleLanguage, ConsoleStrings> = { en, sv };
 
+/** The words of several sets by language, merged (a later set adds to, or overrides, an earlier one). */
+type Merged<S extends readonly object[]> = S extends readonly [infer First, ...infer Rest extends object[]]
+  ? First & Merged<Rest>
+  : unknown;
+
 /**
- * A page group's words over those every page shows, by language (a second set adds to the first).
- * Call it marked pure: a module every group imports (session-pages.ts) can then hold words only one
- * group's bundle keeps.
+ * A page group's words over those every page shows, by language (each further set adds to those
+ * before it). Call it marked pure: a module every group imports (session-pages.ts) can then hold
+ * words only one group's bundle keeps.
  */
-export const withSharedWords = <A extends object, B extends object = Record<never, never>>(
-  words: Record<ConsoleLanguage, A>,
-  more?: Record<ConsoleLanguage, B>,
-): Record<ConsoleLanguage, ConsoleStrings & A & B> => ({
-  en: { ...consoleStrings.en, ...words.en, ...(more?.en as B) },
-  sv: { ...consoleStrings.sv, ...words.sv, ...(more?.sv as B) },
-});
+export const withSharedWords = <const S extends readonly Record<ConsoleLanguage, object>[]>(
+  ...sets: S
+): Record<ConsoleLanguage, ConsoleStrings & Merged<{ [K in keyof S]: S[K][ConsoleLanguage] }>> => {
+  const merged = (language: ConsoleLanguage) =>
+    Object.assign({}, consoleStrings[language], ...sets.map((set) => set[language]));
+  return { en: merged('en'), sv: merged('sv') };
+};

@@ -2,7 +2,18 @@
  * The words of the subscription type pages, in English and Swedish, with the words
  * every page shows (strings.ts). Pure.
  */
-import { type ConsoleLanguage, type ConsoleStrings, consoleStrings } from './strings.ts';
+import { type ConsoleLanguage, withSharedWords } from './strings.ts';
+import {
+  archivedColumn,
+  chartWords,
+  columnsOf,
+  countColumn,
+  dateColumn,
+  nameColumn,
+  publicColumn,
+  sourceColumn,
+  subscribersColumn,
+} from './table-strings.ts';
 
 const en = {
   yes: 'Yes',
@@ -49,9 +60,18 @@ const sv: typeof en = {
   unsubscribesBySource: 'Avregistreringar per källa',
 };
 
-export type TypeStrings = ConsoleStrings & typeof en;
+export const typeStrings = /* @__PURE__ */ withSharedWords(
+  /* @__PURE__ */ columnsOf({
+    archived: archivedColumn,
+    count: countColumn,
+    date: dateColumn,
+    name: nameColumn,
+    public: publicColumn,
+    source: sourceColumn,
+    subscribers: subscribersColumn,
+  }),
+  chartWords,
+  { en, sv },
+);
 
-export const typeStrings: Record<ConsoleLanguage, TypeStrings> = {
-  en: { ...consoleStrings.en, ...en },
-  sv: { ...consoleStrings.sv, ...sv },
-};
+export type TypeStrings = (typeof typeStrings)[ConsoleLanguage];

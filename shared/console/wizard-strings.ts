@@ -1,17 +1,36 @@
 /**
- * The words of the mailing wizard, in English and Swedish, with those of the mailing pages
- * (mailing-strings.ts: the wizard ends on the progress page). Pure.
+ * The words of the mailing wizard, in English and Swedish: its frame (the step names, the steps'
+ * nav, the way back), which every step shows, and the words of its first three steps
+ * (configuration, content with a preview, target list). The recipients and send steps have theirs
+ * in review-strings.ts. Pure.
  */
-import { type MailingStrings, mailingStrings } from './mailing-strings.ts';
-import type { ConsoleLanguage } from './strings.ts';
+import { listWords } from './list-strings.ts';
+import { stepWords } from './mailing-strings.ts';
+import { type ConsoleLanguage, withSharedWords } from './strings.ts';
 
-import { type ListWords, listWords } from './list-strings.ts';
-import { type SuppressionWords, suppressionWords } from './suppression-strings.ts';
-const en = {
+const frameEn = {
   back: 'Back',
-  // The wizard
   wizardLabel: 'Mailing wizard',
   stepOf: 'Step {n} of 5: {name}',
+  notDraft: 'This mailing is no longer a draft: it can only be followed now.',
+  toProgress: 'Follow its progress',
+};
+
+export type WizardFrameWords = typeof frameEn;
+
+/** What every step of the wizard shows around its form, with the step names (mailing-strings.ts). */
+export const wizardFrameWords: Record<ConsoleLanguage, WizardFrameWords> = {
+  en: frameEn,
+  sv: {
+    back: 'Tillbaka',
+    wizardLabel: 'Guiden för utskick',
+    stepOf: 'Steg {n} av 5: {name}',
+    notDraft: 'Utskicket är inte längre ett utkast: nu kan det bara följas.',
+    toProgress: 'Följ förloppet',
+  },
+};
+
+const en = {
   mailingName: 'Name',
   mailingNameHint: 'For you and your colleagues; recipients never see it.',
   sender: 'Sender',
@@ -38,62 +57,9 @@ const en = {
   chooseList: 'Choose a list',
   noLists: 'There are no lists yet: build one.',
   createDraft: 'Save and see the recipients',
-  recipientsSummary: '{eligible} of {total} people on the list will get this mailing; {excluded} will not.',
-  countsIncomplete: 'The counts cover the first 50,000 people of the list.',
-  countsByReason: 'People per reason',
-  filterLabel: 'Show',
-  everyone: 'Everyone',
-  verdicts: { included: 'Gets it', excluded: 'Excluded' },
-  reasons: {
-    eligible: 'Consented and subscribed',
-    privacy_off: 'Privacy filter is off',
-    override: 'Reached by the consent override',
-    invalid_email: 'Not a valid address',
-    suppressed: 'Suppressed address',
-    no_consent: 'No e-marketing consent',
-    unsubscribed: 'Unsubscribed from this type',
-    not_subscribed: 'Never subscribed to this type',
-    erased: 'Erased',
-  } as Record<string, string>,
-  rowStatuses: {
-    pending: 'Not sent yet',
-    queued: 'Queued',
-    sending: 'Sending',
-    sent: 'Sent',
-    delivered: 'Delivered',
-    bounced: 'Bounced',
-    complained: 'Complained',
-    failed: 'Failed',
-    skipped: 'Not sent',
-  } as Record<string, string>,
-  recipientRows: 'Recipients',
-  nextPage: 'Next page',
-  firstPage: 'First page',
-  noRows: 'Nobody here.',
-  overrideLegend: 'Consent override (administrators only)',
-  overrideLabel:
-    'Send to everyone on the list, whatever their consent and subscriptions (suppressed addresses never get it)',
-  overrideReach: 'The override would reach {more} more people: {with} in all instead of {without}.',
-  overrideReason: 'Why this mailing must reach everyone (kept in the audit log)',
-  overrideSave: 'Save the override choice',
-  overrideIsOn: 'The consent override is on. Reason: {reason}',
-  overrideNeedsAdmin: 'This draft has the consent override on: only an administrator can send it.',
-  toSend: 'Continue to sending',
-  sendTitle: 'Send',
-  sendConfirm:
-    'Send “{name}” now to {eligible} people? {excluded} people on the list are excluded and get nothing.',
-  sendWithOverride: 'The consent override is on: {override} of them are reached only because of it.',
-  sendNobody: 'Nobody on the list would get this mailing. Change the list or the type first.',
-  sendNow: 'Send now',
-  alreadySent: 'This mailing was already sent, perhaps from another tab. Its progress is shown below.',
-  overrideForbidden: 'Only an administrator can send a mailing with the consent override on.',
-  notDraft: 'This mailing is no longer a draft: it can only be followed now.',
 };
 
 const sv: typeof en = {
-  back: 'Tillbaka',
-  wizardLabel: 'Guiden för utskick',
-  stepOf: 'Steg {n} av 5: {name}',
   mailingName: 'Namn',
   mailingNameHint: 'För dig och dina kollegor; mottagarna ser det aldrig.',
   sender: 'Avsändare',
@@ -120,61 +86,11 @@ const sv: typeof en = {
   chooseList: 'Välj en lista',
   noLists: 'Det finns inga listor ännu: bygg en.',
   createDraft: 'Spara och se mottagarna',
-  recipientsSummary: '{eligible} av {total} personer på listan får utskicket; {excluded} får det inte.',
-  countsIncomplete: 'Siffrorna gäller listans första 50 000 personer.',
-  countsByReason: 'Personer per skäl',
-  filterLabel: 'Visa',
-  everyone: 'Alla',
-  verdicts: { included: 'Får det', excluded: 'Utesluten' },
-  reasons: {
-    eligible: 'Har samtyckt och prenumererar',
-    privacy_off: 'Integritetsfiltret är av',
-    override: 'Nås genom samtyckesundantaget',
-    invalid_email: 'Ogiltig adress',
-    suppressed: 'Spärrad adress',
-    no_consent: 'Inget samtycke till e-marknadsföring',
-    unsubscribed: 'Har avslutat prenumerationen på typen',
-    not_subscribed: 'Har aldrig prenumererat på typen',
-    erased: 'Raderad',
-  },
-  rowStatuses: {
-    pending: 'Inte skickat än',
-    queued: 'I kö',
-    sending: 'Skickas',
-    sent: 'Skickat',
-    delivered: 'Levererat',
-    bounced: 'Studsade',
-    complained: 'Klagomål',
-    failed: 'Misslyckades',
-    skipped: 'Skickas inte',
-  },
-  recipientRows: 'Mottagare',
-  nextPage: 'Nästa sida',
-  firstPage: 'Första sidan',
-  noRows: 'Ingen här.',
-  overrideLegend: 'Samtyckesundantag (endast administratörer)',
-  overrideLabel:
-    'Skicka till alla på listan oavsett samtycke och prenumerationer (spärrade adresser får det aldrig)',
-  overrideReach: 'Undantaget skulle nå {more} fler personer: {with} totalt i stället för {without}.',
-  overrideReason: 'Varför utskicket måste nå alla (sparas i granskningsloggen)',
-  overrideSave: 'Spara valet om undantag',
-  overrideIsOn: 'Samtyckesundantaget är på. Skäl: {reason}',
-  overrideNeedsAdmin: 'Utkastet har samtyckesundantaget på: bara en administratör kan skicka det.',
-  toSend: 'Fortsätt till utskick',
-  sendTitle: 'Skicka',
-  sendConfirm:
-    'Skicka ”{name}” nu till {eligible} personer? {excluded} personer på listan är uteslutna och får inget.',
-  sendWithOverride: 'Samtyckesundantaget är på: {override} av dem nås bara tack vare det.',
-  sendNobody: 'Ingen på listan skulle få utskicket. Ändra listan eller typen först.',
-  sendNow: 'Skicka nu',
-  alreadySent: 'Utskicket har redan skickats, kanske från en annan flik. Förloppet visas nedan.',
-  overrideForbidden: 'Bara en administratör kan skicka ett utskick med samtyckesundantaget på.',
-  notDraft: 'Utskicket är inte längre ett utkast: nu kan det bara följas.',
 };
 
-export type WizardStrings = MailingStrings & ListWords & SuppressionWords & typeof en;
+export const wizardStrings = /* @__PURE__ */ withSharedWords(stepWords, wizardFrameWords, listWords, {
+  en,
+  sv,
+});
 
-export const wizardStrings: Record<ConsoleLanguage, WizardStrings> = {
-  en: { ...mailingStrings.en, ...listWords.en, ...suppressionWords.en, ...en },
-  sv: { ...mailingStrings.sv, ...listWords.sv, ...suppressionWords.sv, ...sv },
-};
+export type WizardStrings = (typeof wizardStrings)[ConsoleLanguage];

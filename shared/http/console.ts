@@ -5,7 +5,8 @@
  *
  * What every console request gets from here, so the actions hold only the use-case calls:
  * - the route's path parameters and query checked by its contract's schemas (an id that cannot
- *   exist is the 404 page); the form body of a POST read as the hosted pages read theirs;
+ *   exist is the 404 page); the form body of a POST read as the hosted pages read theirs, but
+ *   urlencoded only (the console's own forms; multipart is a 415);
  * - for routes with auth `session`: the session from its HttpOnly cookie, checked (alive, its API
  *   key neither deleted nor revoked) before anything else is looked up; without one, a 303 to the
  *   sign-in page that leads back to where the person was; every POST must carry the session's
@@ -26,7 +27,7 @@ import { type ConsoleLanguage, consoleLanguage } from '#shared/console/strings.t
 import { type LiveSession, liveSession } from '#shared/use-cases/console-sessions.ts';
 import { type RouteContract, routeTables } from './contract.ts';
 import { toErrorResponse } from './errors.ts';
-import { emptyForm, type Form, maxFormBytes, parseForm } from './form.ts';
+import { emptyForm, type Form, maxFormBytes, parseUrlencodedForm } from './form.ts';
 import { PageError } from './page-error.ts';
 import { header, type RequestMeta, rawBody, requestMeta } from './request.ts';
 
@@ -190,7 +191,7 @@ const parse = (app: ConsoleApp): MiddlewareObj<Event, Result, Error, ConsoleCont
     if (route.page.form) {
       if ((event.body?.length ?? 0) > Math.ceil((maxFormBytes * 4) / 3) + 4)
         throw new ConsoleError(413, 'bad_request', `Form larger than ${maxFormBytes} bytes`);
-      form = parseForm(header(event, 'content-type'), rawBody(event));
+      form = parseUrlencodedForm(header(event, 'content-type'), rawBody(event));
       // Every form of a signed-in person carries the session's token: a page of another site
       // cannot post here in their name (SameSite=Strict already keeps the cookie from it).
       if (session && !sameSecret(form.get('csrf'), session.csrf))

@@ -141,24 +141,40 @@ export const parseMultipart = (body: Buffer, boundary: string): Array<[string, s
   }
 };
 
+const tooLarge = () => new PageError(413, 'bad_request', `Form larger than ${maxFormBytes} bytes`);
+const unsupported = () => new PageError(415, 'bad_request', 'Unsupported form content type');
+
+const urlencoded = (body: Buffer): Form => {
+  const pairs = [...new URLSearchParams(decodeUtf8(body, 'the form'))];
+  if (pairs.length > maxFormFields) throw badForm('too many fields');
+  return formOf(pairs);
+};
+
+/**
+ * A form our own pages post (`application/x-www-form-urlencoded`, what a `<form>` without an
+ * `enctype` sends), with the same size, type and syntax checks as {@link parseForm}: the console's
+ * forms, which need no multipart reader.
+ */
+export const parseUrlencodedForm = (contentType: string | undefined, body: Buffer): Form => {
+  if (body.length > maxFormBytes) throw tooLarge();
+  if (body.length === 0) return emptyForm;
+  if (parseMediaType(contentType ?? '').type !== 'application/x-www-form-urlencoded') throw unsupported();
+  return urlencoded(body);
+};
+
 /**
  * The form of a request body: size first (413), then type (415), then syntax (400). No body is an
  * empty form (RFC 8058 clients always send one, but a bare POST is still a POST).
  */
 export const parseForm = (contentType: string | undefined, body: Buffer): Form => {
-  if (body.length > maxFormBytes)
-    throw new PageError(413, 'bad_request', `Form larger than ${maxFormBytes} bytes`);
+  if (body.length > maxFormBytes) throw tooLarge();
   if (body.length === 0) return emptyForm;
   const media = parseMediaType(contentType ?? '');
-  if (media.type === 'application/x-www-form-urlencoded') {
-    const pairs = [...new URLSearchParams(decodeUtf8(body, 'the form'))];
-    if (pairs.length > maxFormFields) throw badForm('too many fields');
-    return formOf(pairs);
-  }
+  if (media.type === 'application/x-www-form-urlencoded') return urlencoded(body);
   if (media.type === 'multipart/form-data') {
     const boundary = media.params.get('boundary');
     if (!boundary) throw badForm('multipart without a boundary');
     return formOf(parseMultipart(body, boundary));
   }
-  throw new PageError(415, 'bad_request', 'Unsupported form content type');
+  throw unsupported();
 };

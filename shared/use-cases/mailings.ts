@@ -76,22 +76,8 @@ const checkLinks = (
  */
 const itemHeadroomBytes = 8 * 1024;
 
-/**
- * Every message fits what SES takes (the template data of one recipient, at its worst) and the
- * mailing fits one DynamoDB item: a 422 naming the part to shorten, never a mailing that cannot be
- * stored or whose every recipient would fail.
- */
-const checkSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
-  const base = (process.env.PUBLIC_BASE_URL ?? '').length || 200;
-  const worst = worstTemplateData(mailing, Object.keys(mailing.links ?? {}), base);
-  if (worst > sesTemplateDataLimit) {
-    throw new RuleViolationError('The message is too large for SES', [
-      {
-        path: mailing.html ? 'body.html' : 'body.text',
-        message: `With its merge fields at their longest, one recipient's message takes up to ${worst} characters of SES template data; SES takes at most ${sesTemplateDataLimit}. Shorten the text or HTML, or use fewer merge fields.`,
-      },
-    ]);
-  }
+/** The mailing fits one DynamoDB item, with the headroom sending needs (422 otherwise). */
+const checkItemSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
   // The mailing's own item, and the idempotency record of its create, which keeps it as JSON.
   const bytes = Math.max(
     itemSize({ ...mailing, kind: 'MAILING', kindSk: mailing.id, pk: '', sk: '' }),
@@ -108,14 +94,48 @@ const checkSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
 };
 
 /**
- * Create a mailing as a draft.
+ * Every message fits what SES takes (the template data of one recipient, at its worst) and the
+ * mailing fits one DynamoDB item: a 422 naming the part to shorten, never a mailing that cannot be
+ * stored or whose every recipient would fail.
+ */
+const checkSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+  const base = (process.env.PUBLIC_BASE_URL ?? '').length || 200;
+  const worst = worstTemplateData(mailing, Object.keys(mailing.links ?? {}), base);
+  if (worst > sesTemplateDataLimit) {
+    throw new RuleViolationError('The message is too large for SES', [
+      {
+        path: mailing.html ? 'body.html' : 'body.text',
+        message: `With its merge fields at their longest, one recipient's message takes up to ${worst} characters of SES template data; SES takes at most ${sesTemplateDataLimit}. Shorten the text or HTML, or use fewer merge fields.`,
+      },
+    ]);
+  }
+  checkItemSize(mailing);
+};
+
+/** An override needs its reason; turned off, the reason goes with it. */
+const overrideOf = (
+  current: Pick<Mailing, 'overrideConsent' | 'overrideReason'>,
+  changes: Pick<Partial<MailingInput>, 'overrideConsent' | 'overrideReason'>,
+) => {
+  const override = changes.overrideConsent ?? current.overrideConsent;
+  if (override && !(changes.overrideReason ?? current.overrideReason)) {
+    throw new RuleViolationError('overrideReason is required with overrideConsent', [
+      { path: 'body.overrideReason', message: 'Required' },
+    ]);
+  }
+  return override ? {} : { overrideReason: undefined };
+};
+
+/**
+ * Store a new mailing as a draft.
  * 1. Its subscription type exists and is not archived; its list exists; every tracked link its
  *    content uses is declared; every message fits SES and the mailing fits one item.
  * 2. Store it (merge fields were checked by the schema), then record it on its list, which a
  *    delete of the list reads; a list deleted in between takes the mailing back out (422).
- * 3. Answer it as GET does: with the preview of its counts.
+ * Answers the draft as stored, without counts: for a caller that shows it elsewhere (the console's
+ * wizard goes on to the recipients step, which resolves the list once).
  */
-export const createMailing = async (input: MailingInput, actor: Actor) => {
+export const createDraft = async (input: MailingInput, actor: Actor): Promise<Mailing> => {
   checkLinks(input, input.links);
   await checkReferences(input.subscriptionTypeId, input.listId);
   const at = new Date().toISOString();
@@ -146,11 +166,20 @@ export const createMailing = async (input: MailingInput, actor: Actor) => {
     await mailings.deleteDraft(mailing.id);
     throw unknownList();
   }
+  return mailing;
+};
+
+/** Create a mailing as a draft (`createDraft`) and answer it as GET does: with the preview of its counts. */
+export const createMailing = async (input: MailingInput, actor: Actor) => {
+  const mailing = await createDraft(input, actor);
   return mailingView(mailing, await previewCounts(mailing));
 };
 
-/** Drafts can be edited until sent. */
-export const updateMailing = async (id: string, changes: Partial<MailingInput>) => {
+/**
+ * Change a draft (drafts can be edited until sent): the same checks as `createDraft` on what
+ * changes, and an override needs its reason. Answers nothing: `updateMailing` reads it back.
+ */
+export const updateDraft = async (id: string, changes: Partial<MailingInput>): Promise<void> => {
   const current = await mailings.getStored(id, true);
   if (!current) throw new NotFoundError('Mailing not found');
   if (current.status !== 'draft') throw new ConflictError('Only a draft can be edited');
@@ -163,26 +192,39 @@ export const updateMailing = async (id: string, changes: Partial<MailingInput>) 
     },
     changes.links ?? current.links,
   );
-  const override = changes.overrideConsent ?? current.overrideConsent;
-  if (override && !(changes.overrideReason ?? current.overrideReason)) {
-    throw new RuleViolationError('overrideReason is required with overrideConsent', [
-      { path: 'body.overrideReason', message: 'Required' },
-    ]);
-  }
+  const override = overrideOf(current, changes);
   const { html: newHtml, ...rest } = changes;
   const { html: _oldHtml, ...kept } = current;
   const html = newHtml === undefined ? current.html : (newHtml ?? undefined);
   checkSize({ ...kept, ...rest, ...(html ? { html } : {}) } as Omit<Mailing, 'counts' | 'reasons'>);
-  await mailings.updateDraft(
-    id,
-    { ...changes, ...(override ? {} : { overrideReason: undefined }) },
-    new Date().toISOString(),
-  );
+  await mailings.updateDraft(id, { ...changes, ...override }, new Date().toISOString());
   if (changes.listId && changes.listId !== current.listId && !(await lists.addMailing(changes.listId, id))) {
     // The new list was deleted meanwhile: back to the list it had.
     await mailings.updateDraft(id, { listId: current.listId }, new Date().toISOString());
     throw unknownList();
   }
+};
+
+/**
+ * Turn a draft's consent override on (with its reason) or off: what `updateDraft` does with these
+ * two fields alone. The content is not touched, so only the item's size is checked again (a reason
+ * adds to it); who may send with the override is the send's rule (`sendMailing`).
+ */
+export const setOverride = async (
+  id: string,
+  change: { overrideConsent: boolean; overrideReason?: string | undefined },
+): Promise<void> => {
+  const current = await mailings.getStored(id, true);
+  if (!current) throw new NotFoundError('Mailing not found');
+  if (current.status !== 'draft') throw new ConflictError('Only a draft can be edited');
+  const cleared = overrideOf(current, change);
+  checkItemSize({ ...current, ...change, ...cleared });
+  await mailings.updateDraft(id, { ...change, ...cleared }, new Date().toISOString());
+};
+
+/** Change a draft (`updateDraft`) and answer it as GET does. */
+export const updateMailing = async (id: string, changes: Partial<MailingInput>) => {
+  await updateDraft(id, changes);
   return getMailing(id);
 };
 
@@ -366,6 +408,28 @@ export const getMailing = async (id: string) => {
   const mailing = await storedMailing(id);
   if (mailing.status === 'draft') return mailingView(mailing, await previewCounts(mailing));
   return progressView(mailing);
+};
+
+/**
+ * A mailing as stored, without counts and without who created it: for a caller that edits a draft
+ * (the console's first wizard steps), without resolving its list for a preview.
+ */
+export const getStoredMailing = async (id: string) => {
+  const { createdBy: _createdBy, ...visible } = await storedMailing(id);
+  return visible;
+};
+
+/**
+ * A mailing with its counts and reasons alone: a draft's preview (its list resolved now) or, past
+ * its draft, the counts recorded. For a caller that shows who gets it (the console's recipients
+ * and send steps), without the rates and the dead-letter report of its progress.
+ */
+export const getMailingTally = async (id: string) => {
+  const stored = await storedMailing(id);
+  const { counts, reasons, countsComplete } =
+    stored.status === 'draft' ? await previewCounts(stored) : await recordedCounts(id);
+  const { createdBy: _createdBy, ...mailing } = stored;
+  return { ...mailing, counts, reasons, countsComplete };
 };
 
 /**

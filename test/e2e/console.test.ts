@@ -225,8 +225,13 @@ describe('the console, as a marketer', () => {
     expect(answer.status()).toBe(409);
     await other.waitForLoadState();
     expect(await other.getByRole('status').first().textContent()).toBe(
-      'This mailing was already sent, perhaps from another tab. Its progress is shown below.',
+      'This mailing was already sent, perhaps from another tab.',
     );
+    await expectAccessible(other, 'a send that came second');
+    // …and leads to the progress.
+    await other.getByRole('link', { name: 'Follow its progress' }).click();
+    await other.waitForURL(new RegExp(`/console/mailings/${mailingId}$`));
+    expect(await other.getByRole('heading', { level: 1 }).textContent()).toContain('Progress');
     await other.close();
 
     // Progress: the counts move as the mail goes out and SES reports.

@@ -381,3 +381,133 @@ describe('the audience pages', () => {
     ).toBe(4);
   });
 });
+
+describe('the mailing wizard’s groups', () => {
+  const draftOf = async (name: string) => {
+    const list = await request<{ id: string }>('POST', '/lists', {
+      body: { name: `${name} list`, contactIds: [contactId] },
+    });
+    expect(list.status, list.text).toBe(201);
+    const mailing = await request<{ id: string }>('POST', '/mailings', {
+      key: marketer,
+      body: {
+        name,
+        subscriptionTypeId: typeId,
+        listId: list.body.id,
+        from: 'News <news@sc.example>',
+        subject: 'Before',
+        text: 'Hi. {{unsubscribeUrl}}',
+      },
+    });
+    expect(mailing.status, mailing.text).toBe(201);
+    return mailing.body.id;
+  };
+
+  it('serves each step of a draft at its path, and no step that is not one', async () => {
+    const id = await draftOf('Wizard paths');
+    const b = browser();
+    await b.signIn(marketer);
+    for (const [step, n] of [
+      ['configuration', 1],
+      ['content', 2],
+      ['list', 3],
+      ['recipients', 4],
+      ['send', 5],
+    ] as const) {
+      const page = await b.send('GET', `/console/mailings/${id}/${step}`);
+      expect(page.status, step).toBe(200);
+      expect(page.html, step).toContain(`Step ${n} of 5:`);
+    }
+    expect((await b.send('GET', `/console/mailings/${id}/publish`)).status).toBe(404);
+  });
+
+  it('answers a step posted after the send with 409, changing nothing, and leads to the progress', async () => {
+    const id = await draftOf('Wizard after the send');
+    const b = browser();
+    await b.signIn(admin);
+    const csrf = await b.csrf(`/console/mailings/${id}/content`);
+    expect((await request('POST', `/mailings/${id}/send`)).status).toBe(202);
+
+    const content = await b.send('POST', `/console/mailings/${id}/content`, {
+      csrf,
+      action: 'next',
+      subject: 'After',
+      text: 'Changed. {{unsubscribeUrl}}',
+    });
+    expect(content.status).toBe(409);
+    expect(content.html).toContain('This mailing is no longer a draft: it can only be followed now.');
+    expect(content.html).toContain(`href="/console/mailings/${id}"`);
+    const override = await b.send('POST', `/console/mailings/${id}/recipients`, {
+      csrf,
+      action: 'override',
+      overrideConsent: 'on',
+      overrideReason: 'Too late',
+    });
+    expect(override.status).toBe(409);
+    const again = await b.send('POST', `/console/mailings/${id}/send`, { csrf });
+    expect(again.status).toBe(409);
+    expect(again.html).toContain('This mailing was already sent, perhaps from another tab.');
+    // A step's page of a sent mailing is its progress.
+    const step = await b.send('GET', `/console/mailings/${id}/list`);
+    expect(step.status).toBe(303);
+    expect(step.location).toBe(`/console/mailings/${id}`);
+
+    const mailing = await request<{ subject: string; overrideConsent: boolean }>('GET', `/mailings/${id}`);
+    expect(mailing.body).toMatchObject({ subject: 'Before', overrideConsent: false });
+  });
+
+  it('turns the override on and off as an admin, the reason required and kept in the draft only while on', async () => {
+    const id = await draftOf('Wizard override');
+    const b = browser();
+    await b.signIn(admin);
+    const csrf = await b.csrf(`/console/mailings/${id}/recipients`);
+    const path = `/console/mailings/${id}/recipients`;
+    const blank = await b.send('POST', path, {
+      csrf,
+      action: 'override',
+      overrideConsent: 'on',
+      overrideReason: ' ',
+    });
+    expect(blank.status).toBe(422);
+    expect(blank.html).toMatch(/id="overrideReason-error">Required</);
+    expect(blank.html).toContain('1 of 1 people on the list will get this mailing');
+    expect((await request<{ overrideConsent: boolean }>('GET', `/mailings/${id}`)).body.overrideConsent).toBe(
+      false,
+    );
+
+    const on = await b.send('POST', path, {
+      csrf,
+      action: 'override',
+      overrideConsent: 'on',
+      overrideReason: 'Recall',
+    });
+    expect(on.status).toBe(303);
+    expect((await request('GET', `/mailings/${id}`)).body).toMatchObject({
+      overrideConsent: true,
+      overrideReason: 'Recall',
+    });
+    const off = await b.send('POST', path, { csrf, action: 'override' });
+    expect(off.status).toBe(303);
+    const after = (await request<Record<string, unknown>>('GET', `/mailings/${id}`)).body;
+    expect(after.overrideConsent).toBe(false);
+    expect(after).not.toHaveProperty('overrideReason');
+  });
+
+  it('takes the console’s forms url-encoded only: a multipart post is a 415, changing nothing', async () => {
+    const id = await draftOf('Wizard multipart');
+    const b = browser();
+    await b.signIn(marketer);
+    const csrf = await b.csrf(`/console/mailings/${id}/configuration`);
+    const body = new FormData();
+    body.set('csrf', csrf);
+    body.set('name', 'Renamed');
+    const res = await fetch(`${stack().apiUrl}/console/mailings/${id}/configuration`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: [...b.jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+      body,
+    });
+    expect(res.status).toBe(415);
+    expect((await request<{ name: string }>('GET', `/mailings/${id}`)).body.name).toBe('Wizard multipart');
+  });
+});

@@ -1,8 +1,13 @@
 /**
  * package.json's `sideEffects` names the modules that may act when imported; a bundle drops any
- * other module whose exports it does not use. Only the schema modules of shared/http/schemas are
- * left out (their schemas may only describe a route's answers, which its handler does not use);
- * every other module stays declared, so none imported for its effect is ever dropped.
+ * other module whose exports it does not use. Left out:
+ * - the schema modules of shared/http/schemas (their schemas may only describe a route's answers,
+ *   which its handler does not use);
+ * - functions/: a handler is an entry point, kept whole by the bundler; a route's contract and the
+ *   console's actions only define (a console group names API contracts for its grants, which only
+ *   the route table reads).
+ * Every other module stays declared, and no module is imported for its effect alone (a bare
+ * `import '…'`), so none that acts is ever dropped.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -34,11 +39,19 @@ const modules = (dir: string): string[] =>
 describe('modules with side effects', () => {
   const files = ['bench', 'functions', 'infra', 'shared', 'test'].flatMap(modules);
 
-  it('declares every module but the schema modules', () => {
-    const undeclared = files.filter(
-      (file) => !file.startsWith('shared/http/schemas/') && !declared.some((p) => covers(p, file)),
-    );
+  const leftOut = (file: string) => file.startsWith('shared/http/schemas/') || file.startsWith('functions/');
+
+  it('declares every module but the schema modules and functions/', () => {
+    const undeclared = files.filter((file) => !leftOut(file) && !declared.some((p) => covers(p, file)));
     expect(undeclared).toEqual([]);
+    expect(files.filter((file) => leftOut(file) && declared.some((p) => covers(p, file)))).toEqual([]);
+  });
+
+  it('imports no module for its effect alone', () => {
+    const bare = files.filter((file) =>
+      /^import\s+['"]/m.test(readFileSync(join(projectRoot, file), 'utf8')),
+    );
+    expect(bare).toEqual([]);
   });
 
   it('leaves the schema modules undeclared, none of which acts when imported', () => {

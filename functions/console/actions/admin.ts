@@ -10,7 +10,12 @@ import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared
 import { getBouncePolicy, setBouncePolicy } from '#shared/use-cases/bounce-policy.ts';
 import { getSettings, setPrivacy } from '#shared/use-cases/settings.ts';
 import { createSuppression, deleteSuppression, findSuppressions } from '#shared/use-cases/suppressions.ts';
-import { api } from '../admin.route.ts';
+import { route as createSuppressionRoute } from '#functions/api/create-suppression.route.ts';
+import { route as deleteSuppressionRoute } from '#functions/api/delete-suppression.route.ts';
+import { route as findSuppressionsRoute } from '#functions/api/find-suppressions.route.ts';
+import { route as getSettingsRoute } from '#functions/api/get-settings.route.ts';
+import { route as putBouncePolicyRoute } from '#functions/api/put-bounce-policy.route.ts';
+import { route as putPrivacySettingRoute } from '#functions/api/put-privacy-setting.route.ts';
 import {
   checkBody,
   formErrors,
@@ -35,7 +40,7 @@ const suppressionView = async (
   message?: Message,
   status = 200,
 ) => {
-  const canChange = may(input, api.createSuppression);
+  const canChange = may(input, createSuppressionRoute);
   let found: { id: string; reason: string; at: string } | null | undefined;
   let findState = stateOf({ email });
   if (email) {
@@ -51,7 +56,7 @@ const suppressionView = async (
 
 export const suppressions = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.findSuppressions);
+  mustMay(input, findSuppressionsRoute);
   const { email, done } = input.query as { email?: string; done?: string };
   const t = adminStrings[input.language];
   const message =
@@ -67,16 +72,16 @@ export const suppressionAction = async (raw: ConsoleInput): Promise<ConsoleRespo
   const input = signedIn(raw);
   const action = input.form.get('action');
   if (action === 'lift') {
-    mustMay(input, api.deleteSuppression);
+    mustMay(input, deleteSuppressionRoute);
     const email = input.form.get('email') ?? '';
     await deleteSuppression(input.form.get('id') ?? '', input.session.actor, email || undefined);
     return seeOther(`/console/suppressions?done=lifted`);
   }
-  mustMay(input, api.createSuppression);
+  mustMay(input, createSuppressionRoute);
   const values = { newEmail: input.form.get('newEmail') ?? '', reason: input.form.get('reason') ?? '' };
   try {
     await createSuppression(
-      checkBody(api.createSuppression.body, { email: values.newEmail, reason: values.reason }),
+      checkBody(createSuppressionRoute.body, { email: values.newEmail, reason: values.reason }),
       input.session.actor,
     );
     return seeOther(`/console/suppressions?done=added&email=${encodeURIComponent(values.newEmail)}`);
@@ -100,8 +105,8 @@ const settingsView = async (input: SignedIn, bounceState?: FormState, message?: 
       {
         privacy: settings.privacy,
         bounce,
-        canChangePrivacy: may(input, api.putPrivacySetting),
-        canChangeBounce: may(input, api.putBouncePolicy),
+        canChangePrivacy: may(input, putPrivacySettingRoute),
+        canChangeBounce: may(input, putBouncePolicyRoute),
         bounceState,
       },
       message,
@@ -112,7 +117,7 @@ const settingsView = async (input: SignedIn, bounceState?: FormState, message?: 
 
 export const settings = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.getSettings);
+  mustMay(input, getSettingsRoute);
   const done = (input.query as { done?: string }).done;
   const t = adminStrings[input.language];
   let message: Message | undefined;
@@ -127,12 +132,12 @@ export const saveSettings = async (raw: ConsoleInput): Promise<ConsoleResponse> 
   const action = input.form.get('action');
   if (action === 'privacy') {
     // The privacy switch is an administrator's, as PUT /settings/privacy is.
-    mustMay(input, api.putPrivacySetting);
-    const body = checkBody(api.putPrivacySetting.body, { enabled: input.form.get('enabled') === 'on' });
+    mustMay(input, putPrivacySettingRoute);
+    const body = checkBody(putPrivacySettingRoute.body, { enabled: input.form.get('enabled') === 'on' });
     const after = await setPrivacy(body.enabled, input.session.actor);
     return seeOther(`/console/settings?done=${after.privacy.enabled ? 'on' : 'off'}`);
   }
-  mustMay(input, api.putBouncePolicy);
+  mustMay(input, putBouncePolicyRoute);
   const kinds = ['hard', 'soft', 'complaint'] as const;
   const names = kinds.flatMap((k) => [`${k}Count`, `${k}WindowDays`, `${k}Action`]);
   const values = valuesOf(input.form, names);
@@ -148,7 +153,7 @@ export const saveSettings = async (raw: ConsoleInput): Promise<ConsoleResponse> 
     ]),
   );
   try {
-    await setBouncePolicy(checkBody(api.putBouncePolicy.body, body), input.session.actor);
+    await setBouncePolicy(checkBody(putBouncePolicyRoute.body, body), input.session.actor);
     return seeOther('/console/settings?done=bounce');
   } catch (error) {
     const map = Object.fromEntries(

@@ -12,13 +12,17 @@ import { exportContact } from '#shared/use-cases/contact-export.ts';
 import { contactHistory, findContacts, getContact } from '#shared/use-cases/contacts.ts';
 import { eraseContact } from '#shared/use-cases/erasure.ts';
 import { sendPrivacyEmail } from '#shared/use-cases/privacy-email.ts';
-import { api } from '../contacts.route.ts';
+import { route as deleteContactRoute } from '#functions/api/delete-contact.route.ts';
+import { route as exportContactRoute } from '#functions/api/export-contact.route.ts';
+import { route as findContactsRoute } from '#functions/api/find-contacts.route.ts';
+import { route as getContactRoute } from '#functions/api/get-contact.route.ts';
+import { route as sendPrivacyEmailRoute } from '#functions/api/send-privacy-email.route.ts';
 import { formErrors, may, mustMay, type SignedIn, signedIn, stateOf, viewerOf } from './common.ts';
 import { typeNames } from './type-names.ts';
 
 export const contacts = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.findContacts);
+  mustMay(input, findContactsRoute);
   const email = ((input.query as { email?: string }).email ?? '').trim();
   const t = contactStrings[input.language];
   const done = (input.query as { done?: string }).done;
@@ -56,14 +60,14 @@ const contactView = async (input: SignedIn, id: string, cursor?: string, eraseSt
     typeNames: names,
     history: history.items as never,
     nextCursor: history.nextCursor,
-    canErase: may(input, api.deleteContact),
+    canErase: may(input, deleteContactRoute),
     eraseState,
   };
 };
 
 export const contact = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.getContact);
+  mustMay(input, getContactRoute);
   const { id } = input.params as { id: string };
   const { cursor, done } = input.query as { cursor?: string; done?: string };
   const t = contactStrings[input.language];
@@ -77,12 +81,12 @@ export const contactAction = async (raw: ConsoleInput): Promise<ConsoleResponse>
   const t = contactStrings[input.language];
   const action = input.form.get('action');
   if (action === 'privacy_email') {
-    mustMay(input, api.sendPrivacyEmail);
+    mustMay(input, sendPrivacyEmailRoute);
     await sendPrivacyEmail(id);
     return seeOther(`/console/contacts/${id}?done=privacy_email`);
   }
   if (action === 'erase') {
-    mustMay(input, api.deleteContact);
+    mustMay(input, deleteContactRoute);
     if (input.form.get('confirm') !== 'on') {
       const state = stateOf({}, { confirm: t.eraseNeedsConfirm });
       return html(contactPage(viewerOf(input), await contactView(input, id, undefined, state)), 422);
@@ -95,7 +99,7 @@ export const contactAction = async (raw: ConsoleInput): Promise<ConsoleResponse>
 
 export const contactDownload = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.exportContact);
+  mustMay(input, exportContactRoute);
   const { id } = input.params as { id: string };
   const everything = await exportContact(id);
   return {

@@ -8,7 +8,9 @@ import { listPage, listsPage } from '#shared/console/list-pages.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
 import { getList, listContacts, listLists } from '#shared/use-cases/lists.ts';
 import { listSubscriptionTypes } from '#shared/use-cases/subscription-types.ts';
-import { api } from '../lists.route.ts';
+import { route as createListRoute } from '#functions/api/create-list.route.ts';
+import { route as getListRoute } from '#functions/api/get-list.route.ts';
+import { route as listListsRoute } from '#functions/api/list-lists.route.ts';
 import { resolveNewList } from './lists.ts';
 import { mustMay, type SignedIn, signedIn, stateOf, valuesOf, viewerOf } from './common.ts';
 import { typeNames } from './type-names.ts';
@@ -24,13 +26,13 @@ const listsList = async (input: SignedIn, state: FormState, status = 200) => {
 
 export const lists = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.listLists);
+  mustMay(input, listListsRoute);
   return listsList(input, stateOf({ listKind: 'selection' }));
 };
 
 export const createListAction = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.createList);
+  mustMay(input, createListRoute);
   const values = valuesOf(input.form, listFields);
   const made = await resolveNewList(input, values);
   if ('errors' in made) return listsList(input, stateOf(values, made.errors), 422);
@@ -39,7 +41,7 @@ export const createListAction = async (raw: ConsoleInput): Promise<ConsoleRespon
 
 export const list = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.getList);
+  mustMay(input, getListRoute);
   const { id } = input.params as { id: string };
   const cursor = (input.query as { cursor?: string }).cursor;
   const [found, members, names] = await Promise.all([getList(id), listContacts(id, 50, cursor), typeNames()]);

@@ -15,7 +15,10 @@ import {
   updateSubscriptionType,
 } from '#shared/use-cases/subscription-types.ts';
 import { typeAudience } from '#shared/use-cases/type-audience.ts';
-import { api } from '../types.route.ts';
+import { route as createSubscriptionTypeRoute } from '#functions/api/create-subscription-type.route.ts';
+import { route as getSubscriptionTypeRoute } from '#functions/api/get-subscription-type.route.ts';
+import { route as listSubscriptionTypesRoute } from '#functions/api/list-subscription-types.route.ts';
+import { route as updateSubscriptionTypeRoute } from '#functions/api/update-subscription-type.route.ts';
 import {
   checkBody,
   formErrors,
@@ -91,19 +94,19 @@ const typesList = async (input: SignedIn, state: FormState, status = 200, messag
 
 export const types = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.listSubscriptionTypes);
+  mustMay(input, listSubscriptionTypesRoute);
   return typesList(input, stateOf({ public: 'on' }));
 };
 
 export const createType = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.createSubscriptionType);
+  mustMay(input, createSubscriptionTypeRoute);
   const values = valuesOf(input.form, typeFields);
   const { body, errors } = typeBody(values, input.language, false);
   if (Object.keys(errors).length) return typesList(input, stateOf(values, errors), 422);
   try {
     const type = await createSubscriptionType(
-      checkBody(api.createSubscriptionType.body, body),
+      checkBody(createSubscriptionTypeRoute.body, body),
       input.session.actor,
     );
     return seeOther(`/console/types/${type.id}?done=created`);
@@ -151,7 +154,7 @@ const typeStats = async (_input: SignedIn, id: string): Promise<TypeStats> => {
 
 export const type = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.getSubscriptionType);
+  mustMay(input, getSubscriptionTypeRoute);
   const { id } = input.params as { id: string };
   const done = (input.query as { done?: string }).done;
   const t = typeStrings[input.language];
@@ -167,7 +170,7 @@ export const type = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
 
 export const updateType = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  mustMay(input, api.updateSubscriptionType);
+  mustMay(input, updateSubscriptionTypeRoute);
   const { id } = input.params as { id: string };
   const values = valuesOf(input.form, typeFields);
   const { body, errors } = typeBody(values, input.language, true);
@@ -176,7 +179,7 @@ export const updateType = async (raw: ConsoleInput): Promise<ConsoleResponse> =>
     html(typePage(viewerOf(input), found, stateOf(values, problems), await typeStats(input, id)), 422);
   if (Object.keys(errors).length) return again(errors);
   try {
-    await updateSubscriptionType(id, checkBody(api.updateSubscriptionType.body, body), input.session.actor);
+    await updateSubscriptionType(id, checkBody(updateSubscriptionTypeRoute.body, body), input.session.actor);
     return seeOther(`/console/types/${id}?done=saved`);
   } catch (error) {
     return again(formErrors(error, typeFieldMap, 'name'));

@@ -1,36 +1,30 @@
 /**
- * The mailing wizard: configuration → content with a preview → target list → recipients with the
- * override for admins → send. Each action parses the form, calls the use case the JSON route calls,
- * and renders; the API's schemas check the forms.
+ * The mailing wizard's first steps: configuration → content with a preview → target list, for a
+ * new mailing (what was typed travels through the three forms until the draft is created) and for a
+ * draft. The recipients and send steps are review.ts. Each action parses the form, calls the use
+ * case the JSON route calls, and renders; the API's schemas check the forms.
  */
-import { ConflictError, ForbiddenError, ValidationError } from '#shared/domain/errors.ts';
-import { mayOverrideConsent, type TrackedLink } from '#shared/domain/mailing.ts';
+import { ValidationError } from '#shared/domain/errors.ts';
+import type { TrackedLink } from '#shared/domain/mailing.ts';
 import {
   configurationFields,
   configurationStep,
   contentFields,
   contentStep,
   listStep,
-  recipientsStep,
-  sendStep,
+  notDraftPage,
   type WizardTarget,
 } from '#shared/console/wizard-pages.ts';
-import type { Option, Step } from '#shared/console/mailing-pages.ts';
+import type { Option } from '#shared/console/mailing-pages.ts';
 import { wizardStrings } from '#shared/console/wizard-strings.ts';
 import { type ConsoleInput, type ConsoleResponse, html, seeOther } from '#shared/http/console.ts';
 import { listLists } from '#shared/use-cases/lists.ts';
 import { previewMailing } from '#shared/use-cases/mailing-preview.ts';
-import {
-  createMailing,
-  getMailing,
-  overrideReach,
-  sendMailing,
-  updateMailing,
-} from '#shared/use-cases/mailings.ts';
-import { recipientReport } from '#shared/use-cases/recipient-report.ts';
+import { createDraft, getStoredMailing, updateDraft } from '#shared/use-cases/mailings.ts';
 import { listSubscriptionTypes } from '#shared/use-cases/subscription-types.ts';
-import { api } from '../wizard.route.ts';
-import { progress } from './mailings.ts';
+import { route as createMailingRoute } from '#functions/api/create-mailing.route.ts';
+import { route as updateMailingRoute } from '#functions/api/update-mailing.route.ts';
+import type { ComposeStep } from '../draft.route.ts';
 import { resolveNewList } from './lists.ts';
 import {
   checkBody,
@@ -115,7 +109,7 @@ const stepErrors = (
 ) => {
   const { body, errors } = mailingBody(values, language);
   try {
-    checkBody(api.createMailing.body, body);
+    checkBody(createMailingRoute.body, body);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     for (const detail of error.details) {
@@ -186,7 +180,7 @@ export const newMailingStep = async (raw: ConsoleInput): Promise<ConsoleResponse
     const { body, errors } = mailingBody(values, input.language);
     if (Object.keys(errors).length) return showContent(errors);
     try {
-      const mailing = await createMailing(checkBody(api.createMailing.body, body), input.session.actor);
+      const mailing = await createDraft(checkBody(createMailingRoute.body, body), input.session.actor);
       return seeOther(`/console/mailings/${mailing.id}/recipients`);
     } catch (error) {
       const fieldErrors = formErrors(error, mailingFieldMap, 'listId');
@@ -232,15 +226,9 @@ const preview = async (
 };
 
 // ---------------------------------------------------------------------------------------------
-// A draft's steps
+// A draft's first steps: read as stored (its list is resolved at the recipients step, not here)
 
-type Params = { id: string; step: Step };
-type Mailing = Awaited<ReturnType<typeof getMailing>>;
-
-const reachIfOverridden = (mailing: Mailing) =>
-  mailing.overrideConsent && mailing.status === 'draft'
-    ? overrideReach(mailing.id)
-    : Promise.resolve(undefined);
+type Mailing = Awaited<ReturnType<typeof getStoredMailing>>;
 
 const draftTarget = (mailing: Mailing): WizardTarget => ({
   kind: 'draft',
@@ -260,39 +248,10 @@ const draftValues = (mailing: Mailing): Record<string, string> => ({
   listId: mailing.listId,
 });
 
-const recipientsPage = async (
-  input: SignedIn,
-  mailing: Mailing,
-  query: { reason?: string | undefined; cursor?: string | undefined },
-  overrideState?: ReturnType<typeof stateOf>,
-  status = 200,
-) => {
-  const canOverride = mailing.status === 'draft' && mayOverrideConsent(input.session.actor.role);
-  const [report, reach] = await Promise.all([
-    recipientReport(mailing.id, { reason: query.reason }, 50, query.cursor),
-    canOverride ? overrideReach(mailing.id) : Promise.resolve(undefined),
-  ]);
-  return html(
-    recipientsStep(viewerOf(input), {
-      mailing,
-      rows: report.items,
-      nextCursor: report.nextCursor,
-      reason: query.reason,
-      cursor: query.cursor,
-      reach,
-      overrideState,
-      canOverride,
-    }),
-    status,
-  );
-};
-
 export const draftStep = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
-  const { id, step } = input.params as Params;
-  const mailing = await getMailing(id);
-  if (step === 'recipients')
-    return recipientsPage(input, mailing, input.query as { reason?: string; cursor?: string });
+  const { id, step } = input.params as { id: string; step: ComposeStep };
+  const mailing = await getStoredMailing(id);
   if (mailing.status !== 'draft') return seeOther(`/console/mailings/${id}`);
   const viewer = viewerOf(input);
   const values = draftValues(mailing);
@@ -305,51 +264,25 @@ export const draftStep = async (raw: ConsoleInput): Promise<ConsoleResponse> => 
       return html(
         listStep(viewer, draftTarget(mailing), stateOf(values), await listOptions(), await typeOptions()),
       );
-    case 'send':
-      return html(sendStep(viewer, { mailing, reach: await reachIfOverridden(mailing) }));
   }
 };
 
 export const saveDraftStep = async (raw: ConsoleInput): Promise<ConsoleResponse> => {
   const input = signedIn(raw);
   const viewer = viewerOf(input);
-  const { id, step } = input.params as Params;
-  const actor = input.session.actor;
-  if (step === 'send') {
-    try {
-      await sendMailing(id, actor);
-      return seeOther(`/console/mailings/${id}?done=sent`);
-    } catch (error) {
-      const t = wizardStrings[input.language];
-      if (error instanceof ConflictError)
-        return progress(input, id, { text: t.alreadySent, tone: 'warn' }, 409);
-      if (error instanceof ForbiddenError) {
-        const mailing = await getMailing(id);
-        return html(
-          sendStep(viewer, {
-            mailing,
-            reach: await reachIfOverridden(mailing),
-            refusal: t.overrideForbidden,
-          }),
-          403,
-        );
-      }
-      throw error;
-    }
-  }
-  const mailing = await getMailing(id);
-  if (mailing.status !== 'draft')
-    return progress(input, id, { text: wizardStrings[input.language].notDraft, tone: 'warn' }, 409);
+  const { id, step } = input.params as { id: string; step: ComposeStep };
+  const mailing = await getStoredMailing(id);
+  if (mailing.status !== 'draft') return html(notDraftPage(viewer, mailing), 409);
   const target = draftTarget(mailing);
   const values = { ...draftValues(mailing), ...valuesOf(input.form, allFields) };
   const action = input.form.get('action') ?? 'next';
   const save = async (
     changes: Record<string, unknown>,
     fields: readonly string[],
-    next: Step,
+    next: string,
   ): Promise<{ next: ConsoleResponse } | { errors: Record<string, string> }> => {
     try {
-      await updateMailing(id, checkBody(api.updateMailing.body, changes));
+      await updateDraft(id, checkBody(updateMailingRoute.body, changes));
       return { next: seeOther(`/console/mailings/${id}/${next}`) as ConsoleResponse };
     } catch (error) {
       return { errors: formErrors(error, fieldMap(fields, { listId: 'listId' }), fields[0] ?? 'name') };
@@ -387,34 +320,6 @@ export const saveDraftStep = async (raw: ConsoleInput): Promise<ConsoleResponse>
         listStep(viewer, target, stateOf(values, result.errors), await listOptions(), await typeOptions()),
         422,
       );
-    }
-    case 'recipients': {
-      // The override box is an administrator's: the same rule the send applies.
-      if (!mayOverrideConsent(actor.role))
-        throw new ForbiddenError('The consent override needs an admin key');
-      const on = input.form.get('overrideConsent') === 'on';
-      const reason = input.form.get('overrideReason') ?? '';
-      // A blank reason is no reason: the use case then says one is required.
-      const changes = on
-        ? { overrideConsent: true, ...(reason.trim() ? { overrideReason: reason } : {}) }
-        : { overrideConsent: false };
-      try {
-        await updateMailing(id, checkBody(api.updateMailing.body, changes));
-        return seeOther(`/console/mailings/${id}/recipients`);
-      } catch (error) {
-        const errors = formErrors(
-          error,
-          { overrideReason: 'overrideReason', overrideConsent: 'overrideConsent' },
-          'overrideReason',
-        );
-        return recipientsPage(
-          input,
-          mailing,
-          {},
-          stateOf({ overrideConsent: on ? 'on' : '', overrideReason: reason }, errors),
-          422,
-        );
-      }
     }
   }
 };

@@ -2,6 +2,7 @@ import * as z from '#shared/schema/z.ts';
 import { linkNamePattern, maxTrackedLinks, unknownMergeFields } from '#shared/domain/mailing.ts';
 import { isHttpUrl, linkActionSchema, linkTokenFits, maxLinkTargetLength } from '#shared/domain/tokens.ts';
 import { Id } from './common.ts';
+import { overrideFields } from './override.ts';
 
 const mergeChecked = (max: number) =>
   z.string().check(
@@ -71,19 +72,7 @@ const mailingFields = {
   text: mergeChecked(500_000),
   html: z.optional(mergeChecked(500_000)),
   links: z.optional(Links),
-  overrideConsent: z.optional(
-    z.boolean().check(z.describe('Send regardless of consent and subscriptions (admin key needed to send)')),
-  ),
-  overrideReason: z.optional(
-    z
-      .string()
-      .check(
-        z.trim(),
-        z.minLength(1),
-        z.maxLength(500),
-        z.describe('Required when overrideConsent is true; audited'),
-      ),
-  ),
+  ...overrideFields,
 };
 
 const overrideNeedsReason = (m: {
