@@ -1,6 +1,7 @@
 /**
  * What the contracts of the console's page groups share (session.route.ts, mailings.route.ts,
- * wizard.route.ts, contacts.route.ts, types.route.ts, admin.route.ts): each group is one function,
+ * the wizard's wizard.route.ts, draft.route.ts, recipients.route.ts and send.route.ts,
+ * contacts.route.ts, types.route.ts, lists.route.ts, admin.route.ts): each group is one function,
  * a small router over its own pages (shared/http/console.ts), so a group's bundle carries only its
  * own pages, words and use cases. The routes of a group share its handler file;
  * infra/stacks/routes-stack.ts makes one function per handler file and three resources per route

@@ -1,6 +1,7 @@
 /**
  * The words of the mailing list and a mailing's progress, in English and Swedish, with the words
- * every page shows (strings.ts); the wizard adds its own (wizard-strings.ts). Pure.
+ * every page shows (strings.ts), the tables' headings and the charts' words (table-strings.ts); the
+ * wizard's steps, named here, have their words in wizard-strings.ts and review-strings.ts. Pure.
  */
 import { type ConsoleLanguage, withSharedWords } from './strings.ts';
 import {

@@ -1,8 +1,8 @@
 /**
- * The words every part of the console shows (the frame, navigation, errors, signing in, and what
- * more than one page group uses), in English and Swedish; each page group adds its own words in a
- * module of its own (mailing-strings.ts, wizard-strings.ts, contact-strings.ts, type-strings.ts,
- * admin-strings.ts), so a group's function carries only its words. Placeholders in braces are
+ * The words every part of the console shows (the frame, navigation, errors, and a few that several
+ * page groups use), in English and Swedish; each page group adds its own words in a module of its
+ * own (session-, mailing-, wizard-, review-, contact-, type-, list- and admin-strings.ts), and the
+ * tables' headings one by one (table-strings.ts), so a group's function carries only its words. Placeholders in braces are
  * filled by the templates after escaping (shared/pages/strings.ts `fill`). Pure.
  */
 import { fromAcceptLanguage } from '#shared/domain/i18n.ts';

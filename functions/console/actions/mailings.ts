@@ -1,7 +1,7 @@
 /**
  * The mailings and a mailing's progress: the list, the progress view (counts, outcomes, rates), and
  * cancelling or resuming. Each action calls the use case the JSON route calls, after the same role
- * check (the API route's `auth`). The wizard (wizard.ts) shows the progress too, once a draft is sent.
+ * check (the API route's `auth`). The wizard's steps lead here once a draft is sent (review.ts).
  */
 import { route as cancelMailingRoute } from '#functions/api/cancel-mailing.route.ts';
 import { route as resumeMailingRoute } from '#functions/api/resume-mailing.route.ts';
