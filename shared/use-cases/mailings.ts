@@ -296,23 +296,32 @@ export const deleteMailing = async (id: string, actor: Actor) => {
 export const overrideReach = async (id: string) => {
   const mailing = await mailings.getStored(id);
   if (!mailing) throw new NotFoundError('Mailing not found');
-  const [off, on] = await Promise.all([
-    previewCounts({ ...mailing, overrideConsent: false }),
-    previewCounts({ ...mailing, overrideConsent: true }),
+  const [off, on] = await previewTallies([
+    { ...mailing, overrideConsent: false },
+    { ...mailing, overrideConsent: true },
   ]);
   return {
-    without: off.counts.eligible,
-    with: on.counts.eligible,
-    countsComplete: off.countsComplete && on.countsComplete,
+    without: off?.counts.eligible ?? 0,
+    with: on?.counts.eligible ?? 0,
+    countsComplete: Boolean(off?.countsComplete && on?.countsComplete),
   };
 };
 
-/** A draft's counts are a preview: the list resolved now and judged by the rule as it stands. */
-const previewCounts = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
-  const counts = zeroCounts();
-  const reasons: Record<string, number> = {};
-  const list = await lists.get(mailing.listId);
-  if (!list) return { counts, reasons, countsComplete: true };
+/**
+ * A draft's counts are a preview: the list resolved now and judged by the rule as it stands, for
+ * each of the mailings given (variants of one draft, such as the override off and on), in one read
+ * of the list.
+ */
+const previewTallies = async (variants: readonly Omit<Mailing, 'counts' | 'reasons'>[]) => {
+  const tallies = variants.map((mailing) => ({
+    mailing,
+    counts: zeroCounts(),
+    reasons: {} as Record<string, number>,
+  }));
+  const answer = (countsComplete: boolean) =>
+    tallies.map(({ counts, reasons }) => ({ counts, reasons, countsComplete }));
+  const list = variants[0] && (await lists.get(variants[0].listId));
+  if (!list) return answer(true);
   const privacyEnabled = (await settings.getPrivacy()).enabled;
   let seen = 0;
   for (const source of listSources(list)) {
@@ -320,16 +329,24 @@ const previewCounts = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
     do {
       const page = await source.read(next);
       for (const member of page.members) {
-        const result = judge(mailing, privacyEnabled, member);
-        counts[result.verdict === 'included' ? 'eligible' : 'excluded']++;
-        reasons[result.reason] = (reasons[result.reason] ?? 0) + 1;
+        for (const { mailing, counts, reasons } of tallies) {
+          const result = judge(mailing, privacyEnabled, member);
+          counts[result.verdict === 'included' ? 'eligible' : 'excluded']++;
+          reasons[result.reason] = (reasons[result.reason] ?? 0) + 1;
+        }
       }
       seen += page.members.length;
-      if (seen >= previewLimit) return { counts, reasons, countsComplete: false };
+      if (seen >= previewLimit) return answer(false);
       next = page.next;
     } while (next);
   }
-  return { counts, reasons, countsComplete: true };
+  return answer(true);
+};
+
+/** A draft's preview of its counts, as it stands (`previewTallies` of the one mailing). */
+const previewCounts = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+  const [tally] = await previewTallies([mailing]);
+  return tally ?? { counts: zeroCounts(), reasons: {}, countsComplete: true };
 };
 
 /**

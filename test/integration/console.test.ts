@@ -493,6 +493,54 @@ describe('the mailing wizard’s groups', () => {
     expect(after).not.toHaveProperty('overrideReason');
   });
 
+  it('shows an admin what the override would add: those without consent or subscription, never the suppressed', async () => {
+    const person = async (name: string, body: Record<string, unknown>) =>
+      (
+        await request<{ id: string }>('POST', '/contacts', {
+          body: { email: `${name}.${Date.now()}@example.com`, ...body },
+        })
+      ).body.id;
+    const ids = [
+      contactId,
+      await person('noconsent', { subscriptions: { [typeId]: 'subscribed' } }),
+      await person('left', {
+        consent: { status: 'granted', source: 'form' },
+        subscriptions: { [typeId]: 'unsubscribed' },
+      }),
+      await person('never', { consent: { status: 'granted', source: 'form' } }),
+    ];
+    const suppressed = `suppressed.${Date.now()}@example.com`;
+    ids.push(
+      await person('suppressed', {
+        email: suppressed,
+        consent: { status: 'granted', source: 'form' },
+        subscriptions: { [typeId]: 'subscribed' },
+      }),
+    );
+    expect(
+      (await request('POST', '/suppressions', { body: { email: suppressed, reason: 'manual' } })).status,
+    ).toBe(201);
+    const list = await request<{ id: string }>('POST', '/lists', {
+      body: { name: 'Reach', contactIds: ids },
+    });
+    const mailing = await request<{ id: string }>('POST', '/mailings', {
+      body: {
+        name: 'Wizard reach',
+        subscriptionTypeId: typeId,
+        listId: list.body.id,
+        from: 'news@sc.example',
+        subject: 'Reach',
+        text: 'Hi. {{unsubscribeUrl}}',
+      },
+    });
+    const b = browser();
+    await b.signIn(admin);
+    const page = await b.send('GET', `/console/mailings/${mailing.body.id}/recipients`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('1 of 5 people on the list will get this mailing; 4 will not.');
+    expect(page.html).toContain('The override would reach 3 more people: 4 in all instead of 1.');
+  });
+
   it('takes the console’s forms url-encoded only: a multipart post is a 415, changing nothing', async () => {
     const id = await draftOf('Wizard multipart');
     const b = browser();
