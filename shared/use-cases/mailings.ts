@@ -1,6 +1,7 @@
 import * as audit from '#shared/adapters/dynamodb/audit.ts';
 import { lists } from '#shared/adapters/dynamodb/lists.ts';
 import * as mailings from '#shared/adapters/dynamodb/mailings.ts';
+import type { StoredMailing } from '#shared/adapters/dynamodb/mailings.ts';
 import { itemSize, maxItemBytes } from '#shared/adapters/dynamodb/item-size.ts';
 import * as recipients from '#shared/adapters/dynamodb/recipients.ts';
 import { settings } from '#shared/adapters/dynamodb/settings.ts';
@@ -77,7 +78,7 @@ const checkLinks = (
 const itemHeadroomBytes = 8 * 1024;
 
 /** The mailing fits one DynamoDB item, with the headroom sending needs (422 otherwise). */
-const checkItemSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+const checkItemSize = (mailing: StoredMailing) => {
   // The mailing's own item, and the idempotency record of its create, which keeps it as JSON.
   const bytes = Math.max(
     itemSize({ ...mailing, kind: 'MAILING', kindSk: mailing.id, pk: '', sk: '' }),
@@ -98,7 +99,7 @@ const checkItemSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
  * mailing fits one DynamoDB item: a 422 naming the part to shorten, never a mailing that cannot be
  * stored or whose every recipient would fail.
  */
-const checkSize = (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+const checkSize = (mailing: StoredMailing) => {
   const base = (process.env.PUBLIC_BASE_URL ?? '').length || 200;
   const worst = worstTemplateData(mailing, Object.keys(mailing.links ?? {}), base);
   if (worst > sesTemplateDataLimit) {
@@ -196,7 +197,7 @@ export const updateDraft = async (id: string, changes: Partial<MailingInput>): P
   const { html: newHtml, ...rest } = changes;
   const { html: _oldHtml, ...kept } = current;
   const html = newHtml === undefined ? current.html : (newHtml ?? undefined);
-  checkSize({ ...kept, ...rest, ...(html ? { html } : {}) } as Omit<Mailing, 'counts' | 'reasons'>);
+  checkSize({ ...kept, ...rest, ...(html ? { html } : {}) } as StoredMailing);
   await mailings.updateDraft(id, { ...changes, ...override }, new Date().toISOString());
   if (changes.listId && changes.listId !== current.listId && !(await lists.addMailing(changes.listId, id))) {
     // The new list was deleted meanwhile: back to the list it had.
@@ -296,31 +297,36 @@ export const deleteMailing = async (id: string, actor: Actor) => {
 export const overrideReach = async (id: string) => {
   const mailing = await mailings.getStored(id);
   if (!mailing) throw new NotFoundError('Mailing not found');
-  const [off, on] = await previewTallies([
+  const [off, on] = await previewTallies(mailing.listId, [
     { ...mailing, overrideConsent: false },
     { ...mailing, overrideConsent: true },
   ]);
   return {
-    without: off?.counts.eligible ?? 0,
-    with: on?.counts.eligible ?? 0,
-    countsComplete: Boolean(off?.countsComplete && on?.countsComplete),
+    without: off.counts.eligible,
+    with: on.counts.eligible,
+    countsComplete: off.countsComplete,
   };
 };
 
+/** A mailing's counts, per reason too, and whether every member was counted. */
+type Tally = { counts: Counts; reasons: Record<string, number>; countsComplete: boolean };
+
 /**
  * A draft's counts are a preview: the list resolved now and judged by the rule as it stands, for
- * each of the mailings given (variants of one draft, such as the override off and on), in one read
- * of the list.
+ * each of the variants given (of one draft, such as the override off and on), in one read of the
+ * list. The answer has a tally per variant, in their order.
  */
-const previewTallies = async (variants: readonly Omit<Mailing, 'counts' | 'reasons'>[]) => {
+const previewTallies = async <const V extends readonly StoredMailing[]>(listId: string, variants: V) => {
   const tallies = variants.map((mailing) => ({
     mailing,
     counts: zeroCounts(),
     reasons: {} as Record<string, number>,
   }));
   const answer = (countsComplete: boolean) =>
-    tallies.map(({ counts, reasons }) => ({ counts, reasons, countsComplete }));
-  const list = variants[0] && (await lists.get(variants[0].listId));
+    tallies.map(({ counts, reasons }) => ({ counts, reasons, countsComplete })) as {
+      [K in keyof V]: Tally;
+    };
+  const list = await lists.get(listId);
   if (!list) return answer(true);
   const privacyEnabled = (await settings.getPrivacy()).enabled;
   let seen = 0;
@@ -343,11 +349,8 @@ const previewTallies = async (variants: readonly Omit<Mailing, 'counts' | 'reaso
   return answer(true);
 };
 
-/** A draft's preview of its counts, as it stands (`previewTallies` of the one mailing). */
-const previewCounts = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
-  const [tally] = await previewTallies([mailing]);
-  return tally ?? { counts: zeroCounts(), reasons: {}, countsComplete: true };
-};
+/** A draft's preview of its counts, as it stands. */
+const previewCounts = async (mailing: StoredMailing) => (await previewTallies(mailing.listId, [mailing]))[0];
 
 /**
  * Counts as recorded: planning's tallies (eligible, excluded, per reason) corrected by what the
@@ -391,13 +394,8 @@ export const getRecordedCounts = async (id: string): Promise<Counts> => (await r
 
 /** A mailing as the API shows it: without who created it (an internal key id). */
 const mailingView = (
-  mailing: Omit<Mailing, 'counts' | 'reasons'>,
-  tally: {
-    counts: Counts;
-    reasons: Record<string, number>;
-    countsComplete: boolean;
-    unsubscribes?: ReturnType<typeof mailingOptOuts>['unsubscribes'];
-  },
+  mailing: StoredMailing,
+  tally: Tally & { unsubscribes?: ReturnType<typeof mailingOptOuts>['unsubscribes'] },
 ) => {
   const { createdBy: _createdBy, counts: _counts, reasons: _reasons, ...visible } = mailing as Mailing;
   return {
@@ -415,7 +413,7 @@ const storedMailing = async (id: string) => {
 };
 
 /** A mailing past its draft, with the counts recorded while it is planned and sent. */
-const progressView = async (mailing: Omit<Mailing, 'counts' | 'reasons'>) => {
+const progressView = async (mailing: StoredMailing) => {
   const [tally, deadLetters] = await Promise.all([recordedCounts(mailing.id), deadLetterReport(mailing.id)]);
   return { ...mailingView(mailing, tally), ...(deadLetters ? { deadLetters } : {}) };
 };

@@ -535,8 +535,27 @@ describe('the mailing wizard’s groups', () => {
     });
     const b = browser();
     await b.signIn(admin);
-    const page = await b.send('GET', `/console/mailings/${mailing.body.id}/recipients`);
+    // Watching (not changing) the product's DynamoDB client: how often the page resolves the list.
+    const { dynamo } = await import('#shared/adapters/dynamodb/client.ts');
+    let listReads = 0;
+    dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Key?: { pk?: string } };
+        if (input.Key?.pk === `LIST#${list.body.id}`) listReads++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'count-list-reads' },
+    );
+    let page: Awaited<ReturnType<typeof b.send>>;
+    try {
+      page = await b.send('GET', `/console/mailings/${mailing.body.id}/recipients`);
+    } finally {
+      dynamo.middlewareStack.remove('count-list-reads');
+    }
     expect(page.status).toBe(200);
+    // Once each for the counts, the recipient report and the override's reach (the override off
+    // and on judged in the same pass).
+    expect(listReads).toBe(3);
     expect(page.html).toContain('1 of 5 people on the list will get this mailing; 4 will not.');
     expect(page.html).toContain('The override would reach 3 more people: 4 in all instead of 1.');
   });

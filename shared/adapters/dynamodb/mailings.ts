@@ -29,7 +29,8 @@ export interface ActiveMailing {
 /** The key of a mailing's counters item, which the audience counters add its opt-outs to. */
 export const mailingCountsKey = keys.counts;
 
-type Stored = Omit<Mailing, 'counts' | 'reasons'>;
+/** A mailing as stored: its counts and reasons live in items of their own. */
+export type StoredMailing = Omit<Mailing, 'counts' | 'reasons'>;
 
 const numbersOf = (item: Record<string, unknown> | undefined) => {
   const counts: Record<string, number> = {};
@@ -106,13 +107,13 @@ export async function listActive(): Promise<ActiveMailing[]> {
 }
 
 /** The mailing without its counters (what workers need). */
-export async function getStored(id: string, consistent = false): Promise<Stored | undefined> {
+export async function getStored(id: string, consistent = false): Promise<StoredMailing | undefined> {
   const { Item } = await dynamo.send(
     new GetCommand({ TableName: tableName('app'), Key: keys.mailing(id), ConsistentRead: consistent }),
   );
   if (!Item) return undefined;
   const { pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, ...stored } = Item;
-  return stored as Stored;
+  return stored as StoredMailing;
 }
 
 /** The counters item as stored (sent, failed, late, cancelled, chunksDone, reason_* …). */
@@ -351,7 +352,7 @@ export async function list(query: {
   cursor?: string | undefined;
   status?: MailingStatus | undefined;
   subscriptionTypeId?: string | undefined;
-}): Promise<{ items: Stored[]; nextCursor: string | null }> {
+}): Promise<{ items: StoredMailing[]; nextCursor: string | null }> {
   const page = await queryByKind({
     kind: 'MAILING',
     limit: query.limit,
@@ -363,7 +364,7 @@ export async function list(query: {
   return {
     items: page.items.map((item) => {
       const { pk: _pk, sk: _sk, kind: _kind, kindSk: _kindSk, ...stored } = item;
-      return stored as Stored;
+      return stored as StoredMailing;
     }),
     nextCursor: page.nextCursor,
   };
